@@ -1,0 +1,52 @@
+package dev.beacon.job.detect;
+
+import dev.beacon.job.ingest.SourceRef;
+
+/**
+ * An authenticated notification about a chat message that matters to emergency correlation. Triage emits it for
+ * every message the detection rules match, and for content-less {@code deleted} notifications (which cannot be
+ * matched but may delete a message that fed a fact). It carries extracted fields only, never the chat content.
+ *
+ * @param detected         true when the rules matched; false for a bare {@code deleted} reference
+ * @param changeType       {@code created}, {@code updated} or {@code deleted}
+ * @param callerUserId     {@code from.user.id} of the message; null on a bare deleted reference
+ * @param createdAtMillis  the message's {@code createdDateTime}; 0 when unknown
+ * @param contentHash      a digest of the fields that define the message's meaning (body, sender, importance,
+ *                         attachments), so that reactions or read state do not count as a change
+ * @param matchedRule      the name of the rule that matched, for the audit trail
+ */
+public record EmergencySignal(
+        SourceRef source,
+        String subscriptionId,
+        String changeType,
+        String tenantId,
+        String chatId,
+        String messageId,
+        boolean detected,
+        String callerUserId,
+        String callerDisplayName,
+        String callerTenantId,
+        String dialedNumber,
+        boolean testCall,
+        String locationText,
+        long createdAtMillis,
+        long lastModifiedAtMillis,
+        String contentHash,
+        String matchedRule,
+        String channel) {
+
+    public static final String CREATED = "created";
+    public static final String UPDATED = "updated";
+    public static final String DELETED = "deleted";
+
+    public boolean isDeleted() {
+        return DELETED.equals(changeType);
+    }
+
+    /** The same signal with the caller filled in from state (a bare deleted reference knows no caller). */
+    public EmergencySignal withCaller(String userId, String displayName) {
+        return new EmergencySignal(source, subscriptionId, changeType, tenantId, chatId, messageId, detected, userId,
+                displayName, callerTenantId, dialedNumber, testCall, locationText, createdAtMillis,
+                lastModifiedAtMillis, contentHash, matchedRule, channel);
+    }
+}
