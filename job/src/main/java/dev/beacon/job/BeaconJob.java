@@ -1,0 +1,199 @@
+package dev.beacon.job;
+
+import dev.beacon.job.audit.AuditRecord;
+import dev.beacon.job.audit.AuditTrail;
+import dev.beacon.job.audit.DeadLetter;
+import dev.beacon.job.config.BeaconOptions;
+import dev.beacon.job.correlate.CallCorrelator;
+import dev.beacon.job.correlate.EmergencyCallFact;
+import dev.beacon.job.correlate.Keys;
+import dev.beacon.job.correlate.MessageChange;
+import dev.beacon.job.correlate.MessageDeduplicator;
+import dev.beacon.job.detect.EmergencySignal;
+import dev.beacon.job.ingest.CaptureFileFormat;
+import dev.beacon.job.ingest.KafkaClientProperties;
+import dev.beacon.job.ingest.KafkaIngest;
+import dev.beacon.job.ingest.RawRecord;
+import dev.beacon.job.sink.JdbcTarget;
+import dev.beacon.job.sink.JsonLinesFileSink;
+import dev.beacon.job.sink.KafkaSinks;
+import dev.beacon.job.sink.PostgresSinks;
+import dev.beacon.job.sink.RecordJson;
+import dev.beacon.job.triage.HydrationRequest;
+import dev.beacon.job.triage.LifecycleNotice;
+import dev.beacon.job.triage.NotificationTriage;
+import dev.beacon.job.triage.TriageOutputs;
+import dev.beacon.job.triage.TriageSettings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * Beacon's Flink job: Graph notifications in, emergency-call facts out.
+ *
+ * <pre>
+ * records ─▶ triage ─▶ keyBy(tenant, chat, message) ─▶ dedup ─▶ keyBy(tenant, caller) ─▶ correlate ─▶ facts
+ *              ├─▶ lifecycle notices, needs-hydration requests
+ *              └─▶ audit rows and dead letters (from every stage)
+ * </pre>
+ *
+ * {@link #defineWorkflow} takes its input and outputs as parameters, so tests and replay mode swap them.
+ */
+public final class BeaconJob {
+
+    private BeaconJob() {}
+
+    public static void main(String[] args) throws Exception {
+        Configuration conf = parseArguments(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(runtimeSettings(conf));
+        String replay = conf.get(BeaconOptions.REPLAY_FILE);
+        if (replay != null) {
+            defineWorkflow(replaySource(env, replay), replaySinks(conf), conf);
+            env.execute("beacon-replay");
+        } else {
+            DataStream<RawRecord> records = env
+                    .fromSource(KafkaIngest.source(conf), WatermarkStrategy.noWatermarks(), "graph-notifications")
+                    .uid("kafka-source");
+            defineWorkflow(records, productionSinks(conf), conf);
+            env.execute("beacon");
+        }
+    }
+
+    /** Wires the pipeline between a stream of raw records and the given sinks. */
+    public static void defineWorkflow(DataStream<RawRecord> records, BeaconSinks sinks, Configuration conf) {
+        SingleOutputStreamOperator<EmergencySignal> signals = records
+                .process(new NotificationTriage(TriageSettings.from(conf)))
+                .name("triage").uid("triage");
+
+        SingleOutputStreamOperator<MessageChange> changes = signals
+                .keyBy(Keys::message, Types.STRING)
+                .process(new MessageDeduplicator(conf.get(BeaconOptions.MESSAGE_RETENTION)))
+                .name("deduplicate-messages").uid("deduplicate-messages");
+
+        SingleOutputStreamOperator<EmergencyCallFact> facts = changes
+                .keyBy(change -> Keys.caller(change.signal()), Types.STRING)
+                .process(new CallCorrelator(
+                        conf.get(BeaconOptions.CORRELATION_WINDOW), conf.get(BeaconOptions.FACT_RETENTION)))
+                .name("correlate-calls").uid("correlate-calls");
+
+        DataStream<AuditRecord> audit = signals.getSideOutput(AuditTrail.AUDIT)
+                .union(changes.getSideOutput(AuditTrail.AUDIT), facts.getSideOutput(AuditTrail.AUDIT));
+        DataStream<DeadLetter> deadLetters = signals.getSideOutput(AuditTrail.DEAD_LETTERS);
+        DataStream<LifecycleNotice> lifecycle = signals.getSideOutput(TriageOutputs.LIFECYCLE);
+        DataStream<HydrationRequest> hydration = signals.getSideOutput(TriageOutputs.NEEDS_HYDRATION);
+
+        attach(facts, sinks.facts, sinks, "facts");
+        attach(audit, sinks.audit, sinks, "audit");
+        attach(deadLetters, sinks.deadLetters, sinks, "dead-letters");
+        attach(lifecycle, sinks.lifecycle, sinks, "lifecycle");
+        attach(hydration, sinks.needsHydration, sinks, "needs-hydration");
+    }
+
+    private static <T> void attach(DataStream<T> stream, List<Sink<T>> targets, BeaconSinks sinks, String name) {
+        for (int i = 0; i < targets.size(); i++) {
+            Sink<T> sink = targets.get(i);
+            String id = name + "-sink-" + i + "-" + sink.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+            var attached = stream.sinkTo(sink).name(id).uid(id);
+            if (sinks.singleWriter.contains(sink)) {
+                attached.setParallelism(1);
+            }
+        }
+    }
+
+    /** Kafka and PostgreSQL, as configured. PostgreSQL is optional (no {@code jdbc.url}: Kafka only). */
+    public static BeaconSinks productionSinks(Configuration conf) {
+        Properties kafka = KafkaClientProperties.forSinks(conf);
+        DeliveryGuarantee guarantee = deliveryGuarantee(conf.get(BeaconOptions.DELIVERY_GUARANTEE));
+        String prefix = conf.get(BeaconOptions.TRANSACTIONAL_ID_PREFIX);
+        BeaconSinks sinks = new BeaconSinks()
+                .facts(KafkaSinks.facts(kafka, conf.get(BeaconOptions.FACTS_TOPIC), guarantee, prefix + "-facts"))
+                .deadLetters(KafkaSinks.deadLetters(
+                        kafka, conf.get(BeaconOptions.DEAD_LETTER_TOPIC), guarantee, prefix + "-dead-letters"))
+                .lifecycle(KafkaSinks.lifecycle(
+                        kafka, conf.get(BeaconOptions.LIFECYCLE_TOPIC), guarantee, prefix + "-lifecycle"))
+                .needsHydration(KafkaSinks.needsHydration(
+                        kafka, conf.get(BeaconOptions.HYDRATION_TOPIC), guarantee, prefix + "-hydration"));
+        String url = conf.get(BeaconOptions.JDBC_URL);
+        if (url != null) {
+            JdbcTarget db = new JdbcTarget(url, conf.get(BeaconOptions.JDBC_USER),
+                    conf.get(BeaconOptions.JDBC_PASSWORD_ENV), conf.get(BeaconOptions.JDBC_PASSWORD_FILE));
+            sinks.facts(PostgresSinks.facts(db, PostgresSinks.defaultExecution()))
+                    .audit(PostgresSinks.audit(db, PostgresSinks.defaultExecution()))
+                    .deadLetters(PostgresSinks.deadLetters(db, PostgresSinks.defaultExecution()));
+        }
+        return sinks;
+    }
+
+    /** Replay mode: final facts (and optionally dead letters) as JSON Lines files. */
+    public static BeaconSinks replaySinks(Configuration conf) {
+        BeaconSinks sinks = new BeaconSinks();
+        var facts = JsonLinesFileSink.latestFacts(Path.of(conf.get(BeaconOptions.FACTS_OUT)));
+        sinks.facts(facts).singleWriter(facts);
+        String deadLettersOut = conf.get(BeaconOptions.DEAD_LETTERS_OUT);
+        if (deadLettersOut != null) {
+            var deadLetters = JsonLinesFileSink.appending(Path.of(deadLettersOut), RecordJson::deadLetter);
+            sinks.deadLetters(deadLetters).singleWriter(deadLetters);
+        }
+        return sinks;
+    }
+
+    public static DataStream<RawRecord> replaySource(StreamExecutionEnvironment env, String file) {
+        Path path = Path.of(file).toAbsolutePath();
+        FileSource<RawRecord> source = FileSource
+                .forRecordStreamFormat(new CaptureFileFormat(path.getFileName().toString()),
+                        new org.apache.flink.core.fs.Path(path.toUri()))
+                .build();
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "capture-file").uid("capture-file");
+    }
+
+    /**
+     * Beacon's defaults for state and checkpoints: RocksDB with incremental checkpoints, retained on cancellation.
+     * Anything also set in the cluster's or the command line's Flink configuration is overridden here only when
+     * Beacon's own option was given.
+     */
+    public static Configuration runtimeSettings(Configuration conf) {
+        Configuration flink = new Configuration();
+        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, conf.get(BeaconOptions.CHECKPOINT_INTERVAL));
+        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        String dir = conf.get(BeaconOptions.CHECKPOINT_DIR);
+        if (dir != null) {
+            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+        }
+        return flink;
+    }
+
+    public static DeliveryGuarantee deliveryGuarantee(String value) {
+        return switch (value.toLowerCase(Locale.ROOT).replace('_', '-')) {
+            case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+            case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+            default -> throw new IllegalArgumentException(
+                    "sink.delivery-guarantee must be at-least-once or exactly-once, not '" + value + "'");
+        };
+    }
+
+    /** {@code --key value} arguments, on top of an optional {@code --config FILE} properties file. */
+    public static Configuration parseArguments(String[] args) throws java.io.IOException {
+        ParameterTool params = ParameterTool.fromArgs(args);
+        if (params.has("config")) {
+            params = ParameterTool.fromPropertiesFile(params.get("config")).mergeWith(params);
+        }
+        return Configuration.fromMap(params.toMap());
+    }
+}

@@ -1,0 +1,166 @@
+package dev.beacon.job.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every setting of the job, with its default. Set them as {@code --key value} arguments or in a properties file
+ * given with {@code --config FILE}. Secrets are never settings: options only name the environment variable or file
+ * that holds them (see {@link Secret}), and task managers read them when operators open.
+ */
+public final class BeaconOptions {
+
+    private BeaconOptions() {}
+
+    // ---- ingest -------------------------------------------------------------------------------------------------
+
+    public static final ConfigOption<String> KAFKA_BOOTSTRAP = ConfigOptions.key("kafka.bootstrap-servers")
+            .stringType().defaultValue("localhost:9092")
+            .withDescription("Kafka bootstrap servers; for Event Hubs <namespace>.servicebus.windows.net:9093.");
+
+    public static final ConfigOption<List<String>> KAFKA_TOPICS = ConfigOptions.key("kafka.topics")
+            .stringType().asList().defaultValues("teams-events")
+            .withDescription("Topics (event hubs) carrying Graph notifications, separated by ';'.");
+
+    public static final ConfigOption<String> KAFKA_GROUP_ID = ConfigOptions.key("kafka.group-id")
+            .stringType().defaultValue("beacon-job")
+            .withDescription("Consumer group. Event Hubs groups span the namespace: keep it unique per application.");
+
+    public static final ConfigOption<String> KAFKA_STARTING_OFFSETS = ConfigOptions.key("kafka.starting-offsets")
+            .stringType().defaultValue("committed-or-earliest")
+            .withDescription("committed-or-earliest, earliest or latest. Used when no checkpoint is restored.");
+
+    public static final ConfigOption<String> KAFKA_SECURITY = ConfigOptions.key("kafka.security")
+            .stringType().defaultValue("plaintext")
+            .withDescription("plaintext, or eventhubs (SASL_SSL, PLAIN, user $ConnectionString, Microsoft's "
+                    + "recommended client settings).");
+
+    public static final ConfigOption<String> EVENTHUBS_CONNECTION_STRING_ENV = ConfigOptions
+            .key("kafka.eventhubs.connection-string-env").stringType().defaultValue("EVENTHUBS_CONNECTION_STRING")
+            .withDescription("Environment variable (on every task manager) holding the Event Hubs connection "
+                    + "string; the Kafka client resolves it itself, so it never enters the job graph.");
+
+    public static final ConfigOption<Boolean> KAFKA_BOUNDED = ConfigOptions.key("kafka.bounded")
+            .booleanType().defaultValue(false)
+            .withDescription("Stop at the offsets that are latest when the job starts (local runs and tests).");
+
+    /** Any {@code kafka.property.<name>} is passed to every Kafka client as {@code <name>}. */
+    public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
+
+    // ---- outputs ------------------------------------------------------------------------------------------------
+
+    public static final ConfigOption<String> SINK_KAFKA_BOOTSTRAP = ConfigOptions.key("sink.kafka.bootstrap-servers")
+            .stringType().noDefaultValue()
+            .withDescription("Kafka for Beacon's own topics; defaults to kafka.bootstrap-servers (and its security).");
+
+    public static final ConfigOption<String> FACTS_TOPIC = ConfigOptions.key("sink.facts-topic")
+            .stringType().defaultValue("emergency-call-facts");
+
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOptions.key("sink.dead-letter-topic")
+            .stringType().defaultValue("dead-letters");
+
+    public static final ConfigOption<String> LIFECYCLE_TOPIC = ConfigOptions.key("sink.lifecycle-topic")
+            .stringType().defaultValue("graph-lifecycle");
+
+    public static final ConfigOption<String> HYDRATION_TOPIC = ConfigOptions.key("sink.needs-hydration-topic")
+            .stringType().defaultValue("graph-needs-hydration");
+
+    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("sink.delivery-guarantee")
+            .stringType().defaultValue("at-least-once")
+            .withDescription("at-least-once (idempotent keys; works with Event Hubs) or exactly-once (Kafka "
+                    + "transactions; consumers must read with isolation.level=read_committed).");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions
+            .key("sink.transactional-id-prefix").stringType().defaultValue("beacon")
+            .withDescription("Unique per application on one Kafka cluster (exactly-once only).");
+
+    public static final ConfigOption<String> JDBC_URL = ConfigOptions.key("jdbc.url")
+            .stringType().noDefaultValue()
+            .withDescription("PostgreSQL JDBC URL; when unset, facts are not written to PostgreSQL.");
+
+    public static final ConfigOption<String> JDBC_USER = ConfigOptions.key("jdbc.user")
+            .stringType().defaultValue("beacon");
+
+    public static final ConfigOption<String> JDBC_PASSWORD_ENV = ConfigOptions.key("jdbc.password-env")
+            .stringType().defaultValue("BEACON_JDBC_PASSWORD");
+
+    public static final ConfigOption<String> JDBC_PASSWORD_FILE = ConfigOptions.key("jdbc.password-file")
+            .stringType().noDefaultValue();
+
+    // ---- authenticity -------------------------------------------------------------------------------------------
+
+    public static final ConfigOption<String> CLIENT_STATE_ENV = ConfigOptions.key("auth.client-state-env")
+            .stringType().defaultValue("BEACON_CLIENT_STATE")
+            .withDescription("Environment variable with the accepted clientState secret(s), comma-separated.");
+
+    public static final ConfigOption<String> CLIENT_STATE_FILE = ConfigOptions.key("auth.client-state-file")
+            .stringType().noDefaultValue();
+
+    public static final ConfigOption<String> KEYSTORE_PATH_ENV = ConfigOptions.key("auth.keystore-env")
+            .stringType().defaultValue("BEACON_DECRYPTION_KEYSTORE")
+            .withDescription("Environment variable with the PKCS12 keystore path; aliases are encryptionCertificateIds.");
+
+    public static final ConfigOption<String> KEYSTORE_PATH = ConfigOptions.key("auth.keystore")
+            .stringType().noDefaultValue()
+            .withDescription("PKCS12 keystore path (overrides the environment variable).");
+
+    public static final ConfigOption<String> KEYSTORE_PASSWORD_ENV = ConfigOptions.key("auth.keystore-password-env")
+            .stringType().defaultValue("BEACON_DECRYPTION_KEYSTORE_PASSWORD");
+
+    public static final ConfigOption<String> KEYSTORE_PASSWORD_FILE = ConfigOptions.key("auth.keystore-password-file")
+            .stringType().noDefaultValue();
+
+    // ---- decoding and detection ---------------------------------------------------------------------------------
+
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("decode.max-record-bytes")
+            .intType().defaultValue(2 * 1024 * 1024);
+
+    public static final ConfigOption<Integer> MAX_NESTING_DEPTH = ConfigOptions.key("decode.max-nesting-depth")
+            .intType().defaultValue(64);
+
+    public static final ConfigOption<Integer> MAX_ITEMS_PER_RECORD = ConfigOptions.key("decode.max-items-per-record")
+            .intType().defaultValue(1000);
+
+    public static final ConfigOption<Integer> MAX_DEAD_LETTER_CHARS = ConfigOptions.key("decode.max-dead-letter-chars")
+            .intType().defaultValue(65536);
+
+    public static final ConfigOption<String> RULES_FILE = ConfigOptions.key("detect.rules-file")
+            .stringType().noDefaultValue()
+            .withDescription("Detection rules JSON (docs/detection-rules.md); built-in defaults when unset.");
+
+    // ---- keyed state --------------------------------------------------------------------------------------------
+
+    public static final ConfigOption<Duration> CORRELATION_WINDOW = ConfigOptions.key("state.correlation-window")
+            .durationType().defaultValue(Duration.ofMinutes(5))
+            .withDescription("Messages of one caller created within this window of a call are the same call.");
+
+    public static final ConfigOption<Duration> MESSAGE_RETENTION = ConfigOptions.key("state.message-ttl")
+            .durationType().defaultValue(Duration.ofDays(7))
+            .withDescription("How long a seen emergency message is remembered to recognise redeliveries.");
+
+    public static final ConfigOption<Duration> FACT_RETENTION = ConfigOptions.key("state.fact-ttl")
+            .durationType().defaultValue(Duration.ofDays(2))
+            .withDescription("How long a fact stays open for merges, amendments and deletions after its last change.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
+            .durationType().defaultValue(Duration.ofSeconds(10));
+
+    public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir")
+            .stringType().noDefaultValue()
+            .withDescription("Checkpoint storage URI, e.g. file:///var/beacon/checkpoints or s3://…; cluster default when unset.");
+
+    // ---- replay -------------------------------------------------------------------------------------------------
+
+    public static final ConfigOption<String> REPLAY_FILE = ConfigOptions.key("replay")
+            .stringType().noDefaultValue()
+            .withDescription("Capture file (one record per line: a bare value or a kcat -J envelope).");
+
+    public static final ConfigOption<String> FACTS_OUT = ConfigOptions.key("facts-out")
+            .stringType().defaultValue("facts.jsonl");
+
+    public static final ConfigOption<String> DEAD_LETTERS_OUT = ConfigOptions.key("dead-letters-out")
+            .stringType().noDefaultValue()
+            .withDescription("Replay only: also write dead letters as JSON Lines here.");
+}

@@ -1,0 +1,220 @@
+package dev.beacon.job.triage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.job.audit.AuditOutcome;
+import dev.beacon.job.audit.AuditRecord;
+import dev.beacon.job.audit.AuditTrail;
+import dev.beacon.job.audit.DeadLetter;
+import dev.beacon.job.audit.DeadLetterReason;
+import dev.beacon.job.decode.ChangeNotification;
+import dev.beacon.job.decode.DecodeResult;
+import dev.beacon.job.decode.DecodedItem;
+import dev.beacon.job.decode.NotificationDecoder;
+import dev.beacon.job.detect.Detection;
+import dev.beacon.job.detect.DetectionRules;
+import dev.beacon.job.detect.EmergencyDetector;
+import dev.beacon.job.detect.EmergencySignal;
+import dev.beacon.job.ingest.RawRecord;
+import dev.beacon.job.ingest.SourceRef;
+import dev.beacon.job.verify.ClientStateVerifier;
+import dev.beacon.job.verify.DecryptionKeys;
+import dev.beacon.job.verify.RichNotificationDecryptor;
+import dev.beacon.job.verify.RichNotificationException;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The first stage: decides the fate of every notification in a record, in this order (cheapest and safest first):
+ *
+ * <ol>
+ *   <li>decode the record once (Graph collection or CloudEvents); broken records and items become dead letters;
+ *   <li>skip subscription validation records;
+ *   <li>check {@code clientState} in constant time, before any expensive or risky work;
+ *   <li>forward lifecycle notifications to the control plane;
+ *   <li>send notifications without resource data to be hydrated, except deletions, which need no content;
+ *   <li>verify the HMAC, then decrypt, then run the detection rules;
+ *   <li>emit an {@link EmergencySignal} for matches (and bare references for deletions); drop everything else after
+ *       counting it, keeping no content.
+ * </ol>
+ *
+ * Every notification ends up in exactly one place, with one audit row. Nothing thrown here stops the job.
+ */
+public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySignal> {
+
+    private static final Pattern CLIENT_STATE_FIELD =
+            Pattern.compile("\"clientState\"\\s*+:\\s*+\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"");
+
+    private final TriageSettings settings;
+
+    private transient NotificationDecoder decoder;
+    private transient ClientStateVerifier clientStates;
+    private transient RichNotificationDecryptor decryptor;
+    private transient EmergencyDetector detector;
+    private transient TriageMetrics metrics;
+
+    public NotificationTriage(TriageSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        decoder = new NotificationDecoder(settings.limits());
+        clientStates = new ClientStateVerifier(
+                ClientStateVerifier.parse(settings.clientState().require("The accepted clientState secret")));
+        String keystore = settings.resolveKeystorePath();
+        DecryptionKeys keys = keystore == null
+                ? DecryptionKeys.none()
+                : DecryptionKeys.load(Path.of(keystore),
+                        settings.keystorePassword().require("The decryption keystore password").toCharArray());
+        decryptor = new RichNotificationDecryptor(keys);
+        DetectionRules rules = settings.rulesFile() == null
+                ? DetectionRules.defaults()
+                : DetectionRules.load(Path.of(settings.rulesFile()));
+        detector = new EmergencyDetector(rules);
+        metrics = new TriageMetrics(getRuntimeContext().getMetricGroup());
+    }
+
+    @Override
+    public void processElement(RawRecord record, Context ctx, Collector<EmergencySignal> out) {
+        metrics.recordsIn.inc();
+        DecodeResult decoded = decoder.decode(record);
+        if (decoded.failed()) {
+            invalid(ctx, record.ref(), null, decoded.failure(), decoded.failureDetail(), record.valueAsText(), false);
+            return;
+        }
+        for (DecodedItem item : decoded.items()) {
+            metrics.notificationsIn.inc();
+            if (item instanceof DecodedItem.Invalid bad) {
+                invalid(ctx, bad.source(), null, bad.reason(), bad.detail(), bad.raw(), bad.rawTruncated());
+            } else if (item instanceof DecodedItem.Ok ok) {
+                try {
+                    triage(ok.notification(), ctx, out);
+                } catch (RuntimeException bug) {
+                    // A defect must not stop the job; the notification is kept as a dead letter for a rerun.
+                    invalid(ctx, ok.notification().source(), ok.notification(), DeadLetterReason.PROCESSING_ERROR,
+                            bug.getClass().getSimpleName(), rawOf(ok.notification()), false);
+                }
+            }
+        }
+    }
+
+    private void triage(ChangeNotification n, Context ctx, Collector<EmergencySignal> out) {
+        long now = ctx.timerService().currentProcessingTime();
+        if (n.isValidation()) {
+            metrics.validationSkipped.inc();
+            audit(ctx, n, AuditOutcome.VALIDATION, null, now);
+            return;
+        }
+        if (!clientStates.isAccepted(n.clientState())) {
+            invalid(ctx, n.source(), n, DeadLetterReason.CLIENT_STATE_MISMATCH,
+                    "clientState does not match any configured secret", rawOf(n), false);
+            return;
+        }
+        if (n.isLifecycle()) {
+            metrics.lifecycleForwarded.inc();
+            ctx.output(TriageOutputs.LIFECYCLE, new LifecycleNotice(
+                    n.source(), n.subscriptionId(), n.tenantId(), n.lifecycleEvent(), withoutClientState(n.node())));
+            audit(ctx, n, AuditOutcome.LIFECYCLE, n.lifecycleEvent(), now);
+            return;
+        }
+        if (!n.hasResourceData()) {
+            if (EmergencySignal.DELETED.equals(n.changeType())) {
+                out.collect(bareDeletion(n));
+                return;
+            }
+            metrics.needsHydration.inc();
+            ctx.output(TriageOutputs.NEEDS_HYDRATION, new HydrationRequest(n.source(), n.subscriptionId(),
+                    n.tenantId(), n.changeType(), n.resource(), n.chatId(), n.messageId()));
+            audit(ctx, n, AuditOutcome.NEEDS_HYDRATION, "no resource data", now);
+            return;
+        }
+        JsonNode message;
+        try {
+            message = decoder.parseJsonObject(decryptor.decrypt(n.encryptedContent()));
+        } catch (RichNotificationException e) {
+            metrics.decryptFailures.inc();
+            invalid(ctx, n.source(), n, e.reason(), e.getMessage(), rawOf(n), false);
+            return;
+        } catch (Exception e) {
+            invalid(ctx, n.source(), n, DeadLetterReason.INVALID_RESOURCE_DATA,
+                    "decrypted resource is not a JSON object", rawOf(n), false);
+            return;
+        }
+        Detection d = detector.detect(message);
+        if (d.emergency()) {
+            metrics.emergencyMatches.inc();
+            out.collect(signal(n, d, message));
+        } else if (d.deleted() || EmergencySignal.DELETED.equals(n.changeType())) {
+            out.collect(bareDeletion(n));
+        } else {
+            metrics.ignored.inc();
+            audit(ctx, n, AuditOutcome.IGNORED, "not an emergency", now);
+        }
+    }
+
+    private static EmergencySignal signal(ChangeNotification n, Detection d, JsonNode message) {
+        String chatId = n.chatId() != null ? n.chatId() : textOrNull(message, "chatId");
+        String messageId = n.messageId() != null ? n.messageId() : textOrNull(message, "id");
+        return new EmergencySignal(n.source(), n.subscriptionId(), n.changeType(), n.tenantId(), chatId, messageId,
+                true, d.callerUserId(), d.callerDisplayName(), d.callerTenantId(), d.dialedNumber(), d.testCall(),
+                d.locationText(), d.createdAtMillis(), d.lastModifiedAtMillis(), d.contentHash(), d.ruleName(),
+                n.channel());
+    }
+
+    /** A deletion without content: deduplication knows whether it deletes a message that fed a fact. */
+    private static EmergencySignal bareDeletion(ChangeNotification n) {
+        return new EmergencySignal(n.source(), n.subscriptionId(), EmergencySignal.DELETED, n.tenantId(), n.chatId(),
+                n.messageId(), false, null, null, null, null, false, null, 0L, 0L, null, null, n.channel());
+    }
+
+    /** Dead letter plus audit row; {@code raw} is cut to the configured maximum here. */
+    private void invalid(Context ctx, SourceRef source, ChangeNotification n, DeadLetterReason reason, String detail,
+            String raw, boolean alreadyTruncated) {
+        long now = ctx.timerService().currentProcessingTime();
+        int max = settings.limits().maxDeadLetterRawChars();
+        raw = redactClientState(raw);
+        boolean cut = raw.length() > max;
+        metrics.deadLetter(reason);
+        ctx.output(AuditTrail.DEAD_LETTERS, new DeadLetter(
+                source, reason, detail, cut ? raw.substring(0, max) : raw, alreadyTruncated || cut, now));
+        ctx.output(AuditTrail.AUDIT, new AuditRecord(source,
+                n == null ? null : n.tenantId(), n == null ? null : n.subscriptionId(),
+                n == null ? null : n.changeType(), n == null ? null : n.chatId(), n == null ? null : n.messageId(),
+                AuditOutcome.INVALID, reason.label(), null, now, AuditTrail.latency(source, now)));
+    }
+
+    private static void audit(Context ctx, ChangeNotification n, AuditOutcome outcome, String reason, long now) {
+        ctx.output(AuditTrail.AUDIT, new AuditRecord(n.source(), n.tenantId(), n.subscriptionId(), n.changeType(),
+                n.chatId(), n.messageId(), outcome, reason, null, now, AuditTrail.latency(n.source(), now)));
+    }
+
+    /**
+     * Dead letters keep what arrived, minus any {@code clientState}: a presented value may be a real secret (an old
+     * one after rotation, or one meant for another subscription). Runs on the rare dead-letter path only.
+     */
+    static String redactClientState(String raw) {
+        return CLIENT_STATE_FIELD.matcher(raw).replaceAll("\"clientState\":\"<redacted>\"");
+    }
+
+    private static String rawOf(ChangeNotification n) {
+        return n.node() == null ? "" : n.node().toString();
+    }
+
+    private static String withoutClientState(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            ObjectNode copy = object.deepCopy();
+            copy.remove("clientState");
+            return copy.toString();
+        }
+        return node == null ? "{}" : node.toString();
+    }
+
+    private static String textOrNull(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isTextual() ? v.asText() : null;
+    }
+}
