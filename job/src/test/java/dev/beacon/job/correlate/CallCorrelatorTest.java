@@ -1,0 +1,434 @@
+package dev.beacon.job.correlate;
+
+import static dev.beacon.job.correlate.MessageChange.Kind.AMENDED;
+import static dev.beacon.job.correlate.MessageChange.Kind.DELETED;
+import static dev.beacon.job.correlate.MessageChange.Kind.NEW;
+import static dev.beacon.job.testing.Signals.CREATED_AT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.beacon.job.audit.AuditOutcome;
+import dev.beacon.job.audit.AuditRecord;
+import dev.beacon.job.audit.AuditTrail;
+import dev.beacon.job.detect.EmergencySignal;
+import dev.beacon.job.testing.CapturedMetrics;
+import dev.beacon.job.testing.Signals;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CallCorrelatorTest {
+
+    private static final Duration WINDOW = Duration.ofMinutes(5);
+    private static final Duration RETENTION = Duration.ofHours(24);
+    /** Processing time of the first notification: 20 s after the message was created. */
+    private static final long NOW = CREATED_AT + 20_000;
+    private static final String FIRST_FACT_ID = FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT);
+
+    private CapturedMetrics metrics;
+    private MockEnvironment environment;
+    private KeyedOneInputStreamOperatorTestHarness<String, MessageChange, EmergencyCallFact> harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        metrics = new CapturedMetrics();
+        environment = metrics.environment();
+        harness = newHarness(environment);
+        harness.open();
+        harness.setProcessingTime(NOW);
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+        environment.close();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MessageChange, EmergencyCallFact> newHarness(
+            MockEnvironment environment) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new CallCorrelator(WINDOW, RETENTION)), Keys::caller, Types.STRING,
+                environment);
+    }
+
+    @Test
+    void firstMessageEmitsRevisionOneImmediately() throws Exception {
+        EmergencySignal first = Signals.created("chat-1", "m-1").build();
+
+        process(NEW, first);
+
+        assertThat(harness.extractOutputValues()).containsExactly(firstFact());
+        assertThat(audits()).containsExactly(AuditTrail.of(first, AuditOutcome.EMITTED, null, FIRST_FACT_ID, NOW));
+        assertThat(metrics.count("emergenciesDetected")).isEqualTo(1);
+        assertThat(metrics.gaugeValue("lastFactLatencyMs")).isEqualTo(20_000L);
+        assertThat(metrics.histogram("factLatencyMs").getCount()).isEqualTo(1);
+        assertThat(metrics.histogram("factLatencyMs").getStatistics().getMax()).isEqualTo(20_000L);
+    }
+
+    @Test
+    void sameCallInThreeChatsIsOneFactWithThreeNotifications() throws Exception {
+        EmergencySignal chat1 = Signals.created("chat-1", "m-1").location(null).build();
+        EmergencySignal chat2 = Signals.created("chat-2", "m-7").createdAt(CREATED_AT + 2_000).build();
+        EmergencySignal chat3 = Signals.created("chat-3", "m-1").createdAt(CREATED_AT + 4_000)
+                .location("Elsewhere").subscriptionId("sub-2").build();
+
+        process(NEW, chat1);
+        harness.setProcessingTime(NOW + 1_000);
+        process(NEW, chat2);
+        harness.setProcessingTime(NOW + 2_000);
+        process(NEW, chat3);
+
+        List<EmergencyCallFact> facts = harness.extractOutputValues();
+        assertThat(facts).extracting(f -> f.factId).containsOnly(FIRST_FACT_ID);
+        assertThat(facts).extracting(f -> f.revision).containsExactly(1, 2, 3);
+        assertThat(facts).extracting(f -> f.notificationCount).containsExactly(1, 2, 3);
+
+        EmergencyCallFact expected = firstFact();
+        expected.revision = 3;
+        expected.notificationCount = 3;
+        expected.updatedAtMillis = NOW + 2_000;
+        expected.locationText = Signals.LOCATION; // filled from chat 2, not overwritten by chat 3
+        expected.sources.add("graph:sub-2");
+        expected.messages.add(ref("chat-2", "m-7", CREATED_AT + 2_000, Signals.HASH));
+        expected.messages.add(new MessageRef("chat-3", "m-1", "sub-2", CREATED_AT + 4_000, Signals.HASH));
+        assertThat(facts.get(2)).isEqualTo(expected);
+        assertThat(audits()).containsExactly(
+                AuditTrail.of(chat1, AuditOutcome.EMITTED, null, FIRST_FACT_ID, NOW),
+                AuditTrail.of(chat2, AuditOutcome.MERGED, null, FIRST_FACT_ID, NOW + 1_000),
+                AuditTrail.of(chat3, AuditOutcome.MERGED, null, FIRST_FACT_ID, NOW + 2_000));
+        assertThat(metrics.count("emergenciesDetected")).isEqualTo(1);
+        assertThat(metrics.count("merged")).isEqualTo(2);
+    }
+
+    @Test
+    void messagesExactlyOneWindowApartMergeButOneMillisecondMoreOpensANewFact() throws Exception {
+        long window = WINDOW.toMillis();
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        process(NEW, Signals.created("chat-2", "m-1").createdAt(CREATED_AT + window).build());
+        process(NEW, Signals.created("chat-3", "m-1").createdAt(CREATED_AT - window - 1).build());
+
+        assertThat(harness.extractOutputValues()).extracting(f -> f.factId, f -> f.revision).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(FIRST_FACT_ID, 1),
+                org.assertj.core.groups.Tuple.tuple(FIRST_FACT_ID, 2),
+                org.assertj.core.groups.Tuple.tuple(
+                        FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT - window - 1), 1));
+    }
+
+    @Test
+    void mergesIntoTheClosestOpenFact() throws Exception {
+        long eightMinutes = Duration.ofMinutes(8).toMillis();
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        process(NEW, Signals.created("chat-1", "m-2").createdAt(CREATED_AT + eightMinutes).build());
+        EmergencySignal between = Signals.created("chat-2", "m-1").createdAt(CREATED_AT + Duration.ofMinutes(5)
+                .toMillis()).build();
+
+        process(NEW, between);
+
+        String laterFactId = FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT + eightMinutes);
+        assertThat(audits()).last().isEqualTo(AuditTrail.of(between, AuditOutcome.MERGED, null, laterFactId, NOW));
+    }
+
+    @Test
+    void sameCallerHoursLaterIsASecondFact() throws Exception {
+        long threeHours = Duration.ofHours(3).toMillis();
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        harness.setProcessingTime(NOW + threeHours);
+        EmergencySignal later = Signals.created("chat-1", "m-2").createdAt(CREATED_AT + threeHours).build();
+
+        process(NEW, later);
+
+        List<EmergencyCallFact> facts = harness.extractOutputValues();
+        String secondId = FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT + threeHours);
+        assertThat(secondId).isNotEqualTo(FIRST_FACT_ID);
+        assertThat(facts).extracting(f -> f.factId).containsExactly(FIRST_FACT_ID, secondId);
+        assertThat(facts.get(1).revision).isEqualTo(1);
+        assertThat(facts.get(1).notificationCount).isEqualTo(1);
+        assertThat(facts.get(1).callStartedAtMillis).isEqualTo(CREATED_AT + threeHours);
+        assertThat(metrics.count("emergenciesDetected")).isEqualTo(2);
+        assertThat(metrics.count("merged")).isZero();
+    }
+
+    @Test
+    void twoCallersAreTwoFacts() throws Exception {
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        process(NEW, Signals.created("chat-2", "m-1").caller("user-caller-2", "Sam Other").build());
+
+        List<EmergencyCallFact> facts = harness.extractOutputValues();
+        assertThat(facts).extracting(f -> f.factId).containsExactly(
+                FIRST_FACT_ID, FactIds.factId(Signals.TENANT, "user-caller-2", CREATED_AT));
+        assertThat(facts).extracting(f -> f.callerUserId).containsExactly(Signals.CALLER, "user-caller-2");
+        assertThat(facts).extracting(f -> f.revision).containsExactly(1, 1);
+        assertThat(metrics.count("emergenciesDetected")).isEqualTo(2);
+    }
+
+    @Test
+    void amendmentUpdatesContentAndRevision() throws Exception {
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        harness.setProcessingTime(NOW + 60_000);
+        EmergencySignal edit = Signals.updated("chat-1", "m-1").contentHash("hash-2").location("Lobby, door 3")
+                .dialed(null, false).build();
+
+        process(AMENDED, edit);
+
+        EmergencyCallFact expected = firstFact();
+        expected.revision = 2;
+        expected.updatedAtMillis = NOW + 60_000;
+        expected.locationText = "Lobby, door 3";
+        expected.messages.get(0).contentHash = "hash-2";
+        assertThat(harness.extractOutputValues()).last().isEqualTo(expected);
+        assertThat(audits()).last().isEqualTo(
+                AuditTrail.of(edit, AuditOutcome.AMENDED, null, FIRST_FACT_ID, NOW + 60_000));
+        assertThat(metrics.count("amended")).isEqualTo(1);
+    }
+
+    @Test
+    void deletionIsRecordedOnTheFact() throws Exception {
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        process(NEW, Signals.created("chat-2", "m-1").build());
+        EmergencySignal delete = Signals.bareDelete("chat-1", "m-1").withCaller(Signals.CALLER, Signals.CALLER_NAME);
+
+        process(DELETED, delete);
+
+        EmergencyCallFact expected = firstFact();
+        expected.revision = 3;
+        expected.notificationCount = 2;
+        expected.deletedCount = 1;
+        expected.messages.get(0).deleted = true;
+        expected.messages.add(ref("chat-2", "m-1", CREATED_AT, Signals.HASH));
+        assertThat(harness.extractOutputValues()).hasSize(3).last().isEqualTo(expected);
+        assertThat(audits()).last().isEqualTo(AuditTrail.of(delete, AuditOutcome.DELETED, null, FIRST_FACT_ID, NOW));
+        assertThat(metrics.count("deleted")).isEqualTo(1);
+    }
+
+    @Test
+    void newFromADeletedNotificationStartsTheMessageDeleted() throws Exception {
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        process(NEW, Signals.deleted("chat-2", "m-1").build());
+
+        EmergencyCallFact fact = harness.extractOutputValues().get(1);
+        assertThat(fact.revision).isEqualTo(2);
+        assertThat(fact.notificationCount).isEqualTo(2);
+        assertThat(fact.deletedCount).isEqualTo(1);
+        assertThat(fact.messages).extracting(m -> m.deleted).containsExactly(false, true);
+    }
+
+    @Test
+    void earlierMessageArrivingLateLowersCallStartButKeepsTheId() throws Exception {
+        process(NEW, Signals.created("chat-2", "m-1").createdAt(CREATED_AT + 3_000).build());
+        process(NEW, Signals.created("chat-1", "m-1").build());
+
+        List<EmergencyCallFact> facts = harness.extractOutputValues();
+        String anchoredId = FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT + 3_000);
+        assertThat(facts).extracting(f -> f.factId).containsExactly(anchoredId, anchoredId);
+        assertThat(facts).extracting(f -> f.callStartedAtMillis).containsExactly(CREATED_AT + 3_000, CREATED_AT);
+    }
+
+    @Test
+    void factIdsAreTheSameInAReplay() throws Exception {
+        List<EmergencyCallFact> firstRun = runScenario();
+        List<EmergencyCallFact> secondRun = runScenario();
+
+        assertThat(firstRun).hasSize(4).isEqualTo(secondRun);
+        assertThat(firstRun).extracting(f -> f.factId).containsExactly(
+                FIRST_FACT_ID, FIRST_FACT_ID, FactIds.factId(Signals.TENANT, "user-caller-2", CREATED_AT),
+                FIRST_FACT_ID);
+        assertThat(firstRun).extracting(f -> f.revision).containsExactly(1, 2, 1, 3);
+    }
+
+    @Test
+    void redeliveredNewOfAMergedMessageChangesNothing() throws Exception {
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        process(NEW, Signals.created("chat-2", "m-1").build());
+        EmergencySignal again = Signals.created("chat-1", "m-1").offset(9).build();
+
+        process(NEW, again);
+
+        assertThat(harness.extractOutputValues()).hasSize(2).last()
+                .extracting(f -> f.notificationCount, f -> f.revision).containsExactly(2, 2);
+        assertThat(audits()).last().isEqualTo(AuditTrail.of(again, AuditOutcome.DUPLICATE, null, FIRST_FACT_ID, NOW));
+    }
+
+    @Test
+    void newWithDifferentContentForAKnownMessageIsAnAmendment() throws Exception {
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        EmergencySignal edited = Signals.updated("chat-1", "m-1").contentHash("hash-2").location("Lobby").build();
+
+        process(NEW, edited);
+
+        assertThat(harness.extractOutputValues()).hasSize(2).last()
+                .extracting(f -> f.notificationCount, f -> f.revision, f -> f.locationText)
+                .containsExactly(1, 2, "Lobby");
+        assertThat(audits()).last().isEqualTo(AuditTrail.of(edited, AuditOutcome.AMENDED, null, FIRST_FACT_ID, NOW));
+    }
+
+    @Test
+    void newWithoutCallerIsIgnored() throws Exception {
+        EmergencySignal anonymous = Signals.created("chat-1", "m-1").caller(null, null).build();
+
+        process(NEW, anonymous);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(audits()).containsExactly(
+                AuditTrail.of(anonymous, AuditOutcome.IGNORED, CallCorrelator.UNKNOWN_CALLER, null, NOW));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void unknownCreationTimeFallsBackToProcessingTime() throws Exception {
+        process(NEW, Signals.created("chat-1", "m-1").createdAt(0).build());
+
+        EmergencyCallFact fact = harness.extractOutputValues().get(0);
+        assertThat(fact.factId).isEqualTo(FactIds.factId(Signals.TENANT, Signals.CALLER, NOW));
+        assertThat(fact.callStartedAtMillis).isEqualTo(NOW);
+        assertThat(fact.messages.get(0).createdAtMillis).isEqualTo(NOW);
+        assertThat(metrics.histogram("factLatencyMs").getCount()).isZero();
+    }
+
+    @Test
+    void factsLeaveStateAfterRetentionAndLaterChangesAreIgnored() throws Exception {
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        harness.setProcessingTime(NOW + RETENTION.toMillis() - 1);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+
+        harness.setProcessingTime(NOW + RETENTION.toMillis());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+
+        EmergencySignal lateEdit = Signals.updated("chat-1", "m-1").contentHash("hash-2").build();
+        EmergencySignal lateDelete = Signals.bareDelete("chat-1", "m-1").withCaller(Signals.CALLER, null);
+        process(AMENDED, lateEdit);
+        process(DELETED, lateDelete);
+        long now = NOW + RETENTION.toMillis();
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(audits()).containsExactly(
+                AuditTrail.of(Signals.created("chat-1", "m-1").build(), AuditOutcome.EMITTED, null, FIRST_FACT_ID,
+                        NOW),
+                AuditTrail.of(lateEdit, AuditOutcome.IGNORED, CallCorrelator.FACT_EXPIRED, null, now),
+                AuditTrail.of(lateDelete, AuditOutcome.IGNORED, CallCorrelator.FACT_EXPIRED, null, now));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void everyChangePushesRetentionBackAndReplacesTheTimer() throws Exception {
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        harness.setProcessingTime(NOW + 3_600_000);
+        process(NEW, Signals.created("chat-2", "m-1").build());
+
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        harness.setProcessingTime(NOW + RETENTION.toMillis());
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        harness.setProcessingTime(NOW + 3_600_000 + RETENTION.toMillis());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void aTimerSharedByTwoFactsIsKeptUntilBothMoveOn() throws Exception {
+        long threeHours = Duration.ofHours(3).toMillis();
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        process(NEW, Signals.created("chat-1", "m-2").createdAt(CREATED_AT + threeHours).build());
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.setProcessingTime(NOW + 1_000);
+        process(AMENDED, Signals.updated("chat-1", "m-1").contentHash("hash-2").build());
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(2);
+
+        harness.setProcessingTime(NOW + RETENTION.toMillis());
+        EmergencySignal secondFactEdit = Signals.updated("chat-1", "m-2").contentHash("hash-2").build();
+        process(AMENDED, secondFactEdit);
+        assertThat(audits()).last().extracting(AuditRecord::outcome, AuditRecord::reason)
+                .containsExactly(AuditOutcome.IGNORED, CallCorrelator.FACT_EXPIRED);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.setProcessingTime(NOW + 1_000 + RETENTION.toMillis());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void stateAndTimersSurviveARestore() throws Exception {
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        OperatorSubtaskState snapshot = harness.snapshot(0, 0);
+
+        CapturedMetrics restoredMetrics = new CapturedMetrics();
+        try (MockEnvironment restoredEnvironment = restoredMetrics.environment();
+                var restored = newHarness(restoredEnvironment)) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.setProcessingTime(NOW + 1_000);
+            EmergencySignal chat2 = Signals.created("chat-2", "m-1").build();
+
+            restored.processElement(new MessageChange(NEW, chat2), 0);
+
+            EmergencyCallFact expected = firstFact();
+            expected.revision = 2;
+            expected.notificationCount = 2;
+            expected.updatedAtMillis = NOW + 1_000;
+            expected.messages.add(ref("chat-2", "m-1", CREATED_AT, Signals.HASH));
+            assertThat(restored.extractOutputValues()).containsExactly(expected);
+            assertThat(restored.getSideOutput(AuditTrail.AUDIT)).extracting(StreamRecord::getValue)
+                    .containsExactly(AuditTrail.of(chat2, AuditOutcome.MERGED, null, FIRST_FACT_ID, NOW + 1_000));
+            assertThat(restoredMetrics.count("merged")).isEqualTo(1);
+
+            restored.setProcessingTime(NOW + 1_000 + RETENTION.toMillis());
+            assertThat(restored.numKeyedStateEntries()).isZero();
+            assertThat(restored.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    /** The fact the default signal (chat-1/m-1, processed at NOW) opens. */
+    private static EmergencyCallFact firstFact() {
+        EmergencyCallFact f = new EmergencyCallFact();
+        f.factId = FIRST_FACT_ID;
+        f.tenantId = Signals.TENANT;
+        f.callerUserId = Signals.CALLER;
+        f.callerDisplayName = Signals.CALLER_NAME;
+        f.dialedNumber = "911";
+        f.testCall = false;
+        f.locationText = Signals.LOCATION;
+        f.callStartedAtMillis = CREATED_AT;
+        f.detectedAtMillis = NOW;
+        f.updatedAtMillis = NOW;
+        f.notificationCount = 1;
+        f.deletedCount = 0;
+        f.revision = 1;
+        f.sources = new ArrayList<>(List.of("graph:sub-1"));
+        f.messages = new ArrayList<>(List.of(ref("chat-1", "m-1", CREATED_AT, Signals.HASH)));
+        return f;
+    }
+
+    private static MessageRef ref(String chatId, String messageId, long createdAt, String hash) {
+        return new MessageRef(chatId, messageId, Signals.SUBSCRIPTION, createdAt, hash);
+    }
+
+    private List<EmergencyCallFact> runScenario() throws Exception {
+        try (MockEnvironment env = new CapturedMetrics().environment(); var run = newHarness(env)) {
+            run.open();
+            run.setProcessingTime(NOW);
+            run.processElement(new MessageChange(NEW, Signals.created("chat-1", "m-1").build()), 0);
+            run.processElement(new MessageChange(NEW, Signals.created("chat-2", "m-1").build()), 0);
+            run.processElement(new MessageChange(NEW,
+                    Signals.created("chat-3", "m-1").caller("user-caller-2", null).build()), 0);
+            run.processElement(new MessageChange(DELETED, Signals.deleted("chat-2", "m-1").build()), 0);
+            return run.extractOutputValues();
+        }
+    }
+
+    private void process(MessageChange.Kind kind, EmergencySignal signal) throws Exception {
+        harness.processElement(new MessageChange(kind, signal), 0);
+    }
+
+    private List<AuditRecord> audits() {
+        var audits = harness.getSideOutput(AuditTrail.AUDIT);
+        return audits == null ? List.of() : audits.stream().map(StreamRecord::getValue).toList();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.beacon.job.correlate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.CompositeType;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class FactTypesTest {
+
+    @Test
+    void factsAndOpenCallsNeverFallBackToKryo() {
+        assertThat(genericTypesIn(FactTypes.OPEN_CALL)).isEmpty();
+        assertThat(genericTypesIn(FactTypes.FACT)).isEmpty();
+        // Reflection alone would use Kryo for the lists; that is what FactTypes exists to avoid.
+        assertThat(genericTypesIn(TypeInformation.of(EmergencyCallFact.class))).containsExactly("messages", "sources");
+    }
+
+    @Test
+    void openCallSurvivesASerializationRoundTrip() throws Exception {
+        EmergencyCallFact fact = new EmergencyCallFact();
+        fact.factId = "f";
+        fact.tenantId = "t";
+        fact.callerUserId = "u";
+        fact.dialedNumber = "911";
+        fact.testCall = true;
+        fact.callStartedAtMillis = 1;
+        fact.detectedAtMillis = 2;
+        fact.updatedAtMillis = 3;
+        fact.notificationCount = 2;
+        fact.deletedCount = 1;
+        fact.revision = 4;
+        fact.sources.add("graph:sub-1");
+        fact.messages.add(new MessageRef("c1", "m1", "sub-1", 1, "h1"));
+        MessageRef deleted = new MessageRef("c2", "m2", "sub-1", 5, "h2");
+        deleted.deleted = true;
+        fact.messages.add(deleted);
+        OpenCall call = new OpenCall(fact, 99);
+
+        TypeSerializer<OpenCall> serializer = FactTypes.OPEN_CALL.createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(call, out);
+        OpenCall back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+
+        assertThat(back.retainUntilMillis).isEqualTo(99);
+        assertThat(back.fact).isEqualTo(fact);
+        assertThat(back.fact.messages).isInstanceOf(ArrayList.class);
+        assertThat(serializer.copy(call).fact).isEqualTo(fact).isNotSameAs(fact);
+    }
+
+    private static List<String> genericTypesIn(TypeInformation<?> type) {
+        List<String> generic = new ArrayList<>();
+        if (type instanceof PojoTypeInfo<?> pojo) {
+            for (int i = 0; i < pojo.getArity(); i++) {
+                var field = pojo.getPojoFieldAt(i);
+                if (field.getTypeInformation() instanceof GenericTypeInfo<?>) {
+                    generic.add(field.getField().getName());
+                }
+                generic.addAll(genericTypesIn(field.getTypeInformation()));
+            }
+        } else if (type instanceof ListTypeInfo<?> list) {
+            generic.addAll(genericTypesIn(list.getElementTypeInfo()));
+        } else if (type instanceof CompositeType<?> && !(type instanceof PojoTypeInfo<?>)) {
+            throw new AssertionError("unexpected composite type " + type);
+        }
+        return generic;
+    }
+}
