@@ -6,6 +6,7 @@ import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.config.BeaconOptions;
 import dev.beacon.job.correlate.CallCorrelator;
 import dev.beacon.job.correlate.EmergencyCallFact;
+import dev.beacon.job.correlate.FactTypes;
 import dev.beacon.job.correlate.Keys;
 import dev.beacon.job.correlate.MessageChange;
 import dev.beacon.job.correlate.MessageDeduplicator;
@@ -88,6 +89,7 @@ public final class BeaconJob {
                 .keyBy(change -> Keys.caller(change.signal()), Types.STRING)
                 .process(new CallCorrelator(
                         conf.get(BeaconOptions.CORRELATION_WINDOW), conf.get(BeaconOptions.FACT_RETENTION)))
+                .returns(FactTypes.FACT)
                 .name("correlate-calls").uid("correlate-calls");
 
         DataStream<AuditRecord> audit = signals.getSideOutput(AuditTrail.AUDIT)
