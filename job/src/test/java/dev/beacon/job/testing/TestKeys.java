@@ -1,0 +1,97 @@
+package dev.beacon.job.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * An RSA-2048 key pair and a self-signed certificate, generated at run time, standing in for the certificate a
+ * Graph subscription's rich notifications are encrypted for. Never commit a private key: generate one per test.
+ */
+public final class TestKeys {
+
+    private final String certificateId;
+    private final KeyPair keyPair;
+    private final X509Certificate certificate;
+
+    private TestKeys(String certificateId, KeyPair keyPair, X509Certificate certificate) {
+        this.certificateId = certificateId;
+        this.keyPair = keyPair;
+        this.certificate = certificate;
+    }
+
+    public static TestKeys generate(String certificateId) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair keyPair = generator.generateKeyPair();
+            X500Name subject = new X500Name("CN=beacon-test-" + certificateId);
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+                    BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(30))), subject, keyPair.getPublic());
+            X509Certificate certificate = new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA")
+                            .build(keyPair.getPrivate())));
+            return new TestKeys(certificateId, keyPair, certificate);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot generate test keys", e);
+        }
+    }
+
+    /** Writes the keys to a PKCS12 file, each as a private-key entry whose alias is its certificate id. */
+    public static Path writePkcs12(Path file, char[] password, TestKeys... keys) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (TestKeys k : keys) {
+                store.setKeyEntry(k.certificateId, k.privateKey(), password, new Certificate[] {k.certificate});
+            }
+            try (OutputStream out = Files.newOutputStream(file)) {
+                store.store(out, password);
+            }
+            return file;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot write PKCS12 file " + file, e);
+        }
+    }
+
+    public PrivateKey privateKey() {
+        return keyPair.getPrivate();
+    }
+
+    public PublicKey publicKey() {
+        return keyPair.getPublic();
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    public String certificateId() {
+        return certificateId;
+    }
+
+    @Override
+    public String toString() {
+        return "TestKeys{" + certificateId + "}";
+    }
+}
