@@ -10,6 +10,7 @@ import dev.beacon.job.audit.DeadLetterReason;
 import dev.beacon.job.decode.ChangeNotification;
 import dev.beacon.job.decode.DecodeResult;
 import dev.beacon.job.decode.DecodedItem;
+import dev.beacon.job.decode.JsonRejectedException;
 import dev.beacon.job.decode.NotificationDecoder;
 import dev.beacon.job.detect.Detection;
 import dev.beacon.job.detect.DetectionRules;
@@ -22,7 +23,6 @@ import dev.beacon.job.verify.DecryptionKeys;
 import dev.beacon.job.verify.RichNotificationDecryptor;
 import dev.beacon.job.verify.RichNotificationException;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -44,9 +44,6 @@ import org.apache.flink.util.Collector;
  * Every notification ends up in exactly one place, with one audit row. Nothing thrown here stops the job.
  */
 public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySignal> {
-
-    private static final Pattern CLIENT_STATE_FIELD =
-            Pattern.compile("\"clientState\"\\s*+:\\s*+\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"");
 
     private final TriageSettings settings;
 
@@ -83,35 +80,33 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
         metrics.recordsIn.inc();
         DecodeResult decoded = decoder.decode(record);
         if (decoded.failed()) {
-            invalid(ctx, record.ref(), null, decoded.failure(), decoded.failureDetail(), record.valueAsText(), false);
+            deadLetter(ctx, null, decoded.failureDeadLetter(now(ctx)));
             return;
         }
         for (DecodedItem item : decoded.items()) {
             metrics.notificationsIn.inc();
             if (item instanceof DecodedItem.Invalid bad) {
-                invalid(ctx, bad.source(), null, bad.reason(), bad.detail(), bad.raw(), bad.rawTruncated());
+                deadLetter(ctx, null, bad.toDeadLetter(now(ctx)));
             } else if (item instanceof DecodedItem.Ok ok) {
                 try {
                     triage(ok.notification(), ctx, out);
                 } catch (RuntimeException bug) {
                     // A defect must not stop the job; the notification is kept as a dead letter for a rerun.
-                    invalid(ctx, ok.notification().source(), ok.notification(), DeadLetterReason.PROCESSING_ERROR,
-                            bug.getClass().getSimpleName(), rawOf(ok.notification()), false);
+                    invalid(ctx, ok.notification(), DeadLetterReason.PROCESSING_ERROR, bug.getClass().getSimpleName());
                 }
             }
         }
     }
 
     private void triage(ChangeNotification n, Context ctx, Collector<EmergencySignal> out) {
-        long now = ctx.timerService().currentProcessingTime();
+        long now = now(ctx);
         if (n.isValidation()) {
             metrics.validationSkipped.inc();
             audit(ctx, n, AuditOutcome.VALIDATION, null, now);
             return;
         }
         if (!clientStates.isAccepted(n.clientState())) {
-            invalid(ctx, n.source(), n, DeadLetterReason.CLIENT_STATE_MISMATCH,
-                    "clientState does not match any configured secret", rawOf(n), false);
+            invalid(ctx, n, DeadLetterReason.CLIENT_STATE_MISMATCH, "clientState does not match any configured secret");
             return;
         }
         if (n.isLifecycle()) {
@@ -137,11 +132,10 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
             message = decoder.parseJsonObject(decryptor.decrypt(n.encryptedContent()));
         } catch (RichNotificationException e) {
             metrics.decryptFailures.inc();
-            invalid(ctx, n.source(), n, e.reason(), e.getMessage(), rawOf(n), false);
+            invalid(ctx, n, e.reason(), e.detail());
             return;
-        } catch (Exception e) {
-            invalid(ctx, n.source(), n, DeadLetterReason.INVALID_RESOURCE_DATA,
-                    "decrypted resource is not a JSON object", rawOf(n), false);
+        } catch (JsonRejectedException e) {
+            invalid(ctx, n, DeadLetterReason.INVALID_RESOURCE_DATA, "decrypted resource is not a JSON object");
             return;
         }
         Detection d = detector.detect(message);
@@ -171,37 +165,29 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
                 n.messageId(), false, null, null, null, null, false, null, 0L, 0L, null, null, n.channel());
     }
 
-    /** Dead letter plus audit row; {@code raw} is cut to the configured maximum here. */
-    private void invalid(Context ctx, SourceRef source, ChangeNotification n, DeadLetterReason reason, String detail,
-            String raw, boolean alreadyTruncated) {
-        long now = ctx.timerService().currentProcessingTime();
-        int max = settings.limits().maxDeadLetterRawChars();
-        raw = redactClientState(raw);
-        boolean cut = raw.length() > max;
-        metrics.deadLetter(reason);
-        ctx.output(AuditTrail.DEAD_LETTERS, new DeadLetter(
-                source, reason, detail, cut ? raw.substring(0, max) : raw, alreadyTruncated || cut, now));
+    /** A notification that failed after decoding: dead letter (clientState redacted by the decoder) and audit row. */
+    private void invalid(Context ctx, ChangeNotification n, DeadLetterReason reason, String detail) {
+        deadLetter(ctx, n, decoder.deadLetter(n, reason, detail, now(ctx)));
+    }
+
+    private void deadLetter(Context ctx, ChangeNotification n, DeadLetter letter) {
+        metrics.deadLetter(letter.reason());
+        ctx.output(AuditTrail.DEAD_LETTERS, letter);
+        SourceRef source = letter.source();
         ctx.output(AuditTrail.AUDIT, new AuditRecord(source,
                 n == null ? null : n.tenantId(), n == null ? null : n.subscriptionId(),
                 n == null ? null : n.changeType(), n == null ? null : n.chatId(), n == null ? null : n.messageId(),
-                AuditOutcome.INVALID, reason.label(), null, now, AuditTrail.latency(source, now)));
+                AuditOutcome.INVALID, letter.reason().label(), null, letter.failedAtMillis(),
+                AuditTrail.latency(source, letter.failedAtMillis())));
+    }
+
+    private static long now(Context ctx) {
+        return ctx.timerService().currentProcessingTime();
     }
 
     private static void audit(Context ctx, ChangeNotification n, AuditOutcome outcome, String reason, long now) {
         ctx.output(AuditTrail.AUDIT, new AuditRecord(n.source(), n.tenantId(), n.subscriptionId(), n.changeType(),
                 n.chatId(), n.messageId(), outcome, reason, null, now, AuditTrail.latency(n.source(), now)));
-    }
-
-    /**
-     * Dead letters keep what arrived, minus any {@code clientState}: a presented value may be a real secret (an old
-     * one after rotation, or one meant for another subscription). Runs on the rare dead-letter path only.
-     */
-    static String redactClientState(String raw) {
-        return CLIENT_STATE_FIELD.matcher(raw).replaceAll("\"clientState\":\"<redacted>\"");
-    }
-
-    private static String rawOf(ChangeNotification n) {
-        return n.node() == null ? "" : n.node().toString();
     }
 
     private static String withoutClientState(JsonNode node) {

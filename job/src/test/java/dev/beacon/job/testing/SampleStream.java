@@ -155,6 +155,29 @@ public final class SampleStream {
         return out;
     }
 
+    /**
+     * A longer stream for recovery tests: {@code calls} different callers, each reported in Alice's and Bob's chats,
+     * Alice's notification delivered twice. Records are keyed by caller, so one call stays in one partition.
+     * Expect one fact per call with notification_count 2 and revisions 1 and 2.
+     */
+    public List<Record> manyCalls(int calls) {
+        List<Record> out = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            String caller = String.format("00000000-0000-4000-8000-%012d", i);
+            String name = "Caller " + i;
+            String at = java.time.Instant.parse("2026-11-22T10:00:00Z").plusSeconds(600L * i).toString();
+            String alice = "19:alice-call-" + i + "@thread.v2";
+            String bob = "19:bob-call-" + i + "@thread.v2";
+            String aliceRecord = collection(rich(SUB_ALICE, "created", alice, "100" + i,
+                    emergency("100" + i, alice, caller, name, "911", at, "Site " + i)));
+            out.add(new Record(caller, aliceRecord, "call " + i + ", Alice's chat"));
+            out.add(new Record(caller, collection(rich(SUB_BOB, "created", bob, "200" + i,
+                    emergency("200" + i, bob, caller, name, "911", at, "Site " + i))), "call " + i + ", Bob's chat"));
+            out.add(new Record(caller, aliceRecord, "call " + i + ", Alice's chat, redelivered"));
+        }
+        return out;
+    }
+
     /** Ada's call-1 message in Alice's chat, as Graph would return it. */
     private ObjectNode call1Alice() {
         return emergency("1763802001000", CHAT_ALICE_CALL1, ADA, "Ada Lovelace", "911", CALL1_AT,
