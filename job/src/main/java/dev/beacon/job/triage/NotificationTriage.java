@@ -73,6 +73,10 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
                 : DetectionRules.load(Path.of(settings.rulesFile()));
         detector = new EmergencyDetector(rules);
         metrics = new TriageMetrics(getRuntimeContext().getMetricGroup());
+        // Rules that back-track too much count as "no match" instead of stalling the pipeline; make that visible.
+        EmergencyDetector d = detector;
+        getRuntimeContext().getMetricGroup().gauge("detectionPatternsGivenUp", d::patternsGivenUp);
+        getRuntimeContext().getMetricGroup().gauge("detectionFailures", d::unexpectedFailures);
     }
 
     @Override
