@@ -13,13 +13,13 @@ import dev.beacon.job.correlate.EmergencyCallFact;
 import dev.beacon.job.correlate.FactIds;
 import dev.beacon.job.sink.FactCloudEvents;
 import dev.beacon.job.testing.LocalStack;
+import dev.beacon.job.testing.MiniClusters;
 import dev.beacon.job.testing.SampleStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,8 +41,7 @@ class BeaconEndToEndTest {
     static final String F3 = FactIds.factId(TENANT, ADA, millis(SampleStream.CALL3_AT));
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     @TempDir
     static Path dir;

@@ -10,6 +10,7 @@ import dev.beacon.job.ingest.KafkaIngest;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.sink.FactCloudEvents;
 import dev.beacon.job.testing.LocalStack;
+import dev.beacon.job.testing.MiniClusters;
 import dev.beacon.job.testing.SampleStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -43,8 +43,7 @@ class CheckpointRecoveryTest {
     private static final int CALLS = 12;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = MiniClusters.twoSlots();
 
     @TempDir
     static Path dir;
