@@ -1,0 +1,168 @@
+package dev.beacon.job.sink;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.job.audit.DeadLetter;
+import dev.beacon.job.correlate.EmergencyCallFact;
+import dev.beacon.job.ingest.SourceRef;
+import dev.beacon.job.triage.HydrationRequest;
+import dev.beacon.job.triage.LifecycleNotice;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The Kafka sinks: fact revisions as CloudEvents (binary mode, see {@link FactCloudEvents}), and dead letters,
+ * lifecycle notices and hydration requests as plain JSON ({@link RecordJson}). Keys keep related records in one
+ * partition: a fact's revisions by fact id, a subscription's lifecycle events by subscription id.
+ *
+ * <p>The {@code *Records(topic)} serializers are public so tests and other sinks can use them directly.
+ */
+public final class KafkaSinks {
+
+    /** Used for EXACTLY_ONCE unless the producer properties say otherwise; must not exceed the broker's maximum. */
+    static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "60000";
+
+    private KafkaSinks() {}
+
+    public static KafkaSink<EmergencyCallFact> facts(
+            Properties producerProps, String topic, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+        return build(producerProps, guarantee, transactionalIdPrefix, factRecords(topic));
+    }
+
+    public static KafkaSink<DeadLetter> deadLetters(
+            Properties producerProps, String topic, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+        return build(producerProps, guarantee, transactionalIdPrefix, deadLetterRecords(topic));
+    }
+
+    public static KafkaSink<LifecycleNotice> lifecycle(
+            Properties producerProps, String topic, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+        return build(producerProps, guarantee, transactionalIdPrefix, lifecycleRecords(topic));
+    }
+
+    public static KafkaSink<HydrationRequest> needsHydration(
+            Properties producerProps, String topic, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+        return build(producerProps, guarantee, transactionalIdPrefix, hydrationRecords(topic));
+    }
+
+    public static KafkaRecordSerializationSchema<EmergencyCallFact> factRecords(String topic) {
+        return new FactCloudEventSerializer(topic);
+    }
+
+    /** Keyed by {@code source/partition/offset/itemIndex}, the dead letter's identity. */
+    public static KafkaRecordSerializationSchema<DeadLetter> deadLetterRecords(String topic) {
+        return new JsonRecordSerializer<>(topic, KafkaSinks::deadLetterKey, RecordJson::deadLetter);
+    }
+
+    /** Keyed by subscription id. */
+    public static KafkaRecordSerializationSchema<LifecycleNotice> lifecycleRecords(String topic) {
+        return new JsonRecordSerializer<>(topic, LifecycleNotice::subscriptionId, RecordJson::lifecycle);
+    }
+
+    /** Keyed by {@code tenant|chat|message}, so repeated requests for one message stay in order. */
+    public static KafkaRecordSerializationSchema<HydrationRequest> hydrationRecords(String topic) {
+        return new JsonRecordSerializer<>(topic, KafkaSinks::hydrationKey, RecordJson::hydration);
+    }
+
+    static String deadLetterKey(DeadLetter d) {
+        SourceRef s = d.source();
+        return s.source() + "/" + s.partition() + "/" + s.offset() + "/" + s.itemIndex();
+    }
+
+    static String hydrationKey(HydrationRequest h) {
+        return h.tenantId() + "|" + h.chatId() + "|" + h.messageId();
+    }
+
+    /** A copy of the caller's properties, completed for the delivery guarantee. */
+    static Properties producerConfig(Properties producerProps, DeliveryGuarantee guarantee) {
+        Properties p = new Properties();
+        for (String name : producerProps.stringPropertyNames()) {
+            p.setProperty(name, producerProps.getProperty(name));
+        }
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE && !p.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)) {
+            // Kafka's 15 min broker maximum is below Flink's 1 h default; a checkpoint interval fits in a minute.
+            p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DEFAULT_TRANSACTION_TIMEOUT_MS);
+        }
+        return p;
+    }
+
+    private static <T> KafkaSink<T> build(Properties producerProps, DeliveryGuarantee guarantee,
+            String transactionalIdPrefix, KafkaRecordSerializationSchema<T> serializer) {
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE
+                && (transactionalIdPrefix == null || transactionalIdPrefix.isBlank())) {
+            throw new IllegalArgumentException("EXACTLY_ONCE needs a transactional id prefix unique to this sink");
+        }
+        var builder = KafkaSink.<T>builder()
+                .setKafkaProducerConfig(producerConfig(producerProps, guarantee))
+                .setDeliveryGuarantee(guarantee)
+                .setRecordSerializer(serializer);
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            builder.setTransactionalIdPrefix(transactionalIdPrefix);
+        }
+        return builder.build();
+    }
+
+    /** Fact revisions as CloudEvents; see {@link FactCloudEvents#toRecord}. */
+    static final class FactCloudEventSerializer implements KafkaRecordSerializationSchema<EmergencyCallFact> {
+        private static final long serialVersionUID = 1L;
+
+        private final String topic;
+        private transient ObjectMapper mapper;
+
+        FactCloudEventSerializer(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+            mapper = new ObjectMapper();
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(
+                EmergencyCallFact fact, KafkaSinkContext context, Long timestamp) {
+            return FactCloudEvents.toRecord(topic, fact, mapper);
+        }
+    }
+
+    /** One JSON document per record, with a text key (null key when the key function gives null). */
+    static final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T> {
+        private static final long serialVersionUID = 1L;
+
+        private final String topic;
+        private final SerializableFunction<T, String> key;
+        private final JsonEncoder<T> encoder;
+        private transient ObjectMapper mapper;
+
+        JsonRecordSerializer(String topic, SerializableFunction<T, String> key, JsonEncoder<T> encoder) {
+            this.topic = topic;
+            this.key = key;
+            this.encoder = encoder;
+        }
+
+        @Override
+        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+            mapper = new ObjectMapper();
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+            String k = key.apply(element);
+            byte[] value;
+            try {
+                value = mapper.writeValueAsBytes(encoder.toJson(element, mapper));
+            } catch (JsonProcessingException e) {
+                // Only a bug in an encoder could get here; the element itself is not quoted (it may hold content).
+                throw new IllegalStateException("cannot serialize a " + element.getClass().getSimpleName(), e);
+            }
+            return new ProducerRecord<>(topic, null, timestamp, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
+                    value);
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package dev.beacon.job.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.job.audit.AuditRecord;
+import dev.beacon.job.audit.DeadLetter;
+import dev.beacon.job.correlate.EmergencyCallFact;
+import dev.beacon.job.ingest.SourceRef;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+
+/**
+ * The PostgreSQL sinks: facts into {@code emergency_call}, audit rows into {@code notification_audit}, dead
+ * letters into {@code dead_letter} (schema: {@code sql/migrations}).
+ *
+ * <p>Delivery is at-least-once, so a row may be written twice and, after a restart, an older fact revision may
+ * arrive after a newer one. Every statement is therefore an idempotent upsert: facts only move to a higher
+ * revision; audit rows and dead letters keep the most recent decision for their source position.
+ *
+ * <p>Rows the schema rejects are not bad input but broken invariants upstream (a fact id that is not a UUID, a
+ * fact without tenant or caller, revision 0): after the retries the sink fails the job rather than drop a fact.
+ * Text is cleaned of U+0000, which PostgreSQL cannot store, because dead letters legitimately carry such bytes.
+ *
+ * <p>Keep pgjdbc's {@code reWriteBatchedInserts} off (the default): it would fold a batch into one multi-row
+ * INSERT, and PostgreSQL refuses to upsert the same key twice in one statement.
+ */
+public final class PostgresSinks {
+
+    static final String UPSERT_FACT = """
+            INSERT INTO emergency_call (
+                fact_id, tenant_id, caller_user_id, caller_display_name, dialed_number, is_test_call,
+                location_text, call_started_at, detected_at, updated_at, notification_count, deleted_count,
+                revision, sources, message_refs)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (fact_id) DO UPDATE SET
+                tenant_id           = EXCLUDED.tenant_id,
+                caller_user_id      = EXCLUDED.caller_user_id,
+                caller_display_name = EXCLUDED.caller_display_name,
+                dialed_number       = EXCLUDED.dialed_number,
+                is_test_call        = EXCLUDED.is_test_call,
+                location_text       = EXCLUDED.location_text,
+                call_started_at     = EXCLUDED.call_started_at,
+                detected_at         = EXCLUDED.detected_at,
+                updated_at          = EXCLUDED.updated_at,
+                notification_count  = EXCLUDED.notification_count,
+                deleted_count       = EXCLUDED.deleted_count,
+                revision            = EXCLUDED.revision,
+                sources             = EXCLUDED.sources,
+                message_refs        = EXCLUDED.message_refs
+            WHERE emergency_call.revision < EXCLUDED.revision
+            """;
+
+    /** A replayed notification is decided again; the later decision replaces the earlier one. */
+    static final String UPSERT_AUDIT = """
+            INSERT INTO notification_audit (
+                source, source_partition, source_offset, item_index, tenant_id, subscription_id, change_type,
+                chat_id, message_id, outcome, reason, fact_id, processed_at, ingest_latency_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (source, source_partition, source_offset, item_index) DO UPDATE SET
+                tenant_id         = EXCLUDED.tenant_id,
+                subscription_id   = EXCLUDED.subscription_id,
+                change_type       = EXCLUDED.change_type,
+                chat_id           = EXCLUDED.chat_id,
+                message_id        = EXCLUDED.message_id,
+                outcome           = EXCLUDED.outcome,
+                reason            = EXCLUDED.reason,
+                fact_id           = EXCLUDED.fact_id,
+                processed_at      = EXCLUDED.processed_at,
+                ingest_latency_ms = EXCLUDED.ingest_latency_ms
+            WHERE notification_audit.processed_at <= EXCLUDED.processed_at
+            """;
+
+    static final String UPSERT_DEAD_LETTER = """
+            INSERT INTO dead_letter (
+                source, source_partition, source_offset, item_index, reason, detail, raw, raw_truncated, failed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (source, source_partition, source_offset, item_index) DO UPDATE SET
+                reason        = EXCLUDED.reason,
+                detail        = EXCLUDED.detail,
+                raw           = EXCLUDED.raw,
+                raw_truncated = EXCLUDED.raw_truncated,
+                failed_at     = EXCLUDED.failed_at
+            WHERE dead_letter.failed_at <= EXCLUDED.failed_at
+            """;
+
+    private PostgresSinks() {}
+
+    /** Batches of 200 rows or 200 ms, whichever comes first; 3 retries (with a reconnect) on SQL errors. */
+    public static JdbcExecutionOptions defaultExecution() {
+        return JdbcExecutionOptions.builder().withBatchSize(200).withBatchIntervalMs(200).withMaxRetries(3).build();
+    }
+
+    public static Sink<EmergencyCallFact> facts(JdbcTarget target, JdbcExecutionOptions execution) {
+        return JdbcSink.<EmergencyCallFact>builder()
+                .withExecutionOptions(execution)
+                .withQueryStatement(UPSERT_FACT, new FactBinder())
+                .buildAtLeastOnce(new LazyPasswordConnectionProvider(target));
+    }
+
+    public static Sink<AuditRecord> audit(JdbcTarget target, JdbcExecutionOptions execution) {
+        return JdbcSink.<AuditRecord>builder()
+                .withExecutionOptions(execution)
+                .withQueryStatement(UPSERT_AUDIT, new AuditBinder())
+                .buildAtLeastOnce(new LazyPasswordConnectionProvider(target));
+    }
+
+    public static Sink<DeadLetter> deadLetters(JdbcTarget target, JdbcExecutionOptions execution) {
+        return JdbcSink.<DeadLetter>builder()
+                .withExecutionOptions(execution)
+                .withQueryStatement(UPSERT_DEAD_LETTER, new DeadLetterBinder())
+                .buildAtLeastOnce(new LazyPasswordConnectionProvider(target));
+    }
+
+    /** Binds a fact to {@link #UPSERT_FACT}. */
+    static final class FactBinder implements JdbcStatementBuilder<EmergencyCallFact> {
+        private static final long serialVersionUID = 1L;
+
+        /** Built on first use, i.e. once per sink subtask: the connector gives statement builders no open(). */
+        private transient ObjectMapper mapper;
+
+        @Override
+        public void accept(PreparedStatement ps, EmergencyCallFact f) throws SQLException {
+            if (mapper == null) {
+                mapper = new ObjectMapper();
+            }
+            ps.setObject(1, UUID.fromString(f.factId));
+            ps.setString(2, text(f.tenantId));
+            ps.setString(3, text(f.callerUserId));
+            ps.setString(4, text(f.callerDisplayName));
+            ps.setString(5, text(f.dialedNumber));
+            ps.setBoolean(6, f.testCall);
+            ps.setString(7, text(f.locationText));
+            ps.setObject(8, timestamp(f.callStartedAtMillis));
+            ps.setObject(9, timestamp(f.detectedAtMillis));
+            ps.setObject(10, timestamp(f.updatedAtMillis));
+            ps.setInt(11, f.notificationCount);
+            ps.setInt(12, f.deletedCount);
+            ps.setInt(13, f.revision);
+            Object[] sources = f.sources == null
+                    ? new Object[0]
+                    : f.sources.stream().map(PostgresSinks::text).toArray();
+            ps.setArray(14, ps.getConnection().createArrayOf("text", sources));
+            ArrayNode refs = FactJson.messageRefs(f, mapper);
+            cleanTextValues(refs);
+            ps.setObject(15, refs.toString(), Types.OTHER); // JsonNode.toString() is valid JSON
+        }
+    }
+
+    /** Binds an audit row to {@link #UPSERT_AUDIT}. */
+    static final class AuditBinder implements JdbcStatementBuilder<AuditRecord> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void accept(PreparedStatement ps, AuditRecord a) throws SQLException {
+            bindSource(ps, a.source());
+            ps.setString(5, text(a.tenantId()));
+            ps.setString(6, text(a.subscriptionId()));
+            ps.setString(7, text(a.changeType()));
+            ps.setString(8, text(a.chatId()));
+            ps.setString(9, text(a.messageId()));
+            ps.setString(10, a.outcome().label());
+            ps.setString(11, text(a.reason()));
+            if (a.factId() == null) {
+                ps.setNull(12, Types.OTHER);
+            } else {
+                ps.setObject(12, UUID.fromString(a.factId()));
+            }
+            ps.setObject(13, timestamp(a.processedAtMillis()));
+            if (a.ingestLatencyMillis() < 0) {
+                ps.setNull(14, Types.BIGINT);
+            } else {
+                ps.setLong(14, a.ingestLatencyMillis());
+            }
+        }
+    }
+
+    /** Binds a dead letter to {@link #UPSERT_DEAD_LETTER}. */
+    static final class DeadLetterBinder implements JdbcStatementBuilder<DeadLetter> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void accept(PreparedStatement ps, DeadLetter d) throws SQLException {
+            bindSource(ps, d.source());
+            ps.setString(5, d.reason().label());
+            ps.setString(6, text(d.detail()));
+            ps.setString(7, d.raw() == null ? "" : text(d.raw()));
+            ps.setBoolean(8, d.rawTruncated());
+            ps.setObject(9, timestamp(d.failedAtMillis()));
+        }
+    }
+
+    private static void bindSource(PreparedStatement ps, SourceRef s) throws SQLException {
+        ps.setString(1, text(s.source()));
+        ps.setInt(2, s.partition());
+        ps.setLong(3, s.offset());
+        ps.setInt(4, s.itemIndex());
+    }
+
+    private static OffsetDateTime timestamp(long epochMillis) {
+        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
+    }
+
+    /**
+     * PostgreSQL text and jsonb cannot hold U+0000, and a dead letter's raw payload (or a hostile id) may contain
+     * it; the statement would fail and, retried, stall the sink. It becomes U+FFFD, the usual replacement mark.
+     */
+    static String text(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
+    }
+
+    private static void cleanTextValues(JsonNode node) {
+        if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode child = array.get(i);
+                if (child.isTextual()) {
+                    array.set(i, array.textNode(text(child.textValue())));
+                } else {
+                    cleanTextValues(child);
+                }
+            }
+        } else if (node instanceof ObjectNode object) {
+            for (Map.Entry<String, JsonNode> e : object.properties()) {
+                if (e.getValue().isTextual()) {
+                    e.setValue(object.textNode(text(e.getValue().textValue())));
+                } else {
+                    cleanTextValues(e.getValue());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.beacon.job.sink;
+
+import static dev.beacon.job.sink.SinkTestData.CALL_STARTED;
+import static dev.beacon.job.sink.SinkTestData.FACT_A;
+import static dev.beacon.job.sink.SinkTestData.fact;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.job.correlate.EmergencyCallFact;
+import dev.beacon.job.correlate.MessageRef;
+import org.junit.jupiter.api.Test;
+
+class FactJsonTest {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /** Same fields, values and field order (part of the published format); whitespace is ignored. */
+    private void assertJson(JsonNode actual, String expected) throws Exception {
+        assertThat(actual.toString()).isEqualTo(mapper.readTree(expected).toString());
+    }
+
+    @Test
+    void writesEveryFieldInSnakeCaseWithIsoTimestamps() throws Exception {
+        ObjectNode json = FactJson.toJson(fact(FACT_A, 2, CALL_STARTED), mapper);
+
+        assertJson(json, """
+                {"fact_id":"6f1c2a9e-4b7d-5c3e-9a1f-2d8e7b6c5a41","tenant_id":"tenant-1",
+                 "caller_user_id":"user-6f1c","caller_display_name":"Ada Lovelace","dialed_number":"911",
+                 "is_test_call":false,"location_text":"Building 4, floor 2",
+                 "call_started_at":"2024-05-01T10:15:30.250Z","detected_at":"2024-05-01T10:15:31Z",
+                 "updated_at":"2024-05-01T10:15:33Z","notification_count":2,"deleted_count":1,"revision":2,
+                 "sources":["graph:sub-1","graph:sub-2"],
+                 "message_refs":[
+                   {"chat_id":"chat-1","message_id":"msg-1","subscription_id":"sub-1",
+                    "created_at":"2024-05-01T10:15:30.251Z","deleted":true},
+                   {"chat_id":"chat-2","message_id":"msg-2","subscription_id":"sub-2",
+                    "created_at":"2024-05-01T10:15:30.252Z","deleted":false}]}
+                """);
+    }
+
+    @Test
+    void roundTripsAFact() {
+        EmergencyCallFact original = fact(FACT_A, 3, CALL_STARTED);
+
+        EmergencyCallFact back = FactJson.fromJson(FactJson.toJson(original, mapper));
+
+        assertThat(back).isEqualTo(original);
+        assertThat(back.messages).hasSize(3);
+    }
+
+    @Test
+    void roundTripsNullsAndAnUnknownMessageTime() {
+        EmergencyCallFact f = fact(FACT_A, 1, CALL_STARTED);
+        f.callerDisplayName = null;
+        f.locationText = null;
+        f.testCall = true;
+        f.dialedNumber = "933";
+        f.messages.get(0).createdAtMillis = 0;
+
+        ObjectNode json = FactJson.toJson(f, mapper);
+
+        assertThat(json.get("caller_display_name").isNull()).isTrue();
+        assertThat(json.get("location_text").isNull()).isTrue();
+        assertThat(json.get("is_test_call").booleanValue()).isTrue();
+        assertThat(json.at("/message_refs/0/created_at").isNull()).isTrue();
+        assertThat(FactJson.fromJson(json)).isEqualTo(f);
+    }
+
+    @Test
+    void leavesTheContentHashOut() {
+        EmergencyCallFact f = fact(FACT_A, 1, CALL_STARTED);
+        f.messages.set(0, new MessageRef("chat-1", "msg-1", "sub-1", CALL_STARTED, "sha256:abc"));
+
+        JsonNode ref = FactJson.toJson(f, mapper).at("/message_refs/0");
+
+        assertThat(ref.fieldNames()).toIterable()
+                .containsExactly("chat_id", "message_id", "subscription_id", "created_at", "deleted");
+        assertThat(FactJson.fromJson(FactJson.toJson(f, mapper)).messages.get(0).contentHash).isNull();
+    }
+
+    @Test
+    void rejectsDocumentsThatAreNotFactsWithoutQuotingThem() throws Exception {
+        assertThatThrownBy(() -> FactJson.fromJson(mapper.readTree("{\"revision\":1}")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fact JSON has no fact_id");
+        assertThatThrownBy(() -> FactJson.fromJson(mapper.readTree("{\"fact_id\":\"x\"}")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fact JSON has no integer revision");
+        ObjectNode badTime = FactJson.toJson(fact(FACT_A, 1, CALL_STARTED), mapper);
+        badTime.put("detected_at", "yesterday-secret");
+        assertThatThrownBy(() -> FactJson.fromJson(badTime))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fact JSON field detected_at is not an ISO-8601 instant");
+        assertThatThrownBy(() -> FactJson.fromJson(mapper.readTree("[1]")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fact JSON must be an object");
+    }
+}

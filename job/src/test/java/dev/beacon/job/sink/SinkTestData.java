@@ -1,0 +1,63 @@
+package dev.beacon.job.sink;
+
+import dev.beacon.job.audit.AuditOutcome;
+import dev.beacon.job.audit.AuditRecord;
+import dev.beacon.job.audit.DeadLetter;
+import dev.beacon.job.audit.DeadLetterReason;
+import dev.beacon.job.correlate.EmergencyCallFact;
+import dev.beacon.job.correlate.MessageRef;
+import dev.beacon.job.ingest.SourceRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Facts, audit rows and dead letters with fixed, recognisable values for the sink tests. */
+final class SinkTestData {
+
+    static final String FACT_A = "6f1c2a9e-4b7d-5c3e-9a1f-2d8e7b6c5a41";
+    static final String FACT_B = "0b9e8d7c-6a5f-5e4d-8c3b-1a2f3e4d5c6b";
+    static final long CALL_STARTED = Instant.parse("2024-05-01T10:15:30.250Z").toEpochMilli();
+    static final long DETECTED = Instant.parse("2024-05-01T10:15:31Z").toEpochMilli();
+
+    private SinkTestData() {}
+
+    /**
+     * Fact {@code id} at {@code revision}: revision r has r notifications from r chat messages, was updated r
+     * seconds after detection, and from revision 2 on has its first message deleted and a second source.
+     */
+    static EmergencyCallFact fact(String id, int revision, long callStarted) {
+        EmergencyCallFact f = new EmergencyCallFact();
+        f.factId = id;
+        f.tenantId = "tenant-1";
+        f.callerUserId = "user-" + id.substring(0, 4);
+        f.callerDisplayName = "Ada Lovelace";
+        f.dialedNumber = "911";
+        f.testCall = false;
+        f.locationText = "Building 4, floor 2";
+        f.callStartedAtMillis = callStarted;
+        f.detectedAtMillis = DETECTED;
+        f.updatedAtMillis = DETECTED + revision * 1000L;
+        f.notificationCount = revision;
+        f.deletedCount = revision >= 2 ? 1 : 0;
+        f.revision = revision;
+        f.sources = new ArrayList<>(revision >= 2 ? List.of("graph:sub-1", "graph:sub-2") : List.of("graph:sub-1"));
+        f.messages = new ArrayList<>();
+        for (int i = 1; i <= revision; i++) {
+            MessageRef m = new MessageRef("chat-" + i, "msg-" + i, "sub-" + Math.min(i, 2), callStarted + i, null);
+            m.deleted = revision >= 2 && i == 1;
+            f.messages.add(m);
+        }
+        return f;
+    }
+
+    static AuditRecord audit(long offset, AuditOutcome outcome, String factId, long processedAt, long latency) {
+        return new AuditRecord(new SourceRef("graph-notifications", 3, offset, 0, processedAt - 5),
+                "tenant-1", "sub-1", "created", "chat-1", "msg-1", outcome, outcome.label() + " by test", factId,
+                processedAt, latency);
+    }
+
+    static DeadLetter deadLetter(long offset, DeadLetterReason reason, String raw, long failedAt) {
+        return new DeadLetter(new SourceRef("graph-notifications", 3, offset, SourceRef.WHOLE_RECORD, 0),
+                reason, "detail of " + reason.label(), raw, false, failedAt);
+    }
+}
