@@ -16,7 +16,7 @@ import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.audit.DeadLetterReason;
 import dev.beacon.job.correlate.EmergencyCallFact;
 import dev.beacon.job.ingest.SourceRef;
-import dev.beacon.job.testing.PostgresFixture;
+import dev.beacon.testing.PostgresFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.beacon.job.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.beacon.job.testing.PostgresFixture;
+import dev.beacon.testing.PostgresFixture;
 import dev.beacon.sql.SchemaMigrator;
 import java.util.List;
 import java.util.Map;

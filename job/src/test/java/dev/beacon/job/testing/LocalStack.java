@@ -1,5 +1,7 @@
 package dev.beacon.job.testing;
 
+import dev.beacon.testing.KafkaFixture;
+import dev.beacon.testing.PostgresFixture;
 import dev.beacon.job.BeaconJob;
 import dev.beacon.job.config.BeaconOptions;
 import dev.beacon.job.ingest.KafkaIngest;

@@ -1,4 +1,4 @@
-package dev.beacon.job.testing;
+package dev.beacon.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.beacon.job.testing;
+package dev.beacon.testing;
 
 import dev.beacon.sql.SchemaMigrator;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -1,0 +1,16 @@
+package dev.beacon.control.lifecycle;
+
+import java.time.Instant;
+
+/**
+ * One Graph lifecycle notification, as the job forwards it on {@code graph-lifecycle} (already authenticated by
+ * {@code clientState}, which the job removed).
+ *
+ * @param lifecycleEvent {@code reauthorizationRequired}, {@code subscriptionRemoved} or {@code missed}
+ * @param receivedAt     when the job saw it (gap start for removed/missed)
+ */
+public record LifecycleEvent(String subscriptionId, String tenantId, String lifecycleEvent, Instant receivedAt) {
+    public static final String REAUTHORIZATION_REQUIRED = "reauthorizationRequired";
+    public static final String SUBSCRIPTION_REMOVED = "subscriptionRemoved";
+    public static final String MISSED = "missed";
+}

@@ -1,0 +1,38 @@
+package dev.beacon.control.signin;
+
+import java.net.URI;
+
+/**
+ * Where Entra ID and Graph live. Production uses the real hosts. For the local demo and tests, {@code route}
+ * points at the Graph/Entra emulator: MSAL keeps the real authority URL and only its transport is redirected
+ * ({@link RoutedHttpClient}), and Graph calls go to the same emulator.
+ *
+ * @param authorityHost e.g. {@code https://login.microsoftonline.com/}
+ * @param graphBaseUrl  e.g. {@code https://graph.microsoft.com/v1.0}
+ * @param route         null in production; else a plain-HTTP base URL every Microsoft call is sent to
+ */
+public record MicrosoftEndpoints(String authorityHost, String graphBaseUrl, URI route) {
+
+    public static final MicrosoftEndpoints PRODUCTION =
+            new MicrosoftEndpoints("https://login.microsoftonline.com/", "https://graph.microsoft.com/v1.0", null);
+
+    /** Real URLs, every call sent to {@code emulator} instead (tests and the local demo). */
+    public static MicrosoftEndpoints routedTo(URI emulator) {
+        return new MicrosoftEndpoints(PRODUCTION.authorityHost, PRODUCTION.graphBaseUrl, emulator);
+    }
+
+    /** The MSAL authority for a tenant: {@code https://login.microsoftonline.com/<tenant>/}. */
+    public String authority(String tenantId) {
+        return authorityHost + tenantId + "/";
+    }
+
+    /** The URL a Graph call really goes to (the emulator when routed). */
+    public URI graphUri(String pathAndQuery) {
+        String base = route == null ? graphBaseUrl : route.toString().replaceAll("/$", "") + "/v1.0";
+        return URI.create(base + (pathAndQuery.startsWith("/") ? pathAndQuery : "/" + pathAndQuery));
+    }
+
+    public boolean routed() {
+        return route != null;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.beacon.control.signin;
+
+/** Hands out a valid Graph access token for an integration, refreshing silently when needed. */
+@FunctionalInterface
+public interface TokenSource {
+
+    /**
+     * @throws SignInRequiredException when no token can be had without a human (never signed in, refresh token
+     *                                 revoked or expired, consent withdrawn); the integration is flagged
+     */
+    GraphToken graphToken(String integrationId) throws SignInRequiredException;
+}
