@@ -1,0 +1,52 @@
+package dev.beacon.control.ops;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything ops can ask of the control plane. The HTTP API and the CLI (through the API) are thin layers over
+ * this; {@code dev.beacon.control.ControlPlane} implements it on the real components. Nothing returned here
+ * contains a secret: tokens, client secrets, clientState and keys never leave the service this way.
+ */
+public interface ControlPlaneOperations {
+
+    List<IntegrationView> listIntegrations();
+
+    Optional<IntegrationView> integration(String integrationId);
+
+    /** @throws IllegalArgumentException for invalid input (bad id, unknown auth mode, bad delivery URL, …) */
+    IntegrationView addIntegration(NewIntegration request);
+
+    /** Deletes the integration's Graph subscriptions (best effort), then its rows. */
+    boolean removeIntegration(String integrationId);
+
+    /** Starts a device-code sign-in (or returns the one in progress); the result shows URL and code. */
+    LoginView startDeviceCodeLogin(String integrationId);
+
+    /** The latest sign-in state of an integration (pending, signed-in, expired, declined, …). */
+    LoginView loginState(String integrationId);
+
+    /** Where to send the browser for an authorization-code sign-in (Entra's authorize URL, with a fresh state). */
+    URI authorizationUrl(String integrationId);
+
+    /** Finishes an authorization-code sign-in from the callback's {@code code} and {@code state}. */
+    LoginView completeAuthorization(String integrationId, String code, String state);
+
+    /** @param integrationId null for all integrations */
+    List<SubscriptionView> listSubscriptions(String integrationId);
+
+    /** Renews now (PATCH expirationDateTime), whatever the schedule says. */
+    SubscriptionView renewSubscription(String subscriptionId);
+
+    /** Deletes in Graph and marks it deleted; the reconciler recreates it if it is still desired. */
+    boolean deleteSubscription(String subscriptionId);
+
+    /** Generates a new encryption certificate, moves the integration's subscriptions to it, re-exports keys. */
+    List<CertificateView> rotateCertificates(String integrationId);
+
+    StatusReport status();
+
+    /** Ready to serve: database reachable and vault keys open the stored secrets. */
+    Readiness readiness();
+}
