@@ -1,6 +1,7 @@
 package dev.beacon.control.integration;
 
 import dev.beacon.control.store.Sql;
+import dev.beacon.control.vault.SealPurpose;
 import dev.beacon.control.vault.SealedBox;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,7 +36,7 @@ public final class IntegrationStore {
         if (mode == AuthMode.CLIENT_CREDENTIALS && credential == null) {
             throw new IllegalArgumentException("client-credentials needs a client secret or certificate");
         }
-        byte[] sealed = credential == null ? null : vault.seal(credential, credentialPurpose(id));
+        byte[] sealed = credential == null ? null : vault.seal(credential, SealPurpose.integrationCredential(id));
         var now = clock.instant();
         sql.update("INSERT INTO integration (integration_id, display_name, tenant_id, client_id, auth_mode, "
                         + "credential_kind, credential_sealed, status, created_at, updated_at) "
@@ -75,7 +76,7 @@ public final class IntegrationStore {
         return sql.queryOne("SELECT credential_sealed FROM integration WHERE integration_id = ?",
                         rs -> Optional.ofNullable(rs.getBytes(1)), id)
                 .flatMap(o -> o)
-                .map(box -> vault.open(box, credentialPurpose(id)));
+                .map(box -> vault.open(box, SealPurpose.integrationCredential(id)));
     }
 
     /** Adds or replaces a desired subscription (keyed by integration and resource). */
@@ -107,10 +108,6 @@ public final class IntegrationStore {
                 rs -> new DesiredSubscription(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getBoolean(6), rs.getInt(7)),
                 integrationId);
-    }
-
-    private static String credentialPurpose(String id) {
-        return "integration/" + id + "/credential";
     }
 
     private static Integration integration(ResultSet rs) throws SQLException {

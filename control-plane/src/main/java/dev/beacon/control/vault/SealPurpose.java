@@ -1,0 +1,30 @@
+package dev.beacon.control.vault;
+
+/**
+ * The associated data each sealed column is bound to ({@link SealedBox}): one place, so sealing, opening and
+ * {@code vault rekey} always agree. A box opened under another purpose fails its integrity check.
+ */
+public final class SealPurpose {
+
+    private SealPurpose() {}
+
+    /** {@code integration.credential_sealed} */
+    public static String integrationCredential(String integrationId) {
+        return "integration/" + integrationId + "/credential";
+    }
+
+    /** {@code token_cache.cache_sealed} */
+    public static String tokenCache(String integrationId, String homeAccountId) {
+        return "token_cache/" + integrationId + "/" + homeAccountId;
+    }
+
+    /** {@code client_state.secret_sealed} */
+    public static String clientState(String clientStateId) {
+        return "client_state/" + clientStateId;
+    }
+
+    /** {@code encryption_certificate.private_key_sealed} */
+    public static String privateKey(String certificateId) {
+        return "encryption_certificate/" + certificateId;
+    }
+}
