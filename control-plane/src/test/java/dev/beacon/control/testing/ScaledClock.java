@@ -1,0 +1,42 @@
+package dev.beacon.control.testing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/**
+ * A clock that runs {@code scale} times faster than real time from the moment it is created. The local demo
+ * shares one between the control plane and the emulator's Graph side, so three-day subscriptions are renewed
+ * within minutes while you watch.
+ */
+public final class ScaledClock extends Clock {
+
+    private final Instant start = Instant.now();
+    private final long startNanos = System.nanoTime();
+    private final double scale;
+
+    public ScaledClock(double scale) {
+        if (scale < 1) {
+            throw new IllegalArgumentException("time scale must be >= 1");
+        }
+        this.scale = scale;
+    }
+
+    @Override
+    public Instant instant() {
+        long realNanos = System.nanoTime() - startNanos;
+        return start.plus(Duration.ofNanos((long) (realNanos * scale)));
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+}
