@@ -219,7 +219,8 @@ public final class GraphClient {
     }
 
     private static String scrub(String message, String secret) {
-        if (message == null || secret == null || secret.isEmpty()) {
+        // Short strings would mangle ordinary words; real clientStates are 43 characters.
+        if (message == null || secret == null || secret.length() < 8) {
             return message;
         }
         return message.replace(secret, "[redacted]");
