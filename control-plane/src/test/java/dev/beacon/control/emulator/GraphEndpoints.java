@@ -1,11 +1,491 @@
 package dev.beacon.control.emulator;
 
-/** Graph endpoints of the emulator (to be built: subscriptions). */
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.control.emulator.EntraEndpoints.IssuedToken;
+import dev.beacon.control.emulator.MicrosoftEmulator.Request;
+import dev.beacon.control.emulator.MicrosoftEmulator.Response;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Graph v1.0 subscriptions as the emulator serves them (https://learn.microsoft.com/en-us/graph/api/resources/subscription):
+ * {@code POST/GET /v1.0/subscriptions}, {@code GET/PATCH/DELETE /v1.0/subscriptions/{id}},
+ * {@code POST /v1.0/subscriptions/{id}/reauthorize}.
+ *
+ * <p>Validation follows Graph for Teams resources: required fields; at most 4,320 minutes, under 45 raised to 45;
+ * {@code lifecycleNotificationUrl} required beyond one hour and not changeable by PATCH; rich notifications need an
+ * encryption certificate; {@code clientState} at most 128 characters; notification URLs {@code https://},
+ * {@code EventHub:https://} or {@code EventGrid:?}; duplicates (same app, resource, changeType, notificationUrl)
+ * get 409; a per-user quota on {@code getAllMessages} subscriptions gets 403. Subscriptions expire by the
+ * emulator's clock and then answer 404, like Graph deleting unrenewed subscriptions.
+ *
+ * <p>Failures such as 429/503/slow answers are injected with {@link MicrosoftEmulator#inject}/{@code delay}.
+ */
 public final class GraphEndpoints {
 
+    /** A subscription as the emulator holds it (a snapshot; {@code clientState} included for test assertions). */
+    public record EmulatedSubscription(String id, String applicationId, String creatorId, String tenantId,
+                                       String resource, String changeType, String notificationUrl,
+                                       String lifecycleNotificationUrl, Instant expirationDateTime,
+                                       String clientState, boolean includeResourceData,
+                                       String encryptionCertificate, String encryptionCertificateId,
+                                       int reauthorizations, int renewals) {
+        @Override
+        public String toString() {
+            return "EmulatedSubscription[id=" + id + ", resource=" + resource + ", expires=" + expirationDateTime
+                    + "]";
+        }
+    }
+
+    static final String LIFECYCLE_REQUIRED = "lifecycleNotificationUrl is a required property for subscription "
+            + "creation on this resource when the expirationDateTime value is set to greater than 1 hour";
+    static final int TEAMS_MAX_MINUTES = 4320;
+    static final int TEAMS_MIN_MINUTES = 45;
+
     private final MicrosoftEmulator emulator;
+    private final Map<String, EmulatedSubscription> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> requestBodies = new ConcurrentHashMap<>();
+    private final List<String> createBodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile int quotaPerUser = 10;
 
     GraphEndpoints(MicrosoftEmulator emulator) {
         this.emulator = emulator;
+        emulator.route("POST", "/v1\\.0/subscriptions", this::create);
+        emulator.route("GET", "/v1\\.0/subscriptions", this::list);
+        emulator.route("GET", "/v1\\.0/subscriptions/([^/]+)", this::get);
+        emulator.route("PATCH", "/v1\\.0/subscriptions/([^/]+)", this::patch);
+        emulator.route("DELETE", "/v1\\.0/subscriptions/([^/]+)", this::delete);
+        emulator.route("POST", "/v1\\.0/subscriptions/([^/]+)/reauthorize", this::reauthorize);
+    }
+
+    // ---- test API -------------------------------------------------------------------------------------------------
+
+    /** The live (unexpired) subscriptions, oldest first. */
+    public List<EmulatedSubscription> subscriptions() {
+        expire();
+        return subscriptions.values().stream()
+                .sorted(Comparator.comparing(EmulatedSubscription::id)).toList();
+    }
+
+    public java.util.Optional<EmulatedSubscription> subscription(String id) {
+        expire();
+        return java.util.Optional.ofNullable(subscriptions.get(id));
+    }
+
+    /** Graph removed it (as when it sends {@code subscriptionRemoved}): 404 from now on. */
+    public boolean drop(String id) {
+        return subscriptions.remove(id) != null;
+    }
+
+    /** Adds a subscription created by someone else (for 409 tests), with the given app and creator. */
+    public EmulatedSubscription seed(String applicationId, String creatorId, String resource, String changeType,
+                                     String notificationUrl, Instant expires, String clientState) {
+        var s = new EmulatedSubscription(UUID.randomUUID().toString(), applicationId, creatorId, null, resource,
+                changeType, notificationUrl, notificationUrl, expires, clientState, false, null, null, 0, 0);
+        subscriptions.put(s.id(), s);
+        return s;
+    }
+
+    /** Maximum {@code getAllMessages} subscriptions per user (Graph: 10). */
+    public void setQuota(int perUser) {
+        this.quotaPerUser = perUser;
+    }
+
+    /** Raw bodies of the POST (create) and PATCH requests that reached subscription {@code id}, oldest first. */
+    public List<String> requestBodies(String id) {
+        return List.copyOf(requestBodies.getOrDefault(id, List.of()));
+    }
+
+    /** The body of the last create or PATCH of {@code id}, or null. */
+    public String lastRequestBody(String id) {
+        List<String> b = requestBodies.getOrDefault(id, List.of());
+        return b.isEmpty() ? null : b.get(b.size() - 1);
+    }
+
+    /** Every create body received, accepted or not, oldest first. */
+    public List<String> createBodies() {
+        return List.copyOf(createBodies);
+    }
+
+    /**
+     * {@code encryptedContent} of a rich notification about {@code resourceJson} for subscription {@code id}, as
+     * Graph builds it: random AES-256 key, AES-CBC/PKCS7 with IV = first 16 key bytes, HMAC-SHA256 of the
+     * ciphertext, key wrapped with the subscription's certificate by RSA-OAEP (SHA-1).
+     */
+    public Map<String, String> encryptedContent(String id, String resourceJson) {
+        EmulatedSubscription s = subscription(id).orElseThrow(() -> new IllegalArgumentException("no subscription " + id));
+        return encryptFor(s.encryptionCertificate(), s.encryptionCertificateId(), resourceJson);
+    }
+
+    /** Like {@link #encryptedContent} for any base64 X.509 certificate. */
+    public static Map<String, String> encryptFor(String certificateBase64, String certificateId, String json) {
+        try {
+            X509Certificate cert = certificate(certificateBase64);
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(key, 0, 16));
+            byte[] data = aes.doFinal(json.getBytes(StandardCharsets.UTF_8));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            byte[] signature = mac.doFinal(data);
+            Cipher rsa = Cipher.getInstance("RSA/ECB/OAEPWithSHA1AndMGF1Padding");
+            rsa.init(Cipher.ENCRYPT_MODE, cert.getPublicKey());
+            byte[] dataKey = rsa.doFinal(key);
+            Map<String, String> out = new LinkedHashMap<>();
+            out.put("data", Base64.getEncoder().encodeToString(data));
+            out.put("dataSignature", Base64.getEncoder().encodeToString(signature));
+            out.put("dataKey", Base64.getEncoder().encodeToString(dataKey));
+            out.put("encryptionCertificateId", certificateId);
+            out.put("encryptionCertificateThumbprint",
+                    HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-1").digest(cert.getEncoded())));
+            return out;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot encrypt like Graph", e);
+        }
+    }
+
+    // ---- wire -----------------------------------------------------------------------------------------------------
+
+    private Response create(Request req) throws Exception {
+        IssuedToken caller = emulator.entra().validAccessToken(req.bearer()).orElse(null);
+        if (caller == null) {
+            return unauthorized(req);
+        }
+        createBodies.add(req.body());
+        JsonNode body = readBody(req);
+        if (body == null) {
+            return error(400, "InvalidRequest", "Invalid request body.");
+        }
+        for (String field : List.of("changeType", "notificationUrl", "resource", "expirationDateTime")) {
+            if (!body.hasNonNull(field) || body.get(field).asText().isBlank()) {
+                return error(400, "InvalidRequest", "The '" + field + "' property is required.");
+            }
+        }
+        String resource = body.get("resource").asText();
+        String changeType = body.get("changeType").asText();
+        String notificationUrl = body.get("notificationUrl").asText();
+        String lifecycleUrl = body.path("lifecycleNotificationUrl").asText(null);
+        String clientState = body.path("clientState").asText(null);
+        boolean rich = body.path("includeResourceData").asBoolean(false);
+        String certificate = body.path("encryptionCertificate").asText(null);
+        String certificateId = body.path("encryptionCertificateId").asText(null);
+
+        for (String ct : changeType.split(",")) {
+            if (!Set.of("created", "updated", "deleted").contains(ct.strip())) {
+                return error(400, "InvalidRequest", "Invalid changeType '" + ct.strip() + "'.");
+            }
+        }
+        Response bad = checkUrl("notificationUrl", notificationUrl);
+        if (bad == null && lifecycleUrl != null) {
+            bad = checkUrl("lifecycleNotificationUrl", lifecycleUrl);
+        }
+        if (bad != null) {
+            return bad;
+        }
+        Object expiry = expiry(body.get("expirationDateTime").asText(), resource);
+        if (expiry instanceof Response r) {
+            return r;
+        }
+        Instant expires = (Instant) expiry;
+        if (teams(resource) && lifecycleUrl == null
+                && expires.isAfter(emulator.clock().instant().plus(Duration.ofHours(1)))) {
+            return error(400, "InvalidRequest", LIFECYCLE_REQUIRED);
+        }
+        if (clientState != null && clientState.length() > 128) {
+            return error(400, "InvalidRequest", "clientState must not be longer than 128 characters.");
+        }
+        if (rich) {
+            if (certificate == null || certificateId == null) {
+                return error(400, "InvalidRequest", "encryptionCertificate and encryptionCertificateId are "
+                        + "required when includeResourceData is true.");
+            }
+            Response c = checkCertificate(certificate, certificateId);
+            if (c != null) {
+                return c;
+            }
+        }
+        synchronized (this) {
+            expire();
+            for (EmulatedSubscription s : subscriptions.values()) {
+                if (s.applicationId().equals(caller.clientId()) && s.resource().equalsIgnoreCase(resource)
+                        && s.changeType().equalsIgnoreCase(changeType) && s.notificationUrl().equals(notificationUrl)) {
+                    return error(409, "ExtensionError", "Operation: Create; Exception: [Status Code: Conflict; "
+                            + "Reason: Subscription Id " + s.id() + " already exists for the requested combination]");
+                }
+            }
+            if (resource.contains("getAllMessages") && caller.userObjectId() != null) {
+                long mine = subscriptions.values().stream()
+                        .filter(s -> caller.userObjectId().equals(s.creatorId()) && s.resource().contains("getAllMessages"))
+                        .count();
+                if (mine >= quotaPerUser) {
+                    return error(403, "ExtensionError", "Operation: Create; Exception: [Status Code: Forbidden; "
+                            + "Reason: The maximum number of '" + quotaPerUser + "' subscriptions per user for "
+                            + "'getAllMessages' has been reached.]");
+                }
+            }
+            var s = new EmulatedSubscription(UUID.randomUUID().toString(), caller.clientId(),
+                    caller.userObjectId(), caller.tenantId(), resource, changeType, notificationUrl, lifecycleUrl,
+                    expires, clientState, rich, rich ? certificate : null, rich ? certificateId : null, 0, 0);
+            subscriptions.put(s.id(), s);
+            requestBodies.computeIfAbsent(s.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(req.body());
+            return Response.json(201, render(s, true).toString());
+        }
+    }
+
+    private Response list(Request req) {
+        IssuedToken caller = emulator.entra().validAccessToken(req.bearer()).orElse(null);
+        if (caller == null) {
+            return unauthorized(req);
+        }
+        ArrayNode value = emulator.json().createArrayNode();
+        // Graph lists the subscriptions of the calling app (for delegated calls: created for the signed-in user).
+        subscriptions().stream()
+                .filter(s -> s.applicationId().equals(caller.clientId()))
+                .filter(s -> caller.appOnly() || caller.userObjectId() == null
+                        || caller.userObjectId().equals(s.creatorId()))
+                .forEach(s -> value.add(render(s, false)));
+        ObjectNode root = emulator.json().createObjectNode();
+        root.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#subscriptions");
+        root.set("value", value);
+        return Response.json(200, root.toString());
+    }
+
+    private Response get(Request req) {
+        IssuedToken caller = emulator.entra().validAccessToken(req.bearer()).orElse(null);
+        if (caller == null) {
+            return unauthorized(req);
+        }
+        EmulatedSubscription s = owned(req, caller);
+        return s == null ? notFound(req) : Response.json(200, render(s, false).toString());
+    }
+
+    private Response patch(Request req) throws Exception {
+        IssuedToken caller = emulator.entra().validAccessToken(req.bearer()).orElse(null);
+        if (caller == null) {
+            return unauthorized(req);
+        }
+        JsonNode body = readBody(req);
+        if (body == null) {
+            return error(400, "InvalidRequest", "Invalid request body.");
+        }
+        synchronized (this) {
+            EmulatedSubscription s = owned(req, caller);
+            if (s == null) {
+                return notFound(req);
+            }
+            if (body.has("lifecycleNotificationUrl")) {
+                return error(400, "InvalidRequest", "lifecycleNotificationUrl cannot be updated; delete the "
+                        + "subscription and create a new one.");
+            }
+            Instant expires = s.expirationDateTime();
+            if (body.hasNonNull("expirationDateTime")) {
+                Object e = expiry(body.get("expirationDateTime").asText(), s.resource());
+                if (e instanceof Response r) {
+                    return r;
+                }
+                expires = (Instant) e;
+            }
+            String certificate = s.encryptionCertificate();
+            String certificateId = s.encryptionCertificateId();
+            if (body.has("encryptionCertificate") || body.has("encryptionCertificateId")) {
+                certificate = body.path("encryptionCertificate").asText(null);
+                certificateId = body.path("encryptionCertificateId").asText(null);
+                Response c = certificate == null || certificateId == null
+                        ? error(400, "InvalidRequest", "encryptionCertificate and encryptionCertificateId go together.")
+                        : checkCertificate(certificate, certificateId);
+                if (c != null) {
+                    return c;
+                }
+            }
+            var updated = new EmulatedSubscription(s.id(), s.applicationId(), s.creatorId(), s.tenantId(),
+                    s.resource(), s.changeType(), s.notificationUrl(), s.lifecycleNotificationUrl(), expires,
+                    s.clientState(), s.includeResourceData(), certificate, certificateId, s.reauthorizations(),
+                    s.renewals() + 1);
+            subscriptions.put(s.id(), updated);
+            requestBodies.computeIfAbsent(s.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(req.body());
+            return Response.json(200, render(updated, false).toString());
+        }
+    }
+
+    private Response delete(Request req) {
+        IssuedToken caller = emulator.entra().validAccessToken(req.bearer()).orElse(null);
+        if (caller == null) {
+            return unauthorized(req);
+        }
+        synchronized (this) {
+            EmulatedSubscription s = owned(req, caller);
+            if (s == null) {
+                return notFound(req);
+            }
+            subscriptions.remove(s.id());
+            return Response.empty(204);
+        }
+    }
+
+    private Response reauthorize(Request req) {
+        IssuedToken caller = emulator.entra().validAccessToken(req.bearer()).orElse(null);
+        if (caller == null) {
+            return unauthorized(req);
+        }
+        synchronized (this) {
+            EmulatedSubscription s = owned(req, caller);
+            if (s == null) {
+                return notFound(req);
+            }
+            subscriptions.put(s.id(), new EmulatedSubscription(s.id(), s.applicationId(), s.creatorId(),
+                    s.tenantId(), s.resource(), s.changeType(), s.notificationUrl(), s.lifecycleNotificationUrl(),
+                    s.expirationDateTime(), s.clientState(), s.includeResourceData(), s.encryptionCertificate(),
+                    s.encryptionCertificateId(), s.reauthorizations() + 1, s.renewals()));
+            return Response.empty(204);
+        }
+    }
+
+    // ---- rules ----------------------------------------------------------------------------------------------------
+
+    /** The expiry Graph would store, or a 400 response. */
+    private Object expiry(String value, String resource) {
+        Instant requested;
+        try {
+            requested = OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            return error(400, "InvalidRequest", "expirationDateTime '" + value + "' is not a valid date.");
+        }
+        Instant now = emulator.clock().instant();
+        if (!requested.isAfter(now)) {
+            return error(400, "InvalidRequest", "Subscription expiration must be in the future.");
+        }
+        if (teams(resource)) {
+            if (requested.isAfter(now.plus(Duration.ofMinutes(TEAMS_MAX_MINUTES)))) {
+                return error(400, "InvalidRequest", "Subscription expiration can only be " + TEAMS_MAX_MINUTES
+                        + " minutes in the future.");
+            }
+            Instant min = now.plus(Duration.ofMinutes(TEAMS_MIN_MINUTES));
+            if (requested.isBefore(min)) {
+                return min;
+            }
+        }
+        return requested;
+    }
+
+    private static boolean teams(String resource) {
+        String r = resource.toLowerCase(Locale.ROOT);
+        return r.contains("chats") || r.contains("teams") || r.contains("/messages") || r.contains("channels");
+    }
+
+    private static Response checkUrl(String field, String url) {
+        boolean ok = url.startsWith("https://") || url.startsWith("EventHub:https://") || url.startsWith("EventGrid:?");
+        return ok ? null : error(400, "InvalidRequest", "Invalid " + field + ": it must be an https URL, "
+                + "an EventHub: URL or an EventGrid: URL.");
+    }
+
+    private static Response checkCertificate(String certificate, String certificateId) {
+        if (certificateId.length() > 128) {
+            return error(400, "InvalidRequest", "encryptionCertificateId must not be longer than 128 characters.");
+        }
+        try {
+            X509Certificate c = certificate(certificate);
+            if (!"RSA".equals(c.getPublicKey().getAlgorithm())) {
+                return error(400, "InvalidRequest", "The encryption certificate must hold an RSA key.");
+            }
+            return null;
+        } catch (Exception e) {
+            return error(400, "InvalidRequest", "encryptionCertificate is not a base64 encoded X.509 certificate.");
+        }
+    }
+
+    private static X509Certificate certificate(String base64) throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(base64)));
+    }
+
+    private synchronized void expire() {
+        Instant now = emulator.clock().instant();
+        subscriptions.values().removeIf(s -> !s.expirationDateTime().isAfter(now));
+    }
+
+    private EmulatedSubscription owned(Request req, IssuedToken caller) {
+        expire();
+        EmulatedSubscription s = subscriptions.get(req.pathParams().get(0));
+        return s != null && s.applicationId().equals(caller.clientId()) ? s : null;
+    }
+
+    private ObjectNode render(EmulatedSubscription s, boolean echoClientState) {
+        ObjectNode n = emulator.json().createObjectNode();
+        n.put("@odata.context", "https://graph.microsoft.com/v1.0/$metadata#subscriptions/$entity");
+        n.put("id", s.id());
+        n.put("resource", s.resource());
+        n.put("applicationId", s.applicationId());
+        n.put("changeType", s.changeType());
+        // Graph echoes clientState when creating; reads return null.
+        n.put("clientState", echoClientState ? s.clientState() : null);
+        n.put("notificationUrl", s.notificationUrl());
+        n.put("lifecycleNotificationUrl", s.lifecycleNotificationUrl());
+        n.put("expirationDateTime", s.expirationDateTime().toString());
+        n.put("creatorId", s.creatorId());
+        n.put("includeResourceData", s.includeResourceData());
+        n.put("latestSupportedTlsVersion", "v1_2");
+        n.put("encryptionCertificate", s.encryptionCertificate());
+        n.put("encryptionCertificateId", s.encryptionCertificateId());
+        n.putNull("notificationQueryOptions");
+        n.putNull("notificationUrlAppId");
+        return n;
+    }
+
+    private JsonNode readBody(Request req) {
+        try {
+            JsonNode n = emulator.json().readTree(req.body());
+            return n != null && n.isObject() ? n : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private Response unauthorized(Request req) {
+        String message = req.bearer() == null ? "Access token is empty."
+                : "Access token has expired or is not yet valid.";
+        return error(401, "InvalidAuthenticationToken", message)
+                .withHeader("WWW-Authenticate", "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\"");
+    }
+
+    private static Response notFound(Request req) {
+        return error(404, "ResourceNotFound", "The object was not found.");
+    }
+
+    static Response error(int status, String code, String message) {
+        ObjectNode root = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        ObjectNode e = root.putObject("error");
+        e.put("code", code);
+        e.put("message", message);
+        ObjectNode inner = e.putObject("innerError");
+        inner.put("date", Instant.now().toString());
+        inner.put("request-id", UUID.randomUUID().toString());
+        return Response.json(status, root.toString());
     }
 }

@@ -1,0 +1,238 @@
+package dev.beacon.control.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.control.signin.MicrosoftEndpoints;
+import dev.beacon.control.signin.SignInRequiredException;
+import dev.beacon.control.signin.TokenSource;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Graph v1.0 subscription calls (https://learn.microsoft.com/en-us/graph/api/resources/subscription) over
+ * {@code java.net.http}. Each attempt asks the {@link TokenSource} for a token, so a retry after a token refresh
+ * uses the new one. Failures are {@link GraphException}s; retries follow the {@link RetryPolicy}.
+ *
+ * <p>Secrets: the bearer token only travels in the Authorization header; the clientState only in the create body.
+ * Neither appears in logs or exception messages (Graph's error text is scrubbed of the clientState just in case).
+ */
+public final class GraphClient {
+
+    private final MicrosoftEndpoints endpoints;
+    private final TokenSource tokens;
+    private final HttpClient http;
+    private final RetryPolicy retry;
+    private final Clock clock;
+    private final Duration requestTimeout;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public GraphClient(MicrosoftEndpoints endpoints, TokenSource tokens, HttpClient http, RetryPolicy retry,
+                       Clock clock, Duration requestTimeout) {
+        this.endpoints = endpoints;
+        this.tokens = tokens;
+        this.http = http;
+        this.retry = retry;
+        this.clock = clock;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** A client with its own HTTP client (5 s connect timeout) and 30 s request timeout. */
+    public static GraphClient create(MicrosoftEndpoints endpoints, TokenSource tokens, RetryPolicy retry, Clock clock) {
+        return new GraphClient(endpoints, tokens,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), retry, clock,
+                Duration.ofSeconds(30));
+    }
+
+    /** {@code POST /subscriptions}. */
+    public GraphSubscription create(String integrationId, NewSubscription s)
+            throws GraphException, SignInRequiredException {
+        ObjectNode body = json.createObjectNode()
+                .put("changeType", s.changeType())
+                .put("notificationUrl", s.notificationUrl())
+                .put("lifecycleNotificationUrl", s.lifecycleNotificationUrl())
+                .put("resource", s.resource())
+                .put("expirationDateTime", s.expirationDateTime().toString())
+                .put("clientState", s.clientState())
+                .put("includeResourceData", s.includeResourceData());
+        if (s.includeResourceData()) {
+            body.put("encryptionCertificate", s.encryptionCertificate())
+                    .put("encryptionCertificateId", s.encryptionCertificateId());
+        }
+        return subscription(call(integrationId, "POST", "/subscriptions", body.toString(), s.clientState()));
+    }
+
+    /**
+     * {@code PATCH /subscriptions/{id}} with a new {@code expirationDateTime} (renewal also reauthorizes), and a new
+     * encryption certificate when rotating keys.
+     */
+    public GraphSubscription renew(String integrationId, String subscriptionId, Instant expirationDateTime,
+                                   Optional<CertificateUpdate> certificate)
+            throws GraphException, SignInRequiredException {
+        ObjectNode body = json.createObjectNode().put("expirationDateTime", expirationDateTime.toString());
+        certificate.ifPresent(c -> body.put("encryptionCertificate", c.encryptionCertificate())
+                .put("encryptionCertificateId", c.encryptionCertificateId()));
+        return subscription(call(integrationId, "PATCH", "/subscriptions/" + segment(subscriptionId),
+                body.toString(), null));
+    }
+
+    /** {@code POST /subscriptions/{id}/reauthorize} (answer to a {@code reauthorizationRequired} event). */
+    public void reauthorize(String integrationId, String subscriptionId)
+            throws GraphException, SignInRequiredException {
+        call(integrationId, "POST", "/subscriptions/" + segment(subscriptionId) + "/reauthorize", "", null);
+    }
+
+    /** {@code DELETE /subscriptions/{id}}. */
+    public void delete(String integrationId, String subscriptionId) throws GraphException, SignInRequiredException {
+        call(integrationId, "DELETE", "/subscriptions/" + segment(subscriptionId), null, null);
+    }
+
+    /** {@code GET /subscriptions/{id}}; empty when Graph answers 404. */
+    public Optional<GraphSubscription> get(String integrationId, String subscriptionId)
+            throws GraphException, SignInRequiredException {
+        try {
+            return Optional.of(subscription(call(integrationId, "GET", "/subscriptions/" + segment(subscriptionId),
+                    null, null)));
+        } catch (GraphException e) {
+            if (e.notFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** {@code GET /subscriptions}: this app's subscriptions (following {@code @odata.nextLink}). */
+    public List<GraphSubscription> list(String integrationId) throws GraphException, SignInRequiredException {
+        List<GraphSubscription> out = new ArrayList<>();
+        String path = "/subscriptions";
+        for (int page = 0; path != null && page < 100; page++) {
+            JsonNode root = call(integrationId, "GET", path, null, null);
+            for (JsonNode s : root.path("value")) {
+                out.add(subscription(s));
+            }
+            String next = root.path("@odata.nextLink").asText(null);
+            path = next == null ? null : relativeToGraph(next);
+        }
+        return out;
+    }
+
+    private JsonNode call(String integrationId, String method, String path, String body, String secretInBody)
+            throws GraphException, SignInRequiredException {
+        String operation = "Graph " + method + " " + path;
+        return retry.execute(operation, () -> once(integrationId, method, path, body, secretInBody, operation));
+    }
+
+    private JsonNode once(String integrationId, String method, String path, String body, String secretInBody,
+                          String operation) throws GraphException, SignInRequiredException {
+        String token = tokens.graphToken(integrationId).accessToken();
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoints.graphUri(path))
+                .timeout(requestTimeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json");
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            // The exception text names the host at most; the request (and its token) is not in it.
+            throw new GraphException(operation, GraphException.NO_RESPONSE, e.getClass().getSimpleName(),
+                    e.getMessage(), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GraphException(operation, GraphException.NO_RESPONSE, "Interrupted", null, null, e);
+        }
+        if (r.statusCode() >= 200 && r.statusCode() < 300) {
+            return parse(r.body());
+        }
+        JsonNode error = parse(r.body()).path("error");
+        String code = error.path("code").asText(null);
+        String message = scrub(error.path("message").asText(null), secretInBody);
+        Duration retryAfter = r.headers().firstValue("Retry-After").flatMap(this::retryAfter).orElse(null);
+        throw new GraphException(operation, r.statusCode(), code, message, retryAfter, null);
+    }
+
+    /** {@code Retry-After} is delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+    Optional<Duration> retryAfter(String value) {
+        String v = value.strip();
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration d = Duration.between(clock.instant(), at);
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (DateTimeParseException notADate) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return json.createObjectNode();
+        }
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            return json.createObjectNode(); // a proxy's HTML error page: the status says enough
+        }
+    }
+
+    private static GraphSubscription subscription(JsonNode s) {
+        String expires = s.path("expirationDateTime").asText(null);
+        Instant expiration = null;
+        if (expires != null) {
+            try {
+                expiration = OffsetDateTime.parse(expires).toInstant();
+            } catch (DateTimeParseException e) {
+                expiration = null;
+            }
+        }
+        return new GraphSubscription(text(s, "id"), text(s, "resource"), text(s, "changeType"),
+                text(s, "notificationUrl"), text(s, "lifecycleNotificationUrl"), expiration,
+                s.path("includeResourceData").asBoolean(false), text(s, "encryptionCertificateId"),
+                text(s, "applicationId"), text(s, "creatorId"), text(s, "clientState"));
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static String scrub(String message, String secret) {
+        // Short strings would mangle ordinary words; real clientStates are 43 characters.
+        if (message == null || secret == null || secret.length() < 8) {
+            return message;
+        }
+        return message.replace(secret, "[redacted]");
+    }
+
+    private static String segment(String id) {
+        return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A nextLink is absolute (https://graph.microsoft.com/v1.0/...); keep the part after the version. */
+    private static String relativeToGraph(String nextLink) {
+        int v = nextLink.indexOf("/v1.0/");
+        return v < 0 ? null : nextLink.substring(v + "/v1.0".length());
+    }
+}
