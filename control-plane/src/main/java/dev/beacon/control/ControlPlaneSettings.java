@@ -1,0 +1,323 @@
+package dev.beacon.control;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane's configuration, read once from the environment ({@link #fromEnv}). Secrets come from
+ * {@code NAME} or {@code NAME_FILE} (a mounted file; trailing newline stripped). {@link #toString()} and
+ * {@link #describe()} never show a secret, only whether it is set.
+ *
+ * <p>{@link #fromEnv} checks formats only, so {@code beaconctl db migrate} can run with just the JDBC settings;
+ * {@link #validateForService()} adds what the long-running service needs.
+ *
+ * @param env the raw environment, for settings read elsewhere (vault keys: {@code BEACON_VAULT_KEY[_FILE]},
+ *            {@code BEACON_VAULT_PREVIOUS_KEYS[_FILE]}); read them with {@link #secret(Map, String)}
+ */
+public record ControlPlaneSettings(
+        String jdbcUrl,
+        String jdbcUser,
+        String jdbcPassword,
+        String httpHost,
+        int httpPort,
+        String adminToken,
+        boolean adminAuthDisabled,
+        URI publicUrl,
+        String kafkaBootstrap,
+        String lifecycleTopic,
+        String consumerGroup,
+        String replicaId,
+        Duration leaseDuration,
+        Duration reconcileInterval,
+        Duration tokenRefreshMargin,
+        Path exportDir,
+        URI microsoftRoute,
+        Map<String, String> env) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneSettings.class);
+
+    public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final String DEFAULT_LIFECYCLE_TOPIC = "graph-lifecycle";
+    public static final String DEFAULT_CONSUMER_GROUP = "beacon-control-plane";
+    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_TOKEN_REFRESH_MARGIN = Duration.ofMinutes(10);
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    public ControlPlaneSettings {
+        env = Map.copyOf(env);
+    }
+
+    /** Reads and checks every setting; throws {@link IllegalArgumentException} naming the variable (never a secret). */
+    public static ControlPlaneSettings fromEnv(Map<String, String> env) {
+        int port = integer(env, "BEACON_HTTP_PORT", DEFAULT_HTTP_PORT);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("BEACON_HTTP_PORT must be 0..65535, got " + port);
+        }
+        String authMode = plain(env, "BEACON_ADMIN_AUTH").orElse("token").toLowerCase(Locale.ROOT);
+        if (!authMode.equals("token") && !authMode.equals("disabled")) {
+            throw new IllegalArgumentException("BEACON_ADMIN_AUTH must be 'token' or 'disabled', got '" + authMode + "'");
+        }
+        return new ControlPlaneSettings(
+                plain(env, "BEACON_JDBC_URL").orElse(null),
+                plain(env, "BEACON_JDBC_USER").orElse(null),
+                secret(env, "BEACON_JDBC_PASSWORD").orElse(null),
+                plain(env, "BEACON_HTTP_HOST").orElse(DEFAULT_HTTP_HOST),
+                port,
+                secret(env, "BEACON_ADMIN_TOKEN").orElse(null),
+                authMode.equals("disabled"),
+                url(env, "BEACON_PUBLIC_URL").orElse(URI.create("http://127.0.0.1:" + port)),
+                plain(env, "BEACON_KAFKA_BOOTSTRAP").orElse(null),
+                plain(env, "BEACON_LIFECYCLE_TOPIC").orElse(DEFAULT_LIFECYCLE_TOPIC),
+                plain(env, "BEACON_CONSUMER_GROUP").orElse(DEFAULT_CONSUMER_GROUP),
+                plain(env, "BEACON_REPLICA_ID").orElseGet(ControlPlaneSettings::defaultReplicaId),
+                duration(env, "BEACON_LEASE_DURATION", DEFAULT_LEASE_DURATION),
+                duration(env, "BEACON_RECONCILE_INTERVAL", DEFAULT_RECONCILE_INTERVAL),
+                duration(env, "BEACON_TOKEN_REFRESH_MARGIN", DEFAULT_TOKEN_REFRESH_MARGIN),
+                plain(env, "BEACON_EXPORT_DIR").map(Path::of).orElse(null),
+                url(env, "BEACON_MICROSOFT_ROUTE").orElse(null),
+                env);
+    }
+
+    public static ControlPlaneSettings fromSystemEnv() {
+        return fromEnv(System.getenv());
+    }
+
+    /** What the service (not just a migration) needs; throws with every problem listed. */
+    public ControlPlaneSettings validateForService() {
+        List<String> problems = new ArrayList<>();
+        if (jdbcUrl == null) {
+            problems.add("BEACON_JDBC_URL is not set");
+        }
+        if (jdbcUser == null) {
+            problems.add("BEACON_JDBC_USER is not set");
+        }
+        if (jdbcPassword == null) {
+            problems.add("BEACON_JDBC_PASSWORD or BEACON_JDBC_PASSWORD_FILE is not set");
+        }
+        if (adminToken == null && !adminAuthDisabled) {
+            problems.add("BEACON_ADMIN_TOKEN or BEACON_ADMIN_TOKEN_FILE is not set "
+                    + "(or set BEACON_ADMIN_AUTH=disabled for a local demo)");
+        }
+        if (adminToken != null && adminToken.length() < 16) {
+            problems.add("the admin token is shorter than 16 characters");
+        }
+        // A lease must be renewed at least twice per lifetime, so one slow tick does not hand it to another replica.
+        if (reconcileInterval.multipliedBy(2).compareTo(leaseDuration) > 0) {
+            problems.add("BEACON_RECONCILE_INTERVAL (" + reconcileInterval + ") must be at most half of "
+                    + "BEACON_LEASE_DURATION (" + leaseDuration + ")");
+        }
+        if (reconcileInterval.isZero() || reconcileInterval.isNegative()) {
+            problems.add("BEACON_RECONCILE_INTERVAL must be positive");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid settings: " + String.join("; ", problems));
+        }
+        return this;
+    }
+
+    /** Loud warnings for settings that are fine in a demo and dangerous in production. */
+    public List<String> warnings() {
+        List<String> w = new ArrayList<>();
+        if (adminAuthDisabled) {
+            w.add("BEACON_ADMIN_AUTH=disabled: the admin API is OPEN to anyone who can reach "
+                    + httpHost + ":" + httpPort + "; use this only for a local demo");
+        }
+        if (microsoftRoute != null) {
+            w.add("BEACON_MICROSOFT_ROUTE is set: all Microsoft calls go to " + microsoftRoute);
+        }
+        return w;
+    }
+
+    public void logWarnings() {
+        warnings().forEach(LOG::warn);
+    }
+
+    public boolean lifecycleConsumerEnabled() {
+        return kafkaBootstrap != null;
+    }
+
+    /** The auth-code redirect URI Entra sends the browser back to for an integration. */
+    public URI callbackUri(String integrationId) {
+        String base = publicUrl.toString().replaceAll("/+$", "");
+        return URI.create(base + "/api/org/" + integrationId + "/ms-teams/callback");
+    }
+
+    /** One setting per line, secrets shown only as set / not set. */
+    public String describe() {
+        return String.join("\n",
+                "jdbc url:              " + orNone(maskedJdbcUrl()),
+                "jdbc user:             " + orNone(jdbcUser),
+                "jdbc password:         " + setOrNot(jdbcPassword),
+                "http:                  " + httpHost + ":" + httpPort,
+                "admin auth:            " + (adminAuthDisabled ? "DISABLED" : "token " + setOrNot(adminToken)),
+                "public url:            " + publicUrl,
+                "kafka bootstrap:       " + (kafkaBootstrap == null ? "(none: no lifecycle consumer)" : kafkaBootstrap),
+                "lifecycle topic:       " + lifecycleTopic,
+                "consumer group:        " + consumerGroup,
+                "replica id:            " + replicaId,
+                "lease duration:        " + leaseDuration,
+                "reconcile interval:    " + reconcileInterval,
+                "token refresh margin:  " + tokenRefreshMargin,
+                "export dir:            " + (exportDir == null ? "(none)" : exportDir),
+                "microsoft route:       " + (microsoftRoute == null ? "(real Microsoft endpoints)" : microsoftRoute),
+                "vault key:             " + setOrNot(secretQuietly("BEACON_VAULT_KEY")),
+                "vault previous keys:   " + setOrNot(secretQuietly("BEACON_VAULT_PREVIOUS_KEYS")));
+    }
+
+    @Override
+    public String toString() {
+        return "ControlPlaneSettings[replica=" + replicaId + ", http=" + httpHost + ":" + httpPort
+                + ", jdbc=" + orNone(maskedJdbcUrl()) + ", secrets hidden]";
+    }
+
+    /**
+     * A secret from {@code name} or the file named by {@code name_FILE} (not both), trailing whitespace stripped.
+     * Errors name the variable and the file, never the content.
+     */
+    public static Optional<String> secret(Map<String, String> env, String name) {
+        Optional<String> direct = plain(env, name);
+        Optional<String> file = plain(env, name + "_FILE");
+        if (direct.isPresent() && file.isPresent()) {
+            throw new IllegalArgumentException("set " + name + " or " + name + "_FILE, not both");
+        }
+        if (file.isEmpty()) {
+            return direct;
+        }
+        try {
+            String s = Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).stripTrailing();
+            if (s.isEmpty()) {
+                throw new IllegalArgumentException(name + "_FILE names an empty file: " + file.get());
+            }
+            return Optional.of(s);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(name + "_FILE: cannot read " + file.get()
+                    + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * Parses {@code 30s}, {@code 500ms}, {@code 10m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT30S}).
+     */
+    public static Duration parseDuration(String s) {
+        String v = s.strip().toLowerCase(Locale.ROOT);
+        Matcher m = SIMPLE_DURATION.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(s.strip().toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("not a duration: '" + s + "' (use 30s, 500ms, 10m, 2h or PT30S)");
+        }
+    }
+
+    /** The JDBC URL with any {@code password=} parameter hidden (passwords belong in the _FILE setting). */
+    private String maskedJdbcUrl() {
+        return jdbcUrl == null ? null : jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private String secretQuietly(String name) {
+        try {
+            return secret(env, name).orElse(null);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Optional<String> plain(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+    }
+
+    private static int integer(Map<String, String> env, String name, int fallback) {
+        Optional<String> v = plain(env, name);
+        try {
+            return v.map(Integer::parseInt).orElse(fallback);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, got '" + v.get() + "'");
+        }
+    }
+
+    private static Duration duration(Map<String, String> env, String name, Duration fallback) {
+        Optional<String> v = plain(env, name);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            Duration d = parseDuration(v.get());
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("must be positive");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
+    }
+
+    private static Optional<URI> url(Map<String, String> env, String name) {
+        Optional<String> v = plain(env, name);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI u = URI.create(v.get());
+            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+            if (u.getUserInfo() != null) {
+                throw new IllegalArgumentException("credentials in the URL are not allowed");
+            }
+            return Optional.of(u);
+        } catch (IllegalArgumentException e) {
+            // The message of URI.create may quote the value; URLs here are not secret, but keep it short.
+            throw new IllegalArgumentException(name + " must be an http(s) URL: " + e.getMessage());
+        }
+    }
+
+    private static String defaultReplicaId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "replica";
+        }
+        byte[] suffix = new byte[3];
+        new SecureRandom().nextBytes(suffix);
+        return host + "-" + HexFormat.of().formatHex(suffix);
+    }
+
+    private static String orNone(String s) {
+        return s == null ? "(not set)" : s;
+    }
+
+    private static String setOrNot(String secret) {
+        return secret == null ? "(not set)" : "(set)";
+    }
+}

@@ -1,0 +1,505 @@
+package dev.beacon.control.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.beacon.control.ControlPlaneSettings;
+import dev.beacon.control.ops.CertificateView;
+import dev.beacon.control.ops.DesiredSubscriptionView;
+import dev.beacon.control.ops.GapView;
+import dev.beacon.control.ops.IntegrationView;
+import dev.beacon.control.ops.LoginView;
+import dev.beacon.control.ops.NewIntegration;
+import dev.beacon.control.ops.StatusReport;
+import dev.beacon.control.ops.SubscriptionView;
+import dev.beacon.control.ops.TokenView;
+import dev.beacon.control.store.Database;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code beaconctl}: the operator's command line. Most commands talk to a running control plane over its admin API
+ * ({@code --server}, admin token from {@code BEACON_ADMIN_TOKEN[_FILE]} or {@code --admin-token-file});
+ * {@code db migrate} and {@code serve} work on the settings directly.
+ *
+ * <p>Secrets (client secrets, certificate passwords, the admin token) are read only from files or the
+ * environment, never from argument values, which end up in shell history and process lists.
+ *
+ * <p>Exit codes: 0 success, 1 failure (API error, sign-in not completed), 2 usage error.
+ */
+@Command(name = "beaconctl", mixinStandardHelpOptions = true, version = "beaconctl 0.1",
+        description = "Operate the Beacon control plane.",
+        subcommands = {BeaconCtl.Login.class, BeaconCtl.Status.class, BeaconCtl.Integrations.class,
+                BeaconCtl.Subscriptions.class, BeaconCtl.Certs.class, BeaconCtl.Db.class, BeaconCtl.Serve.class})
+public final class BeaconCtl implements Callable<Integer> {
+
+    private static volatile ServiceLauncher launcherOverride;
+
+    private final Map<String, String> env;
+    private final Clock clock;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "Control plane URL (default: BEACON_SERVER or http://127.0.0.1:8080).")
+    URI server;
+
+    @Option(names = "--admin-token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "File holding the admin token (default: BEACON_ADMIN_TOKEN or BEACON_ADMIN_TOKEN_FILE).")
+    Path adminTokenFile;
+
+    public BeaconCtl(Map<String, String> env, Clock clock) {
+        this.env = Map.copyOf(env);
+        this.clock = clock;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(System.getenv(), Clock.systemUTC()).execute(args));
+    }
+
+    /** The configured command line; tests call {@code execute} on it with their own output writers. */
+    public static CommandLine commandLine(Map<String, String> env, Clock clock) {
+        BeaconCtl root = new BeaconCtl(env, clock);
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine cl = new CommandLine(root, new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                K k = defaults.create(cls);
+                if (k instanceof Sub s) {
+                    s.root = root;
+                }
+                return k;
+            }
+        });
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            // Expected failures get one line; anything else its class too, never a stack trace of secrets.
+            String msg = e instanceof ApiClient.ApiException || e instanceof IllegalArgumentException
+                    ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            commandLine.getErr().println("error: " + msg);
+            return 1;
+        });
+        return cl;
+    }
+
+    /** Lets the service wiring (or a test) provide {@code serve}'s launcher without ServiceLoader. */
+    public static void useServiceLauncher(ServiceLauncher launcher) {
+        launcherOverride = launcher;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    ApiClient api() {
+        URI base = server != null ? server
+                : URI.create(Optional.ofNullable(env.get("BEACON_SERVER")).filter(s -> !s.isBlank())
+                        .orElse("http://127.0.0.1:8080"));
+        String token = adminTokenFile != null ? readSecretFile(adminTokenFile, "--admin-token-file")
+                : ControlPlaneSettings.secret(env, "BEACON_ADMIN_TOKEN").orElse(null);
+        return new ApiClient(base, token);
+    }
+
+    static String readSecretFile(Path file, String what) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).stripTrailing();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(what + ": cannot read " + file + " (" + e.getClass().getSimpleName()
+                    + ")");
+        }
+    }
+
+    /** Base of every subcommand: the root (settings, API) and the output writer. */
+    abstract static class Sub {
+        BeaconCtl root;
+
+        @Spec
+        CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        ApiClient api() {
+            return root.api();
+        }
+    }
+
+    @Command(name = "login", description = "Sign an integration in with a device code and wait for the result.")
+    static final class Login extends Sub implements Callable<Integer> {
+        @Parameters(paramLabel = "INTEGRATION")
+        String integration;
+
+        @Option(names = "--poll-interval", defaultValue = "5s", paramLabel = "DURATION",
+                description = "How often to ask for the result (default ${DEFAULT-VALUE}).")
+        String pollInterval;
+
+        @Option(names = "--timeout", defaultValue = "20m", paramLabel = "DURATION",
+                description = "Give up after this long (default ${DEFAULT-VALUE}).")
+        String timeout;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Duration interval = ControlPlaneSettings.parseDuration(pollInterval);
+            long maxPolls = Math.max(1, ControlPlaneSettings.parseDuration(timeout).toMillis()
+                    / Math.max(1, interval.toMillis()));
+            String path = "/api/integrations/" + integration + "/login";
+            LoginView v = api().post(path, null, new TypeReference<>() { });
+            if (v.verificationUri() != null) {
+                out().println("Open:  " + v.verificationUri());
+                out().println("Code:  " + v.userCode());
+            }
+            if (v.message() != null) {
+                out().println(v.message());
+            }
+            if (v.expiresAt() != null) {
+                out().println("The code expires " + TextTable.relative(v.expiresAt(), root.clock.instant()) + ".");
+            }
+            out().println("Waiting for the sign-in...");
+            out().flush();
+            String lastPhase = v.phase();
+            for (long i = 0; !v.finished() && i < maxPolls; i++) {
+                Thread.sleep(interval.toMillis());
+                v = api().get(path, new TypeReference<>() { });
+                if (!v.phase().equals(lastPhase) && !v.finished()) {
+                    out().println("  " + v.phase() + (v.detail() == null ? "" : ": " + v.detail()));
+                    out().flush();
+                }
+                lastPhase = v.phase();
+            }
+            if ("signed-in".equals(v.phase())) {
+                out().println("Signed in as " + (v.username() == null ? "(unknown account)" : v.username()) + ".");
+                return 0;
+            }
+            if (!v.finished()) {
+                out().println("Still " + v.phase() + " after " + timeout + "; run 'beaconctl login " + integration
+                        + "' again to see the outcome.");
+                return 1;
+            }
+            out().println("Sign-in ended: " + v.phase() + (v.detail() == null ? "" : ": " + v.detail()));
+            return 1;
+        }
+    }
+
+    @Command(name = "status", description = "Integrations, tokens, subscriptions and open gaps at a glance.")
+    static final class Status extends Sub implements Callable<Integer> {
+        @Option(names = "--json", description = "Print the raw JSON report.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (json) {
+                out().println(api().getRaw("/api/status"));
+                return 0;
+            }
+            StatusReport r = api().get("/api/status", new TypeReference<>() { });
+            var now = r.generatedAt();
+            out().println("Beacon control plane status (answered by " + r.replicaId() + " at " + now + ")");
+            out().println();
+            TextTable integrations = new TextTable("INTEGRATION", "STATUS", "AUTH", "LEADER", "NEEDS HUMAN",
+                    "DETAIL");
+            for (IntegrationView i : r.integrations()) {
+                integrations.row(i.id(), i.status(), i.authMode(), i.leader(), i.needsHuman() ? "YES" : "no",
+                        i.statusDetail());
+            }
+            section("Integrations", integrations);
+            TextTable tokens = new TextTable("INTEGRATION", "ACCOUNT", "ACCESS TOKEN", "REFRESHED", "SIGN IN AGAIN",
+                    "DETAIL");
+            for (TokenView t : r.tokens()) {
+                tokens.row(t.integrationId(), t.username() != null ? t.username() : t.homeAccountId(),
+                        expiry(t.accessExpiresAt(), now), TextTable.relative(t.refreshedAt(), now),
+                        t.needsInteraction() ? "YES" : t.refreshTokenNearExpiry() ? "soon" : "no", t.detail());
+            }
+            section("Tokens", tokens);
+            section("Subscriptions", subscriptionTable(r.subscriptions(), now));
+            TextTable gaps = new TextTable("GAP", "INTEGRATION", "RESOURCE", "SUBSCRIPTION", "SINCE", "REASON");
+            for (GapView g : r.openGaps()) {
+                gaps.row(g.gapId(), g.integrationId(), g.resource(), g.subscriptionId(),
+                        TextTable.relative(g.from(), now), g.reason());
+            }
+            section("Open gaps", gaps);
+            return 0;
+        }
+
+        private void section(String title, TextTable t) {
+            out().println(title);
+            out().print(t.isEmpty() ? "  (none)\n" : t.render());
+            out().println();
+        }
+    }
+
+    static String expiry(java.time.Instant at, java.time.Instant now) {
+        if (at == null) {
+            return "-";
+        }
+        return at.isBefore(now) ? "expired " + TextTable.relative(at, now) : "expires " + TextTable.relative(at, now);
+    }
+
+    static TextTable subscriptionTable(List<SubscriptionView> subs, java.time.Instant now) {
+        TextTable t = new TextTable("SUBSCRIPTION", "INTEGRATION", "STATE", "EXPIRES", "RENEWALS", "FAILURES",
+                "LAST NOTIFICATION", "LAST ERROR");
+        for (SubscriptionView s : subs) {
+            t.row(s.subscriptionId(), s.integrationId(), s.state(), TextTable.relative(s.expiresAt(), now),
+                    s.renewalCount(), s.failureCount(), TextTable.relative(s.lastNotificationAt(), now),
+                    s.lastError());
+        }
+        return t;
+    }
+
+    @Command(name = "integrations", description = "Add, list and remove integrations (tenants).",
+            subcommands = {Integrations.Add.class, Integrations.ListCmd.class, Integrations.Remove.class})
+    static final class Integrations extends Sub implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(out());
+            return 2;
+        }
+
+        @Command(name = "add", description = "Connect a tenant. Secrets are read from files (or the environment).")
+        static final class Add extends Sub implements Callable<Integer> {
+            @Option(names = "--id", required = true, description = "Slug, e.g. contoso (also the callback org_id).")
+            String id;
+            @Option(names = "--name", description = "Display name.")
+            String name;
+            @Option(names = "--tenant", required = true, description = "Entra tenant id or verified domain.")
+            String tenant;
+            @Option(names = "--client-id", required = true, description = "App registration (application) id.")
+            String clientId;
+            @Option(names = "--auth-mode", required = true,
+                    description = "device-code, auth-code or client-credentials.")
+            String authMode;
+            @Option(names = "--client-secret-file", paramLabel = "FILE",
+                    description = "File holding the client secret (else BEACON_CLIENT_SECRET).")
+            Path clientSecretFile;
+            @Option(names = "--certificate-file", paramLabel = "P12", description = "PKCS12 client certificate.")
+            Path certificateFile;
+            @Option(names = "--certificate-password-file", paramLabel = "FILE",
+                    description = "File holding the PKCS12 password (else BEACON_CERTIFICATE_PASSWORD).")
+            Path certificatePasswordFile;
+            @Option(names = "--resource", paramLabel = "R",
+                    description = "Graph resource to subscribe to; repeat for several (default: the server's).")
+            List<String> resources = new ArrayList<>();
+            @Option(names = "--change-types", description = "e.g. created,updated,deleted (default: the server's).")
+            String changeTypes;
+            @Option(names = "--notification-url", paramLabel = "U", description = "EventHub:…, EventGrid:… or https.")
+            String notificationUrl;
+            @Option(names = "--lifecycle-url", paramLabel = "U", description = "Default: the notification URL.")
+            String lifecycleUrl;
+            @Option(names = "--no-resource-data", description = "Subscribe without resource data (no encryption).")
+            boolean noResourceData;
+            @Option(names = "--lifetime-minutes", paramLabel = "N", description = "45..4320 (default: the server's).")
+            Integer lifetimeMinutes;
+
+            @Override
+            public Integer call() {
+                String kind = null;
+                String credential = null;
+                String password = null;
+                Optional<String> envSecret = ControlPlaneSettings.secret(root.env, "BEACON_CLIENT_SECRET");
+                if (certificateFile != null) {
+                    if (clientSecretFile != null) {
+                        throw new IllegalArgumentException("give a client secret or a certificate, not both");
+                    }
+                    kind = "certificate";
+                    try {
+                        credential = Base64.getEncoder().encodeToString(Files.readAllBytes(certificateFile));
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException("--certificate-file: cannot read " + certificateFile);
+                    }
+                    password = certificatePasswordFile != null
+                            ? readSecretFile(certificatePasswordFile, "--certificate-password-file")
+                            : ControlPlaneSettings.secret(root.env, "BEACON_CERTIFICATE_PASSWORD").orElse(null);
+                } else if (clientSecretFile != null) {
+                    kind = "secret";
+                    credential = readSecretFile(clientSecretFile, "--client-secret-file");
+                } else if (envSecret.isPresent() && !"device-code".equals(authMode)) {
+                    kind = "secret";
+                    credential = envSecret.get();
+                }
+                List<DesiredSubscriptionView> desired = new ArrayList<>();
+                Boolean resourceData = noResourceData ? Boolean.FALSE : null;
+                if (resources.isEmpty() && notificationUrl != null) {
+                    // No resource: the server's default resource, delivered where asked.
+                    desired.add(new DesiredSubscriptionView(null, changeTypes, notificationUrl, lifecycleUrl,
+                            resourceData, lifetimeMinutes));
+                }
+                for (String r : resources) {
+                    desired.add(new DesiredSubscriptionView(r, changeTypes, notificationUrl, lifecycleUrl,
+                            resourceData, lifetimeMinutes));
+                }
+                IntegrationView v = api().post("/api/integrations", new NewIntegration(id, name, tenant, clientId,
+                        authMode, kind, credential, password, desired), new TypeReference<>() { });
+                out().println("Added integration " + v.id() + " (" + v.authMode() + ", status " + v.status() + ").");
+                if (!"client-credentials".equals(v.authMode())) {
+                    out().println("Next: beaconctl login " + v.id());
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "list", description = "List integrations.")
+        static final class ListCmd extends Sub implements Callable<Integer> {
+            @Override
+            public Integer call() {
+                List<IntegrationView> list = api().get("/api/integrations", new TypeReference<>() { });
+                TextTable t = new TextTable("INTEGRATION", "NAME", "TENANT", "CLIENT", "AUTH", "STATUS", "LEADER");
+                list.forEach(i -> t.row(i.id(), i.displayName(), i.tenantId(), i.clientId(), i.authMode(),
+                        i.status(), i.leader()));
+                out().print(t.isEmpty() ? "No integrations.\n" : t.render());
+                return 0;
+            }
+        }
+
+        @Command(name = "remove", description = "Delete an integration's subscriptions, then the integration.")
+        static final class Remove extends Sub implements Callable<Integer> {
+            @Parameters(paramLabel = "INTEGRATION")
+            String integration;
+
+            @Override
+            public Integer call() {
+                api().delete("/api/integrations/" + integration);
+                out().println("Removed integration " + integration + ".");
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "subscriptions", description = "List, renew and delete Graph subscriptions.",
+            subcommands = {Subscriptions.ListCmd.class, Subscriptions.Renew.class, Subscriptions.Delete.class})
+    static final class Subscriptions extends Sub implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(out());
+            return 2;
+        }
+
+        @Command(name = "list", description = "List subscriptions.")
+        static final class ListCmd extends Sub implements Callable<Integer> {
+            @Option(names = "--integration", description = "Only this integration's.")
+            String integration;
+
+            @Override
+            public Integer call() {
+                List<SubscriptionView> subs = api().get("/api/subscriptions"
+                        + (integration == null ? "" : "?integration=" + integration), new TypeReference<>() { });
+                TextTable t = subscriptionTable(subs, root.clock.instant());
+                out().print(t.isEmpty() ? "No subscriptions.\n" : t.render());
+                return 0;
+            }
+        }
+
+        @Command(name = "renew", description = "Renew a subscription now.")
+        static final class Renew extends Sub implements Callable<Integer> {
+            @Parameters(paramLabel = "SUBSCRIPTION")
+            String subscription;
+
+            @Override
+            public Integer call() {
+                SubscriptionView s = api().post("/api/subscriptions/" + subscription + "/renew", null,
+                        new TypeReference<>() { });
+                out().println("Renewed " + s.subscriptionId() + ": " + expiry(s.expiresAt(), root.clock.instant())
+                        + " (" + s.renewalCount() + " renewals).");
+                return 0;
+            }
+        }
+
+        @Command(name = "delete", description = "Delete a subscription (recreated if still desired).")
+        static final class Delete extends Sub implements Callable<Integer> {
+            @Parameters(paramLabel = "SUBSCRIPTION")
+            String subscription;
+
+            @Override
+            public Integer call() {
+                api().delete("/api/subscriptions/" + subscription);
+                out().println("Deleted subscription " + subscription + ".");
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "certs", description = "Encryption certificates.", subcommands = Certs.Rotate.class)
+    static final class Certs extends Sub implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(out());
+            return 2;
+        }
+
+        @Command(name = "rotate", description = "New certificate; subscriptions move to it; keys re-exported.")
+        static final class Rotate extends Sub implements Callable<Integer> {
+            @Parameters(paramLabel = "INTEGRATION")
+            String integration;
+
+            @Override
+            public Integer call() {
+                List<CertificateView> certs = api().post("/api/integrations/" + integration
+                        + "/certificates/rotate", null, new TypeReference<>() { });
+                var now = root.clock.instant();
+                TextTable t = new TextTable("CERTIFICATE", "NOT AFTER", "CREATED", "RETIRED", "SUBSCRIPTIONS");
+                certs.forEach(c -> t.row(c.certificateId(), TextTable.relative(c.notAfter(), now),
+                        TextTable.relative(c.createdAt(), now), TextTable.relative(c.retiredAt(), now),
+                        c.subscriptions()));
+                out().print(t.render());
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "db", description = "Database tasks (no server needed).", subcommands = Db.Migrate.class)
+    static final class Db extends Sub implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(out());
+            return 2;
+        }
+
+        @Command(name = "migrate", description = "Apply the schema migrations (BEACON_JDBC_* settings).")
+        static final class Migrate extends Sub implements Callable<Integer> {
+            @Override
+            public Integer call() {
+                ControlPlaneSettings s = ControlPlaneSettings.fromEnv(root.env);
+                if (s.jdbcUrl() == null || s.jdbcUser() == null || s.jdbcPassword() == null) {
+                    throw new IllegalArgumentException("set BEACON_JDBC_URL, BEACON_JDBC_USER and "
+                            + "BEACON_JDBC_PASSWORD (or BEACON_JDBC_PASSWORD_FILE)");
+                }
+                int applied = Database.migrate(s.jdbcUrl(), s.jdbcUser(), s.jdbcPassword());
+                out().println("Applied " + applied + " migration(s).");
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "serve", description = "Run the control plane service (settings from the environment).")
+    static final class Serve extends Sub implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            ControlPlaneSettings s = ControlPlaneSettings.fromEnv(root.env).validateForService();
+            s.logWarnings();
+            ServiceLauncher launcher = launcherOverride != null ? launcherOverride
+                    : ServiceLoader.load(ServiceLauncher.class).findFirst().orElseThrow(() ->
+                            new IllegalStateException("no ServiceLauncher on the classpath"));
+            launcher.run(s);
+            return 0;
+        }
+    }
+}

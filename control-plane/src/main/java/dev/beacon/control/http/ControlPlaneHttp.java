@@ -1,0 +1,267 @@
+package dev.beacon.control.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.PropertyBindingException;
+import dev.beacon.control.metrics.ControlPlaneMetrics;
+import dev.beacon.control.ops.ControlPlaneOperations;
+import dev.beacon.control.ops.LoginView;
+import dev.beacon.control.ops.NewIntegration;
+import dev.beacon.control.ops.Readiness;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import io.javalin.security.RouteRole;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane's HTTP surface (Javalin): probes, Prometheus metrics, the admin API over
+ * {@link ControlPlaneOperations}, and the auth-code callback.
+ *
+ * <p>Access is deny-by-default: every route needs the admin bearer token unless it is marked {@link Access#OPEN}
+ * (healthz, readyz, metrics, and the OAuth callback, which is authenticated by its {@code state}).
+ *
+ * <p>Errors: {@link IllegalArgumentException} → 400 {@code {"error": message}}; {@link NotFoundException} or
+ * {@link NoSuchElementException} → 404; anything else → 500 with a generic message and an error id that is also
+ * logged with the exception. Request bodies and query strings (the callback's {@code code}) are never logged.
+ */
+public final class ControlPlaneHttp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneHttp.class);
+
+    /** Route roles: only OPEN routes skip the admin check. */
+    enum Access implements RouteRole { OPEN }
+
+    private final ControlPlaneOperations ops;
+    private final ControlPlaneMetrics metrics;
+    private final AdminAuth auth;
+    private final ObjectMapper json = ApiJson.mapper();
+    private Javalin app;
+
+    public ControlPlaneHttp(ControlPlaneOperations ops, ControlPlaneMetrics metrics, AdminAuth auth) {
+        this.ops = Objects.requireNonNull(ops);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.auth = Objects.requireNonNull(auth);
+    }
+
+    /** Binds and serves; port 0 picks a free port (see {@link #port()}). */
+    public synchronized ControlPlaneHttp start(String host, int port) {
+        if (app != null) {
+            throw new IllegalStateException("already started");
+        }
+        if (!auth.enabled()) {
+            LOG.warn("ADMIN AUTHENTICATION IS DISABLED: anyone who can reach {}:{} can manage integrations",
+                    host, port);
+        }
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.requestLogger.http((ctx, ms) -> LOG.debug("{} {} -> {} ({} ms)", ctx.method(), ctx.path(),
+                    ctx.status().getCode(), Math.round(ms)));
+            routes(config.routes);
+        }).start(host, port);
+        LOG.info("control plane HTTP listening on {}:{}", host, app.port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+
+    private void routes(RoutesConfig r) {
+        r.beforeMatched(ctx -> {
+            ctx.header("Cache-Control", "no-store");
+            if (!ctx.routeRoles().contains(Access.OPEN) && !auth.allows(ctx.header("Authorization"))) {
+                throw new Unauthorized();
+            }
+        });
+
+        r.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"), Access.OPEN);
+        r.get("/readyz", this::readyz, Access.OPEN);
+        r.get("/metrics", ctx -> ctx.contentType(ControlPlaneMetrics.CONTENT_TYPE).result(metrics.scrape()),
+                Access.OPEN);
+
+        r.get("/api/status", ctx -> ctx.json(ops.status()));
+
+        r.get("/api/integrations", ctx -> ctx.json(ops.listIntegrations()));
+        r.post("/api/integrations", ctx -> ctx.status(HttpStatus.CREATED)
+                .json(ops.addIntegration(body(ctx, NewIntegration.class))));
+        r.get("/api/integrations/{id}", ctx -> ctx.json(ops.integration(ctx.pathParam("id"))
+                .orElseThrow(() -> noIntegration(ctx.pathParam("id")))));
+        r.delete("/api/integrations/{id}", ctx -> {
+            if (!ops.removeIntegration(ctx.pathParam("id"))) {
+                throw noIntegration(ctx.pathParam("id"));
+            }
+            ctx.status(HttpStatus.NO_CONTENT);
+        });
+        r.post("/api/integrations/{id}/login",
+                ctx -> ctx.json(ops.startDeviceCodeLogin(existingIntegration(ctx))));
+        r.get("/api/integrations/{id}/login", ctx -> ctx.json(ops.loginState(existingIntegration(ctx))));
+        r.post("/api/integrations/{id}/certificates/rotate",
+                ctx -> ctx.json(ops.rotateCertificates(existingIntegration(ctx))));
+
+        r.get("/api/subscriptions", ctx -> ctx.json(ops.listSubscriptions(ctx.queryParam("integration"))));
+        r.post("/api/subscriptions/{id}/renew", ctx -> ctx.json(ops.renewSubscription(ctx.pathParam("id"))));
+        r.delete("/api/subscriptions/{id}", ctx -> {
+            if (!ops.deleteSubscription(ctx.pathParam("id"))) {
+                throw new NotFoundException("no subscription '" + ctx.pathParam("id") + "'");
+            }
+            ctx.status(HttpStatus.NO_CONTENT);
+        });
+
+        r.get("/api/org/{org_id}/ms-teams/connect", ctx -> {
+            String id = ctx.pathParam("org_id");
+            if (ops.integration(id).isEmpty()) {
+                throw noIntegration(id);
+            }
+            ctx.redirect(ops.authorizationUrl(id).toString(), HttpStatus.FOUND);
+        });
+        r.get("/api/org/{org_id}/ms-teams/callback", this::callback, Access.OPEN);
+
+        r.exception(Unauthorized.class, (e, ctx) -> ctx.status(HttpStatus.UNAUTHORIZED)
+                .header("WWW-Authenticate", "Bearer realm=\"beacon\"")
+                .json(Map.of("error", "unauthorized: send Authorization: Bearer <admin token>")));
+        r.exception(IllegalArgumentException.class, (e, ctx) ->
+                ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", String.valueOf(e.getMessage()))));
+        r.exception(NotFoundException.class, (e, ctx) ->
+                ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", e.getMessage())));
+        r.exception(NoSuchElementException.class, (e, ctx) ->
+                ctx.status(HttpStatus.NOT_FOUND).json(Map.of("error", String.valueOf(e.getMessage()))));
+        r.exception(HttpResponseException.class, (e, ctx) ->
+                ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
+        r.exception(Exception.class, (e, ctx) -> {
+            String errorId = UUID.randomUUID().toString();
+            LOG.error("{} {} failed, error id {}", ctx.method(), ctx.path(), errorId, e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                    .json(Map.of("error", "internal error; the server log has details under this id",
+                            "errorId", errorId));
+        });
+    }
+
+    private void readyz(Context ctx) {
+        Readiness readiness;
+        try {
+            readiness = ops.readiness();
+        } catch (RuntimeException e) {
+            LOG.warn("readiness check failed: {}", e.getClass().getSimpleName());
+            readiness = new Readiness(false, List.of("readiness check failed: " + e.getClass().getSimpleName()));
+        }
+        ctx.status(readiness.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(readiness);
+    }
+
+    /** Entra's redirect after an auth-code sign-in; a person reads the answer, so it is a small HTML page. */
+    private void callback(Context ctx) {
+        String id = ctx.pathParam("org_id");
+        String error = ctx.queryParam("error");
+        if (error != null) {
+            String description = ctx.queryParam("error_description");
+            LOG.warn("auth-code sign-in for {} refused by Entra: {}", id, error);
+            page(ctx, HttpStatus.BAD_REQUEST, "Sign-in failed",
+                    "Microsoft Entra answered: " + error + (description == null ? "" : " — " + description));
+            return;
+        }
+        String code = ctx.queryParam("code");
+        String state = ctx.queryParam("state");
+        if (code == null || code.isBlank() || state == null || state.isBlank()) {
+            page(ctx, HttpStatus.BAD_REQUEST, "Sign-in failed", "The callback is missing its code or state.");
+            return;
+        }
+        try {
+            LoginView v = ops.completeAuthorization(id, code, state);
+            if ("signed-in".equals(v.phase())) {
+                page(ctx, HttpStatus.OK, "Signed in", "Beacon is signed in as "
+                        + (v.username() == null ? "the service account" : v.username())
+                        + ". You can close this window.");
+            } else {
+                page(ctx, HttpStatus.BAD_REQUEST, "Sign-in failed", "Sign-in ended as " + v.phase()
+                        + (v.detail() == null ? "" : ": " + v.detail()));
+            }
+        } catch (IllegalArgumentException | NoSuchElementException e) {
+            page(ctx, HttpStatus.BAD_REQUEST, "Sign-in failed", String.valueOf(e.getMessage()));
+        } catch (RuntimeException e) {
+            String errorId = UUID.randomUUID().toString();
+            LOG.error("auth-code callback for {} failed, error id {}", id, errorId, e);
+            page(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "Sign-in failed",
+                    "Internal error; the server log has details under id " + errorId + ".");
+        }
+    }
+
+    private static void page(Context ctx, HttpStatus status, String title, String text) {
+        ctx.status(status).html("<!doctype html><html><head><meta charset=\"utf-8\"><title>Beacon: "
+                + escape(title) + "</title></head><body><h1>" + escape(title) + "</h1><p>" + escape(text)
+                + "</p></body></html>");
+    }
+
+    private <T> T body(Context ctx, Class<T> type) {
+        try {
+            T value = json.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(ctx.bodyAsBytes());
+            if (value == null) {
+                throw new IllegalArgumentException("the request body is empty");
+            }
+            return value;
+        } catch (PropertyBindingException e) {
+            throw new IllegalArgumentException("the request body has an unknown field '" + e.getPropertyName() + "'");
+        } catch (JsonProcessingException e) {
+            // Jackson's message may quote the body (which can hold a client secret): only say where it broke.
+            var at = e.getLocation();
+            throw new IllegalArgumentException("the request body is not valid JSON for " + type.getSimpleName()
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the request body could not be read");
+        }
+    }
+
+    private String existingIntegration(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (ops.integration(id).isEmpty()) {
+            throw noIntegration(id);
+        }
+        return id;
+    }
+
+    private static NotFoundException noIntegration(String id) {
+        return new NotFoundException("no integration '" + id + "'");
+    }
+
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /** No or wrong admin token. */
+    private static final class Unauthorized extends RuntimeException {
+        Unauthorized() {
+            super("unauthorized", null, false, false);
+        }
+    }
+}
