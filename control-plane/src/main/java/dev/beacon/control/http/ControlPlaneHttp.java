@@ -175,6 +175,11 @@ public final class ControlPlaneHttp implements AutoCloseable {
         if (error != null) {
             String description = ctx.queryParam("error_description");
             LOG.warn("auth-code sign-in for {} refused by Entra: {}", id, error);
+            try {
+                ops.authorizationDenied(id, ctx.queryParam("state"), error, description);
+            } catch (IllegalArgumentException | NoSuchElementException e) {
+                LOG.warn("auth-code refusal for {} not recorded: {}", id, e.getMessage());
+            }
             page(ctx, HttpStatus.BAD_REQUEST, "Sign-in failed",
                     "Microsoft Entra answered: " + error + (description == null ? "" : " — " + description));
             return;

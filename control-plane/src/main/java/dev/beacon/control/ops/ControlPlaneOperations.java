@@ -33,6 +33,9 @@ public interface ControlPlaneOperations {
     /** Finishes an authorization-code sign-in from the callback's {@code code} and {@code state}. */
     LoginView completeAuthorization(String integrationId, String code, String state);
 
+    /** The callback came back with Entra's {@code error} (declined consent, …): record it on the integration. */
+    LoginView authorizationDenied(String integrationId, String state, String error, String description);
+
     /** @param integrationId null for all integrations */
     List<SubscriptionView> listSubscriptions(String integrationId);
 

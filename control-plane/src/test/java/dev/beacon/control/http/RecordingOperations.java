@@ -127,6 +127,12 @@ public final class RecordingOperations implements ControlPlaneOperations {
     }
 
     @Override
+    public LoginView authorizationDenied(String integrationId, String state, String error, String description) {
+        calls.add("authorizationDenied " + integrationId + " " + error);
+        return new LoginView(integrationId, "declined", null, null, null, null, null, error);
+    }
+
+    @Override
     public LoginView completeAuthorization(String integrationId, String code, String state) {
         calls.add("completeAuthorization " + integrationId);
         if (!AUTH_STATE.equals(state)) {

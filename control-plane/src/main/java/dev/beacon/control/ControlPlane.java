@@ -1,0 +1,405 @@
+package dev.beacon.control;
+
+import dev.beacon.control.certs.EncryptionCertificates;
+import dev.beacon.control.certs.JobSecretsExport;
+import dev.beacon.control.graph.GraphClient;
+import dev.beacon.control.graph.RetryPolicy;
+import dev.beacon.control.ha.IntegrationLeases;
+import dev.beacon.control.ha.LeaderLoop;
+import dev.beacon.control.integration.AuthMode;
+import dev.beacon.control.integration.DesiredSubscription;
+import dev.beacon.control.integration.Integration;
+import dev.beacon.control.integration.IntegrationStatus;
+import dev.beacon.control.integration.IntegrationStore;
+import dev.beacon.control.lifecycle.LifecycleConsumer;
+import dev.beacon.control.metrics.ControlPlaneMetrics;
+import dev.beacon.control.ops.CertificateView;
+import dev.beacon.control.ops.ControlPlaneOperations;
+import dev.beacon.control.ops.DesiredSubscriptionView;
+import dev.beacon.control.ops.IntegrationView;
+import dev.beacon.control.ops.LoginView;
+import dev.beacon.control.ops.NewIntegration;
+import dev.beacon.control.ops.Readiness;
+import dev.beacon.control.ops.StatusReport;
+import dev.beacon.control.ops.SubscriptionView;
+import dev.beacon.control.signin.AppCredential;
+import dev.beacon.control.signin.MicrosoftEndpoints;
+import dev.beacon.control.signin.SignInService;
+import dev.beacon.control.signin.SignInSettings;
+import dev.beacon.control.store.Sql;
+import dev.beacon.control.subscriptions.ClientStates;
+import dev.beacon.control.subscriptions.DeliveryTarget;
+import dev.beacon.control.subscriptions.GapStore;
+import dev.beacon.control.subscriptions.ReconcileReport;
+import dev.beacon.control.subscriptions.SubscriptionReconciler;
+import dev.beacon.control.subscriptions.SubscriptionStore;
+import dev.beacon.control.vault.SealedBox;
+import dev.beacon.control.vault.TokenVault;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane's components, wired once, and the {@link ControlPlaneOperations} ops use through the HTTP API
+ * and the CLI. {@link #startBackground} adds the long-running parts: the leader loop (one replica per integration
+ * keeps tokens fresh and reconciles subscriptions) and the lifecycle consumer.
+ *
+ * <p>Each leader-loop round, per integration it leads: refresh the integration's tokens if they expire within the
+ * margin, then reconcile its subscriptions (which also rotates certificates when due and re-exports the job's
+ * secrets when they change). Everything it decides is in PostgreSQL, so any replica can answer status.
+ */
+public final class ControlPlane implements ControlPlaneOperations, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
+    /** What an integration subscribes to when ops name no resource: every chat of the signed-in service account. */
+    public static final String DEFAULT_DELEGATED_RESOURCE = "/users/{user}/chats/getAllMessages?model=B";
+    public static final String DEFAULT_CHANGE_TYPES = "created,updated,deleted";
+
+    private static final Pattern INTEGRATION_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    private final ControlPlaneSettings settings;
+    private final Clock clock;
+    private final Sql sql;
+    private final SealedBox vault;
+    private final IntegrationStore integrations;
+    private final TokenVault tokenVault;
+    private final SignInService signIn;
+    private final SubscriptionStore subscriptions;
+    private final GapStore gaps;
+    private final ClientStates clientStates;
+    private final EncryptionCertificates certificates;
+    private final SubscriptionReconciler reconciler;
+    private final IntegrationLeases leases;
+    private final ControlPlaneMetrics metrics;
+    private LeaderLoop loop;
+    private LifecycleConsumer lifecycle;
+
+    /**
+     * @param clock     the control plane's clock (subscription schedules, gaps, status); tests and the demo share
+     *                  it with the emulator
+     * @param endpoints where Microsoft is ({@link MicrosoftEndpoints#PRODUCTION} unless routed to the emulator)
+     */
+    public ControlPlane(ControlPlaneSettings settings, DataSource dataSource, SealedBox vault, Clock clock,
+                        MicrosoftEndpoints endpoints, SignInSettings signInSettings, RetryPolicy retry) {
+        this.settings = settings;
+        this.clock = clock;
+        this.sql = new Sql(dataSource);
+        this.vault = vault;
+        this.integrations = new IntegrationStore(sql, vault, clock);
+        this.tokenVault = new TokenVault(sql, vault, clock);
+        this.signIn = new SignInService(integrations, tokenVault, endpoints, clock, signInSettings);
+        this.subscriptions = new SubscriptionStore(sql);
+        this.gaps = new GapStore(sql, clock);
+        this.clientStates = new ClientStates(sql, vault, clock);
+        this.certificates = new EncryptionCertificates(sql, vault, clock);
+        Runnable secretsChanged = exporter();
+        GraphClient graph = GraphClient.create(endpoints, signIn, retry, clock);
+        this.reconciler = new SubscriptionReconciler(integrations, subscriptions, gaps, clientStates, certificates,
+                graph, signIn, secretsChanged, SubscriptionReconciler.Settings.defaults(), clock);
+        this.leases = new IntegrationLeases(sql, settings.replicaId(), settings.leaseDuration());
+        this.metrics = new ControlPlaneMetrics(this::status, clock, Duration.ofSeconds(5));
+    }
+
+    /** Exports the job's secrets (PKCS12 + clientStates) when an export directory is configured. */
+    private Runnable exporter() {
+        if (settings.exportDir() == null) {
+            return () -> log.debug("job secrets changed; no BEACON_EXPORT_DIR, nothing exported");
+        }
+        JobSecretsExport export = new JobSecretsExport(settings.exportDir(), certificates, clientStates::accepted,
+                ControlPlaneSettings.secret(settings.env(), "BEACON_EXPORT_KEYSTORE_PASSWORD").orElse(null));
+        return export::export;
+    }
+
+    /** Starts the leader loop and, when Kafka is configured, the lifecycle consumer. */
+    public synchronized ControlPlane startBackground() {
+        if (loop == null) {
+            loop = new LeaderLoop(leases, settings.reconcileInterval(),
+                    () -> integrations.list().stream().map(Integration::id).toList(), this::work).start();
+        }
+        if (lifecycle == null && settings.lifecycleConsumerEnabled()) {
+            lifecycle = new LifecycleConsumer(settings.kafkaBootstrap(), settings.lifecycleTopic(),
+                    settings.consumerGroup(), reconciler, clock).start();
+            metrics.bindLifecycle(lifecycle.counters());
+        }
+        return this;
+    }
+
+    /** One leader round for one integration. Failures are logged by the loop and retried next round. */
+    void work(String integrationId) {
+        Integration i = integrations.get(integrationId).orElse(null);
+        if (i == null || i.status() == IntegrationStatus.DISABLED) {
+            return;
+        }
+        if (i.authMode().delegated()) {
+            signIn.refreshDue(integrationId, settings.tokenRefreshMargin());
+        }
+        ReconcileReport report = reconciler.reconcile(integrationId);
+        if (report.created() + report.renewed() + report.recreated() + report.adopted() + report.deleted()
+                + report.failed() > 0) {
+            log.info("integration {}: {}", integrationId, report);
+        }
+    }
+
+    /** Runs one leader round now (tests and the demo use it instead of waiting for the interval). */
+    public void tick() {
+        if (loop == null) {
+            throw new IllegalStateException("background not started");
+        }
+        loop.tick();
+    }
+
+    public ControlPlaneMetrics metrics() {
+        return metrics;
+    }
+
+    public SignInService signIn() {
+        return signIn;
+    }
+
+    public SubscriptionReconciler reconciler() {
+        return reconciler;
+    }
+
+    public IntegrationStore integrations() {
+        return integrations;
+    }
+
+    public Optional<LifecycleConsumer> lifecycleConsumer() {
+        return Optional.ofNullable(lifecycle);
+    }
+
+    // ---- operations -------------------------------------------------------------------------------------------------
+
+    @Override
+    public List<IntegrationView> listIntegrations() {
+        return integrations.list().stream().map(this::view).toList();
+    }
+
+    @Override
+    public Optional<IntegrationView> integration(String integrationId) {
+        return integrations.get(integrationId).map(this::view);
+    }
+
+    @Override
+    public IntegrationView addIntegration(NewIntegration r) {
+        require(r.id(), "id");
+        if (!INTEGRATION_ID.matcher(r.id()).matches()) {
+            throw new IllegalArgumentException("id must be lower-case letters, digits and '-', at most 63 characters");
+        }
+        require(r.tenantId(), "tenant");
+        require(r.clientId(), "client id");
+        AuthMode mode = AuthMode.parse(r.authMode() == null ? "device-code" : r.authMode());
+        if (integrations.get(r.id()).isPresent()) {
+            throw new IllegalArgumentException("integration '" + r.id() + "' already exists");
+        }
+        List<DesiredSubscription> desired = new ArrayList<>();
+        for (DesiredSubscriptionView d : r.subscriptions() == null ? List.<DesiredSubscriptionView>of()
+                : r.subscriptions()) {
+            desired.add(desired(r.id(), mode, d));
+        }
+        String kind = null;
+        byte[] credential = null;
+        if (r.credential() != null && !r.credential().isBlank()) {
+            kind = r.credentialKind() == null ? "secret" : r.credentialKind();
+            credential = switch (kind) {
+                case "secret" -> r.credential().getBytes(StandardCharsets.UTF_8);
+                case "certificate" -> AppCredential.certificateEnvelope(decodeBase64(r.credential()),
+                        r.credentialPassword() == null ? "" : r.credentialPassword());
+                default -> throw new IllegalArgumentException("credential kind must be 'secret' or 'certificate'");
+            };
+        } else if (mode != AuthMode.DEVICE_CODE) {
+            throw new IllegalArgumentException(mode.dbValue() + " needs a client secret or certificate");
+        }
+        integrations.add(r.id(), r.displayName(), r.tenantId(), r.clientId(), mode, kind, credential);
+        desired.forEach(integrations::putDesired);
+        log.info("integration {} added ({}, tenant {}, {} desired subscription(s))", r.id(), mode.dbValue(),
+                r.tenantId(), desired.size());
+        return view(integrations.require(r.id()));
+    }
+
+    private static DesiredSubscription desired(String integrationId, AuthMode mode, DesiredSubscriptionView d) {
+        String resource = d.resource();
+        if (resource == null || resource.isBlank()) {
+            if (!mode.delegated()) {
+                throw new IllegalArgumentException("app-only integrations must name their resources");
+            }
+            resource = DEFAULT_DELEGATED_RESOURCE;
+        }
+        require(d.notificationUrl(), "notification URL");
+        DeliveryTarget.parse(d.notificationUrl()); // rejects unknown forms now rather than at the first reconcile
+        if (d.lifecycleNotificationUrl() != null && !d.lifecycleNotificationUrl().isBlank()) {
+            DeliveryTarget.parse(d.lifecycleNotificationUrl());
+        }
+        return new DesiredSubscription(integrationId, resource,
+                d.changeTypes() == null || d.changeTypes().isBlank() ? DEFAULT_CHANGE_TYPES : d.changeTypes(),
+                d.notificationUrl(), d.lifecycleNotificationUrl(),
+                d.includeResourceData() == null || d.includeResourceData(),
+                d.lifetimeMinutes() == null ? DesiredSubscription.MAX_LIFETIME_MINUTES : d.lifetimeMinutes());
+    }
+
+    @Override
+    public boolean removeIntegration(String integrationId) {
+        if (integrations.get(integrationId).isEmpty()) {
+            return false;
+        }
+        // Best effort: stop Graph delivering before forgetting the secrets that authenticate the deliveries.
+        for (SubscriptionView s : subscriptions.views(integrationId)) {
+            if ("active".equals(s.state())) {
+                try {
+                    reconciler.delete(s.subscriptionId());
+                } catch (RuntimeException e) {
+                    log.warn("integration {}: could not delete subscription {} in Graph ({}); it will expire",
+                            integrationId, s.subscriptionId(), e.getClass().getSimpleName());
+                }
+            }
+        }
+        leases.release(integrationId);
+        boolean removed = integrations.remove(integrationId);
+        log.info("integration {} removed", integrationId);
+        return removed;
+    }
+
+    @Override
+    public LoginView startDeviceCodeLogin(String integrationId) {
+        Integration i = integrations.require(integrationId);
+        if (i.authMode() != AuthMode.DEVICE_CODE) {
+            throw new IllegalArgumentException("integration '" + integrationId + "' signs in with "
+                    + i.authMode().dbValue() + ", not the device code");
+        }
+        return signIn.startDeviceCode(integrationId);
+    }
+
+    @Override
+    public LoginView loginState(String integrationId) {
+        integrations.require(integrationId);
+        return signIn.loginState(integrationId);
+    }
+
+    @Override
+    public URI authorizationUrl(String integrationId) {
+        Integration i = integrations.require(integrationId);
+        if (i.authMode() != AuthMode.AUTH_CODE) {
+            throw new IllegalArgumentException("integration '" + integrationId + "' signs in with "
+                    + i.authMode().dbValue() + ", not the authorization code");
+        }
+        return signIn.authorizationUrl(integrationId, settings.callbackUri(integrationId));
+    }
+
+    @Override
+    public LoginView completeAuthorization(String integrationId, String code, String state) {
+        integrations.require(integrationId);
+        return signIn.completeAuthorizationCode(integrationId, code, state, settings.callbackUri(integrationId));
+    }
+
+    @Override
+    public LoginView authorizationDenied(String integrationId, String state, String error, String description) {
+        integrations.require(integrationId);
+        return signIn.authorizationDenied(integrationId, state, settings.callbackUri(integrationId), error,
+                description);
+    }
+
+    @Override
+    public List<SubscriptionView> listSubscriptions(String integrationId) {
+        return subscriptions.views(integrationId);
+    }
+
+    @Override
+    public SubscriptionView renewSubscription(String subscriptionId) {
+        requireSubscription(subscriptionId);
+        return reconciler.renewNow(subscriptionId);
+    }
+
+    @Override
+    public boolean deleteSubscription(String subscriptionId) {
+        requireSubscription(subscriptionId);
+        return reconciler.delete(subscriptionId);
+    }
+
+    @Override
+    public List<CertificateView> rotateCertificates(String integrationId) {
+        integrations.require(integrationId);
+        return reconciler.rotateCertificates(integrationId);
+    }
+
+    @Override
+    public StatusReport status() {
+        return new StatusReport(clock.instant(), settings.replicaId(), listIntegrations(), signIn.tokenHealth(),
+                subscriptions.views(null), gaps.list(null, true), certificates.views(null));
+    }
+
+    @Override
+    public Readiness readiness() {
+        List<String> problems = new ArrayList<>();
+        try {
+            sql.queryOne("SELECT 1", rs -> rs.getInt(1));
+        } catch (RuntimeException e) {
+            return new Readiness(false, List.of("database unreachable: " + e.getClass().getSimpleName()));
+        }
+        // A vault key that cannot open what is stored is a configuration error ops must see before tokens expire.
+        Set<String> needed = new TreeSet<>(sql.query("SELECT DISTINCT vault_key_id FROM token_cache",
+                rs -> rs.getString(1)));
+        needed.removeAll(vault.keyIds());
+        if (!needed.isEmpty()) {
+            problems.add("the token vault holds rows sealed with vault key(s) " + needed
+                    + " that are not configured (configured: " + vault.keyIds() + ")");
+        }
+        return new Readiness(problems.isEmpty(), problems);
+    }
+
+    private IntegrationView view(Integration i) {
+        List<DesiredSubscriptionView> desired = integrations.desired(i.id()).stream()
+                .map(d -> new DesiredSubscriptionView(d.resource(), d.changeTypes(), d.notificationUrl(),
+                        d.lifecycleNotificationUrl(), d.includeResourceData(), d.lifetimeMinutes()))
+                .toList();
+        return new IntegrationView(i.id(), i.displayName(), i.tenantId(), i.clientId(), i.authMode().dbValue(),
+                i.status().dbValue(), i.statusDetail(), i.status().needsHuman(), leases.holder(i.id()).orElse(null),
+                desired, i.updatedAt());
+    }
+
+    private void requireSubscription(String subscriptionId) {
+        if (subscriptions.find(subscriptionId).isEmpty()) {
+            throw new NoSuchElementException("no subscription '" + subscriptionId + "'");
+        }
+    }
+
+    private static void require(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(what + " is required");
+        }
+    }
+
+    private static byte[] decodeBase64(String s) {
+        try {
+            return Base64.getMimeDecoder().decode(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the certificate must be a base64 PKCS12");
+        }
+    }
+
+    /** Stops the loop (releasing leases so another replica takes over at once) and the consumer. */
+    @Override
+    public synchronized void close() {
+        if (lifecycle != null) {
+            lifecycle.close();
+            lifecycle = null;
+        }
+        if (loop != null) {
+            loop.close();
+            loop = null;
+        }
+        signIn.close();
+    }
+}
