@@ -180,8 +180,8 @@ public final class SignInService implements TokenSource, AutoCloseable {
 
     private void finishFailed(DeviceCodeSession session, Integration in, String phase, IntegrationStatus status,
                               String detail) {
+        settleStatusAfterFailedSignIn(in.id(), status, detail); // before the phase: watchers see both together
         session.finished(phase, detail);
-        settleStatusAfterFailedSignIn(in.id(), status, detail);
         log.warn("integration {}: device code sign-in ended: {} ({})", in.id(), phase, detail);
     }
 

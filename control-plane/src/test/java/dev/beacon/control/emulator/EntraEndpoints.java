@@ -508,7 +508,10 @@ public final class EntraEndpoints {
         return Response.json(200, o.toString());
     }
 
-    /** Entra grants the resource scopes asked for; the OIDC ones are not repeated in {@code scope}. */
+    /**
+     * Entra grants the resource scopes asked for, in its own stable order (MSAL keys cached access tokens by it);
+     * the OIDC ones are not repeated in {@code scope}.
+     */
     private static String grantedScope(String requested) {
         List<String> out = new ArrayList<>();
         for (String s : nz(requested).split(" ")) {
@@ -516,6 +519,7 @@ public final class EntraEndpoints {
                 out.add(s);
             }
         }
+        out.sort(String.CASE_INSENSITIVE_ORDER);
         return String.join(" ", out);
     }
 
