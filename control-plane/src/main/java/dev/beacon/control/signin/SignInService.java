@@ -170,8 +170,8 @@ public final class SignInService implements TokenSource, AutoCloseable {
                 return;
             }
             finishFailed(session, in, "failed", IntegrationStatus.NEEDS_SIGN_IN,
-                    "sign-in: Entra kept answering slow_down (" + session.slowDowns()
-                            + " times) or the sign-in window ended; start the sign-in again later");
+                    "sign-in: Entra answered slow_down " + (session.slowDowns() + 1)
+                            + " time(s), more than allowed or after the sign-in window; start the sign-in again later");
             return;
         }
         Failure f = classify(error);
@@ -189,7 +189,11 @@ public final class SignInService implements TokenSource, AutoCloseable {
     public LoginView loginState(String integrationId) {
         DeviceCodeSession s = sessions.get(integrationId);
         if (s != null) {
-            return s.view();
+            LoginView v = s.view();
+            if (!"signed-in".equals(v.phase())) {
+                return v; // in progress, or how the latest attempt failed
+            }
+            // signed in earlier: the stored tokens tell whether that still holds (e.g. refresh token revoked since)
         }
         Integration in = integrations.require(integrationId);
         if (in.authMode() == AuthMode.CLIENT_CREDENTIALS) {
@@ -320,8 +324,10 @@ public final class SignInService implements TokenSource, AutoCloseable {
             boolean flagged = !vault.accounts(integrationId).isEmpty();
             String detail = flagged ? "sign-in: the signed-in account needs a new sign-in (refresh token rejected)"
                     : "sign-in: nobody signed in yet";
-            integrations.setStatus(integrationId,
-                    flagged ? IntegrationStatus.NEEDS_INTERACTION : IntegrationStatus.NEEDS_SIGN_IN, detail);
+            if (in.status() != IntegrationStatus.SIGNING_IN) { // a person is signing in right now: keep saying so
+                integrations.setStatus(integrationId,
+                        flagged ? IntegrationStatus.NEEDS_INTERACTION : IntegrationStatus.NEEDS_SIGN_IN, detail);
+            }
             throw new SignInRequiredException(detail);
         }
         IAuthenticationResult r = silent(in, account.get().homeAccountId(), false);
