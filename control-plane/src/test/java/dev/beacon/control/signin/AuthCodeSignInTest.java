@@ -1,0 +1,142 @@
+package dev.beacon.control.signin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.beacon.control.emulator.EntraEndpoints;
+import dev.beacon.control.integration.AuthMode;
+import dev.beacon.control.integration.IntegrationStatus;
+import dev.beacon.control.ops.LoginView;
+import dev.beacon.testing.PostgresFixture;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Authorization-code sign-in: the browser leg is played with HttpClient against the emulator's authorize page. */
+class AuthCodeSignInTest {
+
+    @RegisterExtension
+    static final PostgresFixture PG = new PostgresFixture();
+
+    private static final String SECRET = "auth-code-client-secret-value";
+    private static final URI CALLBACK = URI.create("https://beacon.example/api/org/acme/ms-teams/callback");
+    private SignInHarness h;
+
+    @BeforeEach
+    void setUp() {
+        h = new SignInHarness(PG);
+        for (String id : new String[] {"acme", "globex"}) {
+            h.integrations.add(id, id, EntraEndpoints.DEFAULT_TENANT, SignInHarness.CLIENT_ID, AuthMode.AUTH_CODE,
+                    "secret", SECRET.getBytes(StandardCharsets.UTF_8));
+        }
+        h.emulator.entra().registerClientSecret(SignInHarness.CLIENT_ID, SECRET);
+    }
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    @Test
+    void consentRedirectsBackWithACodeThatSignsIn() throws Exception {
+        SignInService s = h.service();
+        URI url = s.authorizationUrl("acme", CALLBACK);
+        assertThat(url.getHost()).isEqualTo("login.microsoftonline.com");
+        assertThat(url.getPath()).isEqualTo("/" + EntraEndpoints.DEFAULT_TENANT + "/oauth2/v2.0/authorize");
+        Map<String, String> q = query(url);
+        assertThat(q).containsEntry("client_id", SignInHarness.CLIENT_ID)
+                .containsEntry("redirect_uri", CALLBACK.toString())
+                .containsEntry("response_type", "code");
+        assertThat(q.get("scope")).contains("https://graph.microsoft.com/Chat.Read").contains("offline_access");
+
+        Map<String, String> back = followToCallback(url);
+        assertThat(back.get("state")).isEqualTo(q.get("state"));
+        LoginView done = s.completeAuthorizationCode("acme", back.get("code"), back.get("state"), CALLBACK);
+        assertThat(done.phase()).isEqualTo("signed-in");
+        assertThat(done.username()).isEqualTo("desk@contoso.example");
+        assertThat(h.integrations.require("acme").status()).isEqualTo(IntegrationStatus.ACTIVE);
+        assertThat(PG.queryValue("SELECT count(*) FROM token_cache WHERE integration_id = 'acme'")).isEqualTo(1L);
+        assertThat(h.emulator.entra().grantCount("authorization_code")).isEqualTo(1);
+
+        GraphToken token = s.graphToken("acme");
+        assertThat(h.emulator.entra().validAccessToken(token.accessToken())).isPresent();
+        assertThat(token.userObjectId()).isEqualTo(EntraEndpoints.DEFAULT_USER.oid());
+
+        // the same state again (a replayed callback) is refused and changes nothing
+        LoginView replay = s.completeAuthorizationCode("acme", back.get("code"), back.get("state"), CALLBACK);
+        assertThat(replay.phase()).isEqualTo("failed");
+        assertThat(replay.detail()).contains("unknown or already used state");
+        assertThat(h.emulator.entra().grantCount("authorization_code")).isEqualTo(1);
+        assertThat(h.integrations.require("acme").status()).isEqualTo(IntegrationStatus.ACTIVE);
+    }
+
+    @Test
+    void aStateIssuedForAnotherIntegrationIsRefused() throws Exception {
+        SignInService s = h.service();
+        Map<String, String> back = followToCallback(s.authorizationUrl("globex", CALLBACK));
+        LoginView foreign = s.completeAuthorizationCode("acme", back.get("code"), back.get("state"), CALLBACK);
+        assertThat(foreign.phase()).isEqualTo("failed");
+        assertThat(foreign.detail()).contains("another integration");
+        assertThat(h.emulator.entra().grantCount("authorization_code")).isZero();
+        assertThat(h.integrations.require("acme").status()).isEqualTo(IntegrationStatus.NEEDS_SIGN_IN);
+        // and it was spent: its rightful owner cannot use it afterwards either
+        assertThat(s.completeAuthorizationCode("globex", back.get("code"), back.get("state"), CALLBACK).phase())
+                .isEqualTo("failed");
+        assertThat(s.completeAuthorizationCode("acme", "x", "made-up-state", CALLBACK).detail())
+                .contains("unknown or already used state");
+    }
+
+    @Test
+    void anExpiredStateOrAnotherRedirectIsRefused() throws Exception {
+        SignInService s = h.service();
+        Map<String, String> late = followToCallback(s.authorizationUrl("acme", CALLBACK));
+        h.clock.advance(java.time.Duration.ofMinutes(11));
+        assertThat(s.completeAuthorizationCode("acme", late.get("code"), late.get("state"), CALLBACK).detail())
+                .contains("expired");
+        Map<String, String> other = followToCallback(s.authorizationUrl("acme", CALLBACK));
+        assertThat(s.completeAuthorizationCode("acme", other.get("code"), other.get("state"),
+                URI.create("https://evil.example/cb")).detail()).contains("redirect URI");
+        assertThat(h.emulator.entra().grantCount("authorization_code")).isZero();
+    }
+
+    @Test
+    void declinedConsentEndsAsDeclined() throws Exception {
+        h.emulator.entra().consentAs(null);
+        SignInService s = h.service();
+        Map<String, String> back = followToCallback(s.authorizationUrl("acme", CALLBACK));
+        assertThat(back).containsEntry("error", "access_denied").doesNotContainKey("code");
+        LoginView v = s.authorizationDenied("acme", back.get("state"), CALLBACK, back.get("error"),
+                back.get("error_description"));
+        assertThat(v.phase()).isEqualTo("declined");
+        assertThat(v.detail()).contains("AADSTS65004");
+        assertThat(h.integrations.require("acme").status()).isEqualTo(IntegrationStatus.NEEDS_SIGN_IN);
+    }
+
+    /** Plays the browser: opens the authorize URL at the emulator and reads the 302 back to our callback. */
+    private Map<String, String> followToCallback(URI authorizeUrl) throws Exception {
+        HttpResponse<String> r = h.http().send(HttpRequest.newBuilder(h.emulatorUri(authorizeUrl)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(302);
+        URI location = URI.create(r.headers().firstValue("Location").orElseThrow());
+        assertThat(location.getScheme() + "://" + location.getHost() + location.getPath())
+                .isEqualTo(CALLBACK.toString());
+        return query(location);
+    }
+
+    private static Map<String, String> query(URI u) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : u.getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+}
