@@ -342,9 +342,21 @@ public final class SignInService implements TokenSource, AutoCloseable {
      * @return the accounts it looked at, after the attempt
      */
     public List<TokenView> refreshDue(Duration margin) {
+        return refreshDue(vault.accounts(), margin);
+    }
+
+    /**
+     * The same for one integration: what its leader does each round, so that only one replica ever uses an
+     * account's refresh token (Entra replaces it on use).
+     */
+    public List<TokenView> refreshDue(String integrationId, Duration margin) {
+        return refreshDue(vault.accounts(integrationId), margin);
+    }
+
+    private List<TokenView> refreshDue(List<StoredAccount> accounts, Duration margin) {
         Instant limit = clock.instant().plus(margin);
         List<TokenView> out = new ArrayList<>();
-        for (StoredAccount a : vault.accounts()) {
+        for (StoredAccount a : accounts) {
             if (a.needsInteraction() || (a.accessExpiresAt() != null && a.accessExpiresAt().isAfter(limit))) {
                 continue;
             }
