@@ -54,6 +54,7 @@ public final class ControlPlaneService implements ServiceLauncher {
      * simulated one); Microsoft's endpoints are the real ones unless {@code BEACON_MICROSOFT_ROUTE} is set.
      */
     public static Running start(ControlPlaneSettings settings, Clock clock, SignInSettings signIn) {
+        LogGuards.apply();
         settings = settings.validateForService();
         settings.logWarnings();
         log.info("starting the control plane\n{}", settings.describe());
