@@ -30,7 +30,6 @@ import dev.beacon.control.store.Sql;
 import dev.beacon.control.subscriptions.ClientStates;
 import dev.beacon.control.subscriptions.DeliveryTarget;
 import dev.beacon.control.subscriptions.GapStore;
-import dev.beacon.control.subscriptions.ReconcileReport;
 import dev.beacon.control.subscriptions.SubscriptionReconciler;
 import dev.beacon.control.subscriptions.SubscriptionStore;
 import dev.beacon.control.vault.SealedBox;
@@ -143,14 +142,14 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         if (i == null || i.status() == IntegrationStatus.DISABLED) {
             return;
         }
+        if (i.authMode().delegated() && (i.status() == IntegrationStatus.NEEDS_SIGN_IN
+                || i.status() == IntegrationStatus.SIGNING_IN)) {
+            return; // nobody signed in yet: status says so; nothing to reconcile without a token
+        }
         if (i.authMode().delegated()) {
             signIn.refreshDue(integrationId, settings.tokenRefreshMargin());
         }
-        ReconcileReport report = reconciler.reconcile(integrationId);
-        if (report.created() + report.renewed() + report.recreated() + report.adopted() + report.deleted()
-                + report.failed() > 0) {
-            log.info("integration {}: {}", integrationId, report);
-        }
+        reconciler.reconcile(integrationId); // logs what it changed
     }
 
     /** Runs one leader round now (tests and the demo use it instead of waiting for the interval). */

@@ -73,7 +73,12 @@ public final class BeaconCtl implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(System.getenv(), Clock.systemUTC()).execute(args));
+        CommandLine cmd = commandLine(System.getenv(), Clock.systemUTC());
+        int exit = cmd.execute(args);
+        // picocli's writers flush on println only; tables end with print, and System.exit drops unflushed output
+        cmd.getOut().flush();
+        cmd.getErr().flush();
+        System.exit(exit);
     }
 
     /** The configured command line; tests call {@code execute} on it with their own output writers. */

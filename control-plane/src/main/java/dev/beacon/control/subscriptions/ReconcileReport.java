@@ -13,4 +13,9 @@ public record ReconcileReport(String integrationId, int created, int renewed, in
     public boolean ok() {
         return "ok".equals(outcome);
     }
+
+    /** True when the pass changed something in Graph or hit a problem: worth a line in the log. */
+    public boolean changedAnything() {
+        return !ok() || created + renewed + recreated + adopted + deleted + failed > 0;
+    }
 }

@@ -212,7 +212,11 @@ public final class SubscriptionReconciler implements LifecycleHandler {
                 integrations.setStatus(integrationId, IntegrationStatus.ACTIVE, null);
             }
             ReconcileReport report = pass.tally.report(integrationId, outcome);
-            log.info("Reconciled {}: {}", integrationId, report);
+            if (report.changedAnything()) {
+                log.info("Reconciled {}: {}", integrationId, report);
+            } else {
+                log.debug("Reconciled {}: nothing to do", integrationId);
+            }
             return report;
         }
     }

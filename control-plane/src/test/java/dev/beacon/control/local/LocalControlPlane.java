@@ -59,6 +59,8 @@ public final class LocalControlPlane {
         MicrosoftEmulator emulator = MicrosoftEmulator.start(clock, emulatorPort);
         // A person needs real minutes to type the code, whatever the time scale.
         emulator.entra().deviceCodeTiming(Duration.ofMinutes(15).multipliedBy((long) scale), 2);
+        // Day-long access tokens (on the fast clock) refreshed 3 h before expiry: a refresh about every minute.
+        emulator.entra().accessTokenLifetime(Duration.ofHours(24));
 
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
@@ -79,6 +81,7 @@ public final class LocalControlPlane {
         env.put("BEACON_REPLICA_ID", "laptop-1");
         env.put("BEACON_RECONCILE_INTERVAL", "5s");
         env.put("BEACON_LEASE_DURATION", "15s");
+        env.put("BEACON_TOKEN_REFRESH_MARGIN", "3h");
         ControlPlaneService.Running running = ControlPlaneService.start(ControlPlaneSettings.fromEnv(env), clock,
                 SignInSettings.defaults());
 
