@@ -17,6 +17,7 @@ import dev.beacon.control.integration.DesiredSubscription;
 import dev.beacon.control.integration.IntegrationStatus;
 import dev.beacon.control.lifecycle.LifecycleEvent;
 import dev.beacon.control.ops.GapView;
+import dev.beacon.control.testing.CapturedLogs;
 import dev.beacon.testing.PostgresFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -435,7 +436,7 @@ class SubscriptionReconcilerTest {
 
     @Test
     void clientStatesNeverReachLogsOrErrorColumns() throws Exception {
-        try (LogCapture logs = new LogCapture()) {
+        try (CapturedLogs logs = CapturedLogs.atDebug()) {
             rig.desire(ALL_MESSAGES, false, 4320);
             rig.emulator.inject("POST", SUBS, Response.json(500, "{\"error\":{\"code\":\"x\",\"message\":\"y\"}}"), 3);
             reconcile(); // fails, backs off
