@@ -133,12 +133,23 @@ public final class GraphClient {
     private JsonNode call(String integrationId, String method, String path, String body, String secretInBody)
             throws GraphException, SignInRequiredException {
         String operation = "Graph " + method + " " + path;
-        return retry.execute(operation, () -> once(integrationId, method, path, body, secretInBody, operation));
+        return retry.execute(operation, () -> {
+            try {
+                return once(integrationId, method, path, body, secretInBody, operation, false);
+            } catch (GraphException e) {
+                if (e.status() != 401) {
+                    throw e;
+                }
+                // The token looked valid here but not to Graph (revoked early, clock skew): once more, fresh.
+                return once(integrationId, method, path, body, secretInBody, operation, true);
+            }
+        });
     }
 
     private JsonNode once(String integrationId, String method, String path, String body, String secretInBody,
-                          String operation) throws GraphException, SignInRequiredException {
-        String token = tokens.graphToken(integrationId).accessToken();
+                          String operation, boolean freshToken) throws GraphException, SignInRequiredException {
+        String token = (freshToken ? tokens.freshGraphToken(integrationId) : tokens.graphToken(integrationId))
+                .accessToken();
         HttpRequest.Builder b = HttpRequest.newBuilder(endpoints.graphUri(path))
                 .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + token)

@@ -416,11 +416,30 @@ public final class SignInService implements TokenSource, AutoCloseable {
         }
     }
 
+    @Override
+    public GraphToken freshGraphToken(String integrationId) throws SignInRequiredException {
+        Integration in = integrations.require(integrationId);
+        if (in.authMode() == AuthMode.CLIENT_CREDENTIALS) {
+            return appOnlyToken(in, true);
+        }
+        Optional<StoredAccount> account = usableAccount(integrationId);
+        if (account.isEmpty()) {
+            return graphToken(integrationId); // says why, and flags the integration
+        }
+        IAuthenticationResult r = silent(in, account.get().homeAccountId(), true);
+        markActiveIfRecovered(in);
+        return toGraphToken(r);
+    }
+
     private GraphToken appOnlyToken(Integration in) throws SignInRequiredException {
+        return appOnlyToken(in, false);
+    }
+
+    private GraphToken appOnlyToken(Integration in, boolean skipCache) throws SignInRequiredException {
         ConfidentialClientApplication app = (ConfidentialClientApplication) app(in).app();
         try {
             IAuthenticationResult r = await(app.acquireToken(ClientCredentialParameters
-                    .builder(Set.of(SignInSettings.GRAPH_APP_ONLY_SCOPE)).build()));
+                    .builder(Set.of(SignInSettings.GRAPH_APP_ONLY_SCOPE)).skipCache(skipCache).build()));
             markActiveIfRecovered(in);
             return new GraphToken(r.accessToken(), r.expiresOnDate().toInstant(), null, null);
         } catch (Throwable t) {
