@@ -251,11 +251,15 @@ public final class GraphEndpoints {
             var s = new EmulatedSubscription(UUID.randomUUID().toString(), caller.clientId(),
                     caller.userObjectId(), caller.tenantId(), resource, changeType, notificationUrl, lifecycleUrl,
                     expires, clientState, rich, rich ? certificate : null, rich ? certificateId : null, 0, 0);
-            subscriptions.put(s.id(), s);
-            requestBodies.computeIfAbsent(s.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                    .add(req.body());
+            store(s, req);
             return Response.json(201, render(s, true).toString());
         }
+    }
+
+    /** Keeps the subscription's new state and the body that produced it (tests read what Graph received). */
+    private void store(EmulatedSubscription s, Request req) {
+        subscriptions.put(s.id(), s);
+        requestBodies.computeIfAbsent(s.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(req.body());
     }
 
     private Response list(Request req) {
@@ -327,9 +331,7 @@ public final class GraphEndpoints {
                     s.resource(), s.changeType(), s.notificationUrl(), s.lifecycleNotificationUrl(), expires,
                     s.clientState(), s.includeResourceData(), certificate, certificateId, s.reauthorizations(),
                     s.renewals() + 1);
-            subscriptions.put(s.id(), updated);
-            requestBodies.computeIfAbsent(s.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                    .add(req.body());
+            store(updated, req);
             return Response.json(200, render(updated, false).toString());
         }
     }

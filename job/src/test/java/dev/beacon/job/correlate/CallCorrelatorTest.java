@@ -11,14 +11,13 @@ import dev.beacon.job.audit.AuditRecord;
 import dev.beacon.job.audit.AuditTrail;
 import dev.beacon.job.detect.EmergencySignal;
 import dev.beacon.job.testing.CapturedMetrics;
+import dev.beacon.job.testing.KeyedHarnesses;
 import dev.beacon.job.testing.Signals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -54,9 +53,7 @@ class CallCorrelatorTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MessageChange, EmergencyCallFact> newHarness(
             MockEnvironment environment) throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new CallCorrelator(WINDOW, RETENTION)), Keys::caller, Types.STRING,
-                environment);
+        return KeyedHarnesses.keyedByString(new CallCorrelator(WINDOW, RETENTION), Keys::caller, environment);
     }
 
     @Test
