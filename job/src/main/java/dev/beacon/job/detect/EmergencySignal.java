@@ -10,7 +10,10 @@ import dev.beacon.job.ingest.SourceRef;
  * @param detected         true when the rules matched; false for a bare {@code deleted} reference
  * @param changeType       {@code created}, {@code updated} or {@code deleted}
  * @param callerUserId     {@code from.user.id} of the message; null on a bare deleted reference
- * @param createdAtMillis  the message's {@code createdDateTime}; 0 when unknown
+ * @param createdAtMillis  the message's {@code createdDateTime}; when the message has none (or an unparseable one),
+ *                         a time taken deterministically from the notification (record timestamp or enqueued time),
+ *                         so replays give the same call time; 0 only on a bare deleted reference
+ * @param createdAtInferred true when {@code createdAtMillis} did not come from the message's {@code createdDateTime}
  * @param contentHash      a digest of the fields that define the message's meaning (body, sender, importance,
  *                         attachments), so that reactions or read state do not count as a change
  * @param matchedRule      the name of the rule that matched, for the audit trail
@@ -30,6 +33,7 @@ public record EmergencySignal(
         boolean testCall,
         String locationText,
         long createdAtMillis,
+        boolean createdAtInferred,
         long lastModifiedAtMillis,
         String contentHash,
         String matchedRule,
@@ -47,6 +51,6 @@ public record EmergencySignal(
     public EmergencySignal withCaller(String userId, String displayName) {
         return new EmergencySignal(source, subscriptionId, changeType, tenantId, chatId, messageId, detected, userId,
                 displayName, callerTenantId, dialedNumber, testCall, locationText, createdAtMillis,
-                lastModifiedAtMillis, contentHash, matchedRule, channel);
+                createdAtInferred, lastModifiedAtMillis, contentHash, matchedRule, channel);
     }
 }

@@ -159,14 +159,14 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
         String messageId = n.messageId() != null ? n.messageId() : textOrNull(message, "id");
         return new EmergencySignal(n.source(), n.subscriptionId(), n.changeType(), n.tenantId(), chatId, messageId,
                 true, d.callerUserId(), d.callerDisplayName(), d.callerTenantId(), d.dialedNumber(), d.testCall(),
-                d.locationText(), d.createdAtMillis(), d.lastModifiedAtMillis(), d.contentHash(), d.ruleName(),
+                d.locationText(), d.createdAtMillis(), false, d.lastModifiedAtMillis(), d.contentHash(), d.ruleName(),
                 n.channel());
     }
 
     /** A deletion without content: deduplication knows whether it deletes a message that fed a fact. */
     private static EmergencySignal bareDeletion(ChangeNotification n) {
         return new EmergencySignal(n.source(), n.subscriptionId(), EmergencySignal.DELETED, n.tenantId(), n.chatId(),
-                n.messageId(), false, null, null, null, null, false, null, 0L, 0L, null, null, n.channel());
+                n.messageId(), false, null, null, null, null, false, null, 0L, false, 0L, null, null, n.channel());
     }
 
     /** A notification that failed after decoding: dead letter (clientState redacted by the decoder) and audit row. */

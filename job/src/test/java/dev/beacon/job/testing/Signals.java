@@ -77,6 +77,7 @@ public final class Signals {
         private boolean testCall = false;
         private String locationText = LOCATION;
         private long createdAtMillis = CREATED_AT;
+        private boolean createdAtInferred;
         private long lastModifiedAtMillis = CREATED_AT;
         private String contentHash = HASH;
         private String matchedRule = RULE;
@@ -154,6 +155,12 @@ public final class Signals {
             return this;
         }
 
+        /** Marks the call time as taken from the notification rather than the message's createdDateTime. */
+        public Builder createdAtInferred(boolean inferred) {
+            this.createdAtInferred = inferred;
+            return this;
+        }
+
         public Builder lastModifiedAt(long millis) {
             this.lastModifiedAtMillis = millis;
             return this;
@@ -177,7 +184,7 @@ public final class Signals {
         public EmergencySignal build() {
             return new EmergencySignal(source, subscriptionId, changeType, tenantId, chatId, messageId, detected,
                     callerUserId, callerDisplayName, callerTenantId, dialedNumber, testCall, locationText,
-                    createdAtMillis, lastModifiedAtMillis, contentHash, matchedRule, channel);
+                    createdAtMillis, createdAtInferred, lastModifiedAtMillis, contentHash, matchedRule, channel);
         }
     }
 }
