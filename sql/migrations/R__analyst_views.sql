@@ -34,13 +34,16 @@ SELECT tenant_id,
 FROM emergency_call
 GROUP BY tenant_id, (call_started_at AT TIME ZONE 'UTC')::date;
 
--- Every notification that fed a fact, with its outcome: the audit trail of one call.
-CREATE OR REPLACE VIEW v_fact_audit_trail AS
-SELECT a.fact_id, a.processed_at, a.outcome, a.change_type, a.chat_id, a.message_id, a.subscription_id,
+-- Every notification that fed a fact, with its outcome: the audit trail of one call. A notification audited under
+-- a provisional id (see fact_alias) is listed under the call's live id.
+DROP VIEW IF EXISTS v_fact_audit_trail;
+CREATE VIEW v_fact_audit_trail AS
+SELECT COALESCE(fa.fact_id, a.fact_id) AS fact_id, a.fact_id AS audited_fact_id, a.processed_at, a.outcome, a.change_type, a.chat_id, a.message_id, a.subscription_id,
        a.ingest_latency_ms, a.source, a.source_partition, a.source_offset, a.item_index
 FROM notification_audit a
+LEFT JOIN fact_alias fa ON fa.alias_id = a.fact_id
 WHERE a.fact_id IS NOT NULL
-ORDER BY a.fact_id, a.processed_at;
+ORDER BY 1, a.processed_at;
 
 -- How the pipeline treated notifications, per hour and outcome.
 CREATE OR REPLACE VIEW v_notification_outcomes_hourly AS

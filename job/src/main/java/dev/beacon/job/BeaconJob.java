@@ -94,7 +94,8 @@ public final class BeaconJob {
 
         DataStream<AuditRecord> audit = signals.getSideOutput(AuditTrail.AUDIT)
                 .union(changes.getSideOutput(AuditTrail.AUDIT), facts.getSideOutput(AuditTrail.AUDIT));
-        DataStream<DeadLetter> deadLetters = signals.getSideOutput(AuditTrail.DEAD_LETTERS);
+        DataStream<DeadLetter> deadLetters = signals.getSideOutput(AuditTrail.DEAD_LETTERS)
+                .union(facts.getSideOutput(AuditTrail.DEAD_LETTERS));
         DataStream<LifecycleNotice> lifecycle = signals.getSideOutput(TriageOutputs.LIFECYCLE);
         DataStream<HydrationRequest> hydration = signals.getSideOutput(TriageOutputs.NEEDS_HYDRATION);
 

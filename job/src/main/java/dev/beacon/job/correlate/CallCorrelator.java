@@ -2,11 +2,14 @@ package dev.beacon.job.correlate;
 
 import dev.beacon.job.audit.AuditOutcome;
 import dev.beacon.job.audit.AuditTrail;
+import dev.beacon.job.audit.DeadLetter;
+import dev.beacon.job.audit.DeadLetterReason;
 import dev.beacon.job.detect.EmergencySignal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -16,28 +19,32 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Folds the deduplicated message changes of one caller (keyed by {@link Keys#caller}) into emergency-call facts:
  * Teams notifies every security-desk member in a separate chat, so one call arrives as several messages created
- * within seconds. A fact is emitted on first sight (alerting latency matters) and re-emitted with the next revision
- * on every change; sinks keep the highest revision per {@code factId}.
+ * within seconds. The decisions are {@link CallerCalls}' (pure, table-tested); this function keeps the caller's
+ * open calls in keyed state, publishes what was decided, audits every change and drops calls after retention.
  *
- * <p>Each fact stays open for merging until {@code factRetention} after its last change, then a processing-time
- * timer drops it.
+ * <p>A fact is published on first sight (alerting latency matters) and again with the next revision on every
+ * change; sinks keep the highest revision per {@code factId} and apply supersede records.
+ *
+ * <p>After a recovery, an earlier attempt may already have published ids for messages that are now replayed; a
+ * message created before this attempt started is therefore treated as possibly published ({@link #RECOVERY_CLOCK_SKEW}
+ * allows for Teams' clock running ahead of ours).
  */
-public class CallCorrelator extends KeyedProcessFunction<String, MessageChange, EmergencyCallFact> {
+public class CallCorrelator extends KeyedProcessFunction<String, MessageChange, EmergencyCallFact>
+        implements CheckpointedFunction {
 
     public static final Duration DEFAULT_CORRELATION_WINDOW = Duration.ofMinutes(5);
     public static final Duration DEFAULT_FACT_RETENTION = Duration.ofHours(24);
-    /** A change to a message whose fact has already left state. */
-    public static final String FACT_EXPIRED = "fact-expired";
-    /** A new message without {@code from.user}: it cannot be attributed to a caller. */
-    public static final String UNKNOWN_CALLER = "unknown-caller";
-    /** A new message without chat or message id: it could never be matched by a later change. */
-    public static final String MISSING_MESSAGE_ID = "missing-message-id";
+    /** Tolerated difference between Teams' createdDateTime clock and this job's clock after a recovery. */
+    static final Duration RECOVERY_CLOCK_SKEW = Duration.ofMinutes(15);
 
     private static final int LATENCY_HISTOGRAM_WINDOW = 1_000;
 
@@ -45,10 +52,15 @@ public class CallCorrelator extends KeyedProcessFunction<String, MessageChange, 
     private final long retentionMillis;
 
     private transient MapState<String, OpenCall> openCalls;
+    private transient boolean restored;
+    /** Messages created before this instant may have been published by an earlier attempt; MIN_VALUE: none. */
+    private transient long possiblyPublishedBefore;
     private transient Counter emergenciesDetected;
     private transient Counter merged;
     private transient Counter amended;
     private transient Counter deleted;
+    private transient Counter superseded;
+    private transient Counter deadLetters;
     private transient Histogram factLatencyMs;
     private transient volatile long lastFactLatencyMs;
 
@@ -56,6 +68,10 @@ public class CallCorrelator extends KeyedProcessFunction<String, MessageChange, 
         this(DEFAULT_CORRELATION_WINDOW, DEFAULT_FACT_RETENTION);
     }
 
+    /**
+     * @param correlationWindow a caller's messages created at most this far apart (consecutively) are one call
+     * @param factRetention     how long a call stays open for merges, edits and deletions after its last change
+     */
     public CallCorrelator(Duration correlationWindow, Duration factRetention) {
         if (correlationWindow == null || correlationWindow.isNegative()) {
             throw new IllegalArgumentException("correlationWindow must not be negative: " + correlationWindow);
@@ -70,14 +86,32 @@ public class CallCorrelator extends KeyedProcessFunction<String, MessageChange, 
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) {
+        restored = context.isRestored();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // Everything lives in keyed state; nothing else to snapshot.
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         openCalls = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("open-calls", Types.STRING, FactTypes.OPEN_CALL));
+        // A restore from a checkpoint or savepoint, or a restart without one: output after the last checkpoint
+        // may already be out there.
+        boolean recovering = restored || getRuntimeContext().getTaskInfo().getAttemptNumber() > 0;
+        possiblyPublishedBefore = recovering
+                ? System.currentTimeMillis() + RECOVERY_CLOCK_SKEW.toMillis()
+                : Long.MIN_VALUE;
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         emergenciesDetected = metrics.counter("emergenciesDetected");
         merged = metrics.counter("merged");
         amended = metrics.counter("amended");
         deleted = metrics.counter("deleted");
+        superseded = metrics.counter("superseded");
+        deadLetters = metrics.counter("deadLetters");
         factLatencyMs = metrics.histogram("factLatencyMs",
                 new DescriptiveStatisticsHistogram(LATENCY_HISTOGRAM_WINDOW));
         metrics.gauge("lastFactLatencyMs", (Gauge<Long>) () -> lastFactLatencyMs);
@@ -87,133 +121,81 @@ public class CallCorrelator extends KeyedProcessFunction<String, MessageChange, 
     public void processElement(MessageChange change, Context ctx, Collector<EmergencyCallFact> out) throws Exception {
         EmergencySignal s = change.signal();
         long now = ctx.timerService().currentProcessingTime();
-        Located known = findByMessage(s.chatId(), s.messageId());
-        switch (change.kind()) {
-            case NEW -> {
-                if (known != null) {
-                    onKnownMessageSeenAgain(s, known, now, ctx, out);
-                } else if (s.chatId() == null || s.messageId() == null) {
-                    audit(s, AuditOutcome.IGNORED, MISSING_MESSAGE_ID, null, now, ctx);
-                } else if (s.callerUserId() == null || s.callerUserId().isBlank()) {
-                    audit(s, AuditOutcome.IGNORED, UNKNOWN_CALLER, null, now, ctx);
-                } else {
-                    onNewMessage(s, now, ctx, out);
-                }
-            }
-            case AMENDED -> {
-                if (known == null) {
-                    audit(s, AuditOutcome.IGNORED, FACT_EXPIRED, null, now, ctx);
-                } else {
-                    amend(s, known, now, ctx, out);
-                }
-            }
-            case DELETED -> {
-                if (known == null) {
-                    audit(s, AuditOutcome.IGNORED, FACT_EXPIRED, null, now, ctx);
-                } else {
-                    delete(s, known, now, ctx, out);
-                }
-            }
-        }
-    }
-
-    /** An open fact and its reference to the message a change is about. */
-    private record Located(OpenCall call, MessageRef ref) {}
-
-    /** A message no open fact knows: merge it into the caller's call within the window, or open a new fact. */
-    private void onNewMessage(EmergencySignal s, long now, Context ctx, Collector<EmergencyCallFact> out)
-            throws Exception {
-        long createdAt = s.createdAtMillis() > 0 ? s.createdAtMillis() : now;
-        MessageRef ref = new MessageRef(s.chatId(), s.messageId(), s.subscriptionId(), createdAt, s.contentHash());
-        ref.deleted = s.isDeleted();
-        OpenCall call = closestWithinWindow(createdAt);
-        if (call == null) {
-            EmergencyCallFact fact = newFact(s, ref, now);
-            call = new OpenCall(fact, 0);
-            emergenciesDetected.inc();
-            if (s.createdAtMillis() > 0) {
-                lastFactLatencyMs = Math.max(0, fact.detectedAtMillis - fact.callStartedAtMillis);
-                factLatencyMs.update(lastFactLatencyMs);
-            }
-            commit(s, call, AuditOutcome.EMITTED, now, ctx, out);
+        String defect = defect(change);
+        if (defect != null) {
+            // Triage dead-letters these with the notification itself; reaching here is a bug, kept as data.
+            deadLetters.inc();
+            ctx.output(AuditTrail.DEAD_LETTERS,
+                    new DeadLetter(s.source(), DeadLetterReason.PROCESSING_ERROR, defect, "", false, now));
+            ctx.output(AuditTrail.AUDIT, AuditTrail.of(s, AuditOutcome.INVALID,
+                    DeadLetterReason.PROCESSING_ERROR.label(), null, now));
             return;
         }
-        EmergencyCallFact fact = call.fact;
-        fact.messages.add(ref);
-        fact.notificationCount = fact.messages.size();
-        if (ref.deleted) {
-            fact.deletedCount++;
+        Map<String, OpenCall> before = new HashMap<>();
+        List<EmergencyCallFact> calls = new ArrayList<>();
+        for (Map.Entry<String, OpenCall> e : openCalls.entries()) {
+            before.put(e.getKey(), e.getValue());
+            calls.add(e.getValue().fact);
         }
-        fact.callStartedAtMillis = Math.min(fact.callStartedAtMillis, createdAt);
-        fillMissing(fact, s);
-        addSource(fact, s);
-        merged.inc();
-        commit(s, call, AuditOutcome.MERGED, now, ctx, out);
+        long possiblyPublishedBefore = this.possiblyPublishedBefore;
+        CallerCalls.Decision d = new CallerCalls(windowMillis, calls)
+                .apply(change, now, createdAt -> createdAt < possiblyPublishedBefore);
+
+        for (String id : d.removedIds()) {
+            OpenCall gone = before.get(id);
+            openCalls.remove(id);
+            if (gone != null && !anotherCallRetainedUntil(gone.retainUntilMillis, id)) {
+                ctx.timerService().deleteProcessingTimeTimer(gone.retainUntilMillis);
+            }
+        }
+        if (!d.published().isEmpty()) {
+            OpenCall call = before.containsKey(d.live().factId) ? before.get(d.live().factId) : new OpenCall();
+            call.fact = d.live();
+            retain(call, now, ctx);
+            openCalls.put(call.fact.factId, call);
+        }
+        for (EmergencyCallFact record : d.published()) {
+            out.collect(record);
+            if (record.isSupersede()) {
+                superseded.inc();
+            }
+        }
+        count(d, s);
+        ctx.output(AuditTrail.AUDIT, AuditTrail.of(s, d.outcome(), d.reason(), d.factId(), now));
     }
 
-    /**
-     * A message the fact already holds arrives as new again: the deduplicator forgot it (its retention is shorter
-     * than this fact's) or a redelivery raced. Only a real difference counts.
-     */
-    private void onKnownMessageSeenAgain(
-            EmergencySignal s, Located known, long now, Context ctx, Collector<EmergencyCallFact> out)
-            throws Exception {
-        if (known.ref().deleted) {
-            audit(s, AuditOutcome.DUPLICATE, null, known.call().fact.factId, now, ctx);
-        } else if (s.isDeleted()) {
-            delete(s, known, now, ctx, out);
-        } else if (!Objects.equals(known.ref().contentHash, s.contentHash())) {
-            amend(s, known, now, ctx, out);
-        } else {
-            audit(s, AuditOutcome.DUPLICATE, null, known.call().fact.factId, now, ctx);
+    /** What makes a change impossible to correlate; triage guarantees none of these. */
+    private static String defect(MessageChange change) {
+        EmergencySignal s = change.signal();
+        if (s.tenantId() == null || s.callerUserId() == null || s.callerUserId().isBlank()) {
+            return "correlator received a change without tenant or caller";
+        }
+        if (s.chatId() == null || s.messageId() == null) {
+            return "correlator received a change without chat or message id";
+        }
+        if (change.kind() == MessageChange.Kind.NEW && s.createdAtMillis() <= 0) {
+            return "correlator received a new message without a call time";
+        }
+        return null;
+    }
+
+    private void count(CallerCalls.Decision d, EmergencySignal s) {
+        switch (d.outcome()) {
+            case EMITTED -> {
+                emergenciesDetected.inc();
+                if (!s.createdAtInferred()) {
+                    lastFactLatencyMs = Math.max(0, d.live().detectedAtMillis - s.createdAtMillis());
+                    factLatencyMs.update(lastFactLatencyMs);
+                }
+            }
+            case MERGED -> merged.inc();
+            case AMENDED -> amended.inc();
+            case DELETED -> deleted.inc();
+            default -> { }
         }
     }
 
-    private void amend(EmergencySignal s, Located known, long now, Context ctx, Collector<EmergencyCallFact> out)
-            throws Exception {
-        EmergencyCallFact fact = known.call().fact;
-        known.ref().contentHash = s.contentHash();
-        if (s.dialedNumber() != null) {
-            fact.dialedNumber = s.dialedNumber();
-            fact.testCall = s.testCall();
-        }
-        if (s.locationText() != null) {
-            fact.locationText = s.locationText();
-        }
-        if (s.callerDisplayName() != null) {
-            fact.callerDisplayName = s.callerDisplayName();
-        }
-        addSource(fact, s);
-        amended.inc();
-        commit(s, known.call(), AuditOutcome.AMENDED, now, ctx, out);
-    }
-
-    private void delete(EmergencySignal s, Located known, long now, Context ctx, Collector<EmergencyCallFact> out)
-            throws Exception {
-        if (known.ref().deleted) {
-            audit(s, AuditOutcome.DUPLICATE, null, known.call().fact.factId, now, ctx);
-            return;
-        }
-        known.ref().deleted = true;
-        known.call().fact.deletedCount++;
-        deleted.inc();
-        commit(s, known.call(), AuditOutcome.DELETED, now, ctx, out);
-    }
-
-    /** Bumps the revision, pushes retention back, writes state, emits a copy and audits the notification. */
-    private void commit(EmergencySignal s, OpenCall call, AuditOutcome outcome, long now, Context ctx,
-            Collector<EmergencyCallFact> out) throws Exception {
-        EmergencyCallFact fact = call.fact;
-        if (outcome != AuditOutcome.EMITTED) {
-            fact.revision++;
-            fact.updatedAtMillis = now;
-        }
-        retain(call, now, ctx);
-        openCalls.put(fact.factId, call);
-        out.collect(fact.copy());
-        audit(s, outcome, null, fact.factId, now, ctx);
-    }
-
+    /** Pushes the call's retention back to now + retention, moving its timer. */
     private void retain(OpenCall call, long now, Context ctx) throws Exception {
         long previous = call.retainUntilMillis;
         long next = now + retentionMillis;
@@ -243,74 +225,6 @@ public class CallCorrelator extends KeyedProcessFunction<String, MessageChange, 
         }
     }
 
-    private static EmergencyCallFact newFact(EmergencySignal s, MessageRef ref, long now) {
-        EmergencyCallFact fact = new EmergencyCallFact();
-        fact.factId = FactIds.factId(s.tenantId(), s.callerUserId(), ref.createdAtMillis);
-        fact.tenantId = s.tenantId();
-        fact.callerUserId = s.callerUserId();
-        fact.callerDisplayName = s.callerDisplayName();
-        fact.dialedNumber = s.dialedNumber();
-        fact.testCall = s.testCall();
-        fact.locationText = s.locationText();
-        fact.callStartedAtMillis = ref.createdAtMillis;
-        fact.detectedAtMillis = now;
-        fact.updatedAtMillis = now;
-        fact.notificationCount = 1;
-        fact.deletedCount = ref.deleted ? 1 : 0;
-        fact.revision = 1;
-        fact.messages.add(ref);
-        addSource(fact, s);
-        return fact;
-    }
-
-    /** A merged chat's message may carry what the first one lacked; it never overwrites what is known. */
-    private static void fillMissing(EmergencyCallFact fact, EmergencySignal s) {
-        if (fact.dialedNumber == null && s.dialedNumber() != null) {
-            fact.dialedNumber = s.dialedNumber();
-            fact.testCall = s.testCall();
-        }
-        if (fact.locationText == null) {
-            fact.locationText = s.locationText();
-        }
-        if (fact.callerDisplayName == null) {
-            fact.callerDisplayName = s.callerDisplayName();
-        }
-    }
-
-    private static void addSource(EmergencyCallFact fact, EmergencySignal s) {
-        String source = s.channel() + ":" + s.subscriptionId();
-        if (!fact.sources.contains(source)) {
-            fact.sources.add(source);
-        }
-    }
-
-    private Located findByMessage(String chatId, String messageId) throws Exception {
-        if (chatId == null || messageId == null) {
-            return null;
-        }
-        for (OpenCall call : openCalls.values()) {
-            for (MessageRef ref : call.fact.messages) {
-                if (ref.sameMessage(chatId, messageId)) {
-                    return new Located(call, ref);
-                }
-            }
-        }
-        return null;
-    }
-
-    private OpenCall closestWithinWindow(long createdAt) throws Exception {
-        OpenCall closest = null;
-        long closestDistance = Long.MAX_VALUE;
-        for (OpenCall call : openCalls.values()) {
-            long distance = Math.abs(call.fact.callStartedAtMillis - createdAt);
-            if (distance <= windowMillis && distance < closestDistance) {
-                closest = call;
-                closestDistance = distance;
-            }
-        }
-        return closest;
-    }
-
     private boolean anotherCallRetainedUntil(long timestamp, String exceptFactId) throws Exception {
         for (Map.Entry<String, OpenCall> e : openCalls.entries()) {
             if (e.getValue().retainUntilMillis == timestamp && !e.getKey().equals(exceptFactId)) {
@@ -318,10 +232,5 @@ public class CallCorrelator extends KeyedProcessFunction<String, MessageChange, 
             }
         }
         return false;
-    }
-
-    private static void audit(EmergencySignal s, AuditOutcome outcome, String reason, String factId, long now,
-            Context ctx) {
-        ctx.output(AuditTrail.AUDIT, AuditTrail.of(s, outcome, reason, factId, now));
     }
 }

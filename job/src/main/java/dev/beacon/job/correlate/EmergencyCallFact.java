@@ -7,11 +7,17 @@ import java.util.Objects;
  * One emergency call, however many notifications describe it. Each change produces a new {@code revision}; sinks
  * keep the highest. Field names map one-to-one to snake_case in JSON and in the {@code emergency_call} table.
  *
+ * <p>The same type also carries the rare <em>supersede</em> record ({@link #isSupersede()}): "the provisional id
+ * {@code factId} is call {@code supersededBy}". Both travel in one stream so that every sink sees them in the
+ * order the correlator decided them. See {@link FactIds} for why provisional ids exist.
+ *
  * <p>A plain POJO with concrete collection types, because it is also kept in keyed state.
  */
 public class EmergencyCallFact {
-    /** Deterministic from the correlation key (tenant, caller, first message time), so replays give the same id. */
+    /** Deterministic: tenant, caller and the earliest message time of the call ({@link FactIds}). */
     public String factId;
+    /** Set only on a supersede record: the live id that replaces {@link #factId}. */
+    public String supersededBy;
     public String tenantId;
     public String callerUserId;
     public String callerDisplayName;
@@ -20,6 +26,8 @@ public class EmergencyCallFact {
     public String locationText;
     /** Earliest {@code createdDateTime} of the call's messages. */
     public long callStartedAtMillis;
+    /** True when that earliest time was taken from the notification because the message had no createdDateTime. */
+    public boolean callStartedAtInferred;
     public long detectedAtMillis;
     public long updatedAtMillis;
     /** Distinct chat messages that reported this call. */
@@ -30,13 +38,35 @@ public class EmergencyCallFact {
     /** Distinct delivery channels and subscriptions that reported this call, e.g. {@code graph:<subscriptionId>}. */
     public ArrayList<String> sources = new ArrayList<>();
     public ArrayList<MessageRef> messages = new ArrayList<>();
+    /** Provisional ids this call was published under before, each answered by a supersede record. */
+    public ArrayList<String> supersedes = new ArrayList<>();
 
     public EmergencyCallFact() {}
+
+    /** The supersede record for a provisional id of this call. */
+    public static EmergencyCallFact supersede(String provisionalId, EmergencyCallFact live, long nowMillis) {
+        EmergencyCallFact s = new EmergencyCallFact();
+        s.factId = provisionalId;
+        s.supersededBy = live.factId;
+        s.tenantId = live.tenantId;
+        s.callerUserId = live.callerUserId;
+        s.callStartedAtMillis = live.callStartedAtMillis;
+        s.detectedAtMillis = live.detectedAtMillis;
+        s.updatedAtMillis = nowMillis;
+        s.revision = live.revision;
+        return s;
+    }
+
+    /** True for a supersede record, false for a fact revision. */
+    public boolean isSupersede() {
+        return supersededBy != null;
+    }
 
     /** A deep copy, so an emitted fact never aliases state that later changes. */
     public EmergencyCallFact copy() {
         EmergencyCallFact c = new EmergencyCallFact();
         c.factId = factId;
+        c.supersededBy = supersededBy;
         c.tenantId = tenantId;
         c.callerUserId = callerUserId;
         c.callerDisplayName = callerDisplayName;
@@ -44,6 +74,7 @@ public class EmergencyCallFact {
         c.testCall = testCall;
         c.locationText = locationText;
         c.callStartedAtMillis = callStartedAtMillis;
+        c.callStartedAtInferred = callStartedAtInferred;
         c.detectedAtMillis = detectedAtMillis;
         c.updatedAtMillis = updatedAtMillis;
         c.notificationCount = notificationCount;
@@ -54,6 +85,7 @@ public class EmergencyCallFact {
         for (MessageRef m : messages) {
             c.messages.add(m.copy());
         }
+        c.supersedes = new ArrayList<>(supersedes);
         return c;
     }
 
@@ -62,19 +94,22 @@ public class EmergencyCallFact {
         return o instanceof EmergencyCallFact f
                 && testCall == f.testCall
                 && callStartedAtMillis == f.callStartedAtMillis
+                && callStartedAtInferred == f.callStartedAtInferred
                 && detectedAtMillis == f.detectedAtMillis
                 && updatedAtMillis == f.updatedAtMillis
                 && notificationCount == f.notificationCount
                 && deletedCount == f.deletedCount
                 && revision == f.revision
                 && Objects.equals(factId, f.factId)
+                && Objects.equals(supersededBy, f.supersededBy)
                 && Objects.equals(tenantId, f.tenantId)
                 && Objects.equals(callerUserId, f.callerUserId)
                 && Objects.equals(callerDisplayName, f.callerDisplayName)
                 && Objects.equals(dialedNumber, f.dialedNumber)
                 && Objects.equals(locationText, f.locationText)
                 && Objects.equals(sources, f.sources)
-                && Objects.equals(messages, f.messages);
+                && Objects.equals(messages, f.messages)
+                && Objects.equals(supersedes, f.supersedes);
     }
 
     @Override
@@ -84,6 +119,9 @@ public class EmergencyCallFact {
 
     @Override
     public String toString() {
+        if (isSupersede()) {
+            return "Supersede{" + factId + " -> " + supersededBy + "}";
+        }
         return "EmergencyCallFact{" + factId + " r" + revision + ", caller=" + callerUserId + ", n="
                 + notificationCount + ", dialed=" + dialedNumber + "}";
     }

@@ -8,14 +8,19 @@ import java.util.UUID;
 
 /**
  * Deterministic fact ids: a name-based (version 5, SHA-1) UUID of {@code tenant|caller|anchor} in a fixed Beacon
- * namespace, so that replaying the same notifications yields the same ids and the sinks' upserts stay idempotent.
+ * namespace, where the anchor is the {@code createdDateTime} of the call's <em>earliest</em> message. The messages
+ * of a call and therefore its earliest one do not depend on arrival order, partitioning, parallelism or failures,
+ * so neither does the id: replaying the same notifications, in any order, from any checkpoint, gives the same ids.
  *
- * <p>Trade-off: the anchor is the {@code createdDateTime} of the message that <em>opened</em> the fact. That is
- * deterministic for a replay of the same input in the same order. If the chats' notifications arrive in another
- * order (a replay that interleaves partitions differently), a different message may open the fact and the id
- * changes; the later {@code callStartedAt} correction (earliest message) deliberately does not change the id,
- * since sinks would otherwise see a second fact for one call. The alternative, rounding the time to a window
- * bucket, would be order-independent but would split a call that straddles a bucket boundary into two facts.
+ * <p>The price of publishing on first sight: when a later-created desk message is seen first, the call is
+ * published under that message's id until the earlier message arrives. The id then moves to the earliest message
+ * and the provisional id is answered by a supersede record ({@link EmergencyCallFact#supersede}); PostgreSQL
+ * removes its row and remembers it in {@code fact_alias}. Every id a call can ever have been published under is the
+ * id of one of its messages, which is what makes recovery safe: after a restart the correlator supersedes the id
+ * of every replayed message that joins another call, whatever an earlier attempt published.
+ *
+ * <p>The rejected alternative, rounding the time to a bucket, needs no supersede but splits a call whose desk
+ * messages straddle a bucket boundary into two facts.
  */
 public final class FactIds {
 
@@ -38,9 +43,9 @@ public final class FactIds {
 
     private FactIds() {}
 
-    /** The fact id for a call of this caller whose first seen message was created at the given time. */
-    public static String factId(String tenantId, String callerUserId, long firstMessageCreatedAtMillis) {
-        return uuidV5(tenantId + "|" + callerUserId + "|" + firstMessageCreatedAtMillis).toString();
+    /** The fact id of a call of this caller whose earliest message was created at the given time. */
+    public static String factId(String tenantId, String callerUserId, long earliestMessageCreatedAtMillis) {
+        return uuidV5(tenantId + "|" + callerUserId + "|" + earliestMessageCreatedAtMillis).toString();
     }
 
     /** RFC 4122 / 9562 name-based UUID, version 5. */

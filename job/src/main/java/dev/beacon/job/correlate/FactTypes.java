@@ -24,6 +24,7 @@ public final class FactTypes {
     private static HashMap<String, TypeInformation<?>> factFields() {
         HashMap<String, TypeInformation<?>> fields = new HashMap<>();
         fields.put("factId", Types.STRING);
+        fields.put("supersededBy", Types.STRING);
         fields.put("tenantId", Types.STRING);
         fields.put("callerUserId", Types.STRING);
         fields.put("callerDisplayName", Types.STRING);
@@ -31,6 +32,7 @@ public final class FactTypes {
         fields.put("testCall", Types.BOOLEAN);
         fields.put("locationText", Types.STRING);
         fields.put("callStartedAtMillis", Types.LONG);
+        fields.put("callStartedAtInferred", Types.BOOLEAN);
         fields.put("detectedAtMillis", Types.LONG);
         fields.put("updatedAtMillis", Types.LONG);
         fields.put("notificationCount", Types.INT);
@@ -39,6 +41,7 @@ public final class FactTypes {
         // ListSerializer restores an ArrayList, which is what the fields are declared as.
         fields.put("sources", new ListTypeInfo<>(Types.STRING));
         fields.put("messages", new ListTypeInfo<>(MESSAGE_REF));
+        fields.put("supersedes", new ListTypeInfo<>(Types.STRING));
         return fields;
     }
 

@@ -26,6 +26,8 @@ public final class FactCloudEvents {
 
     public static final String SOURCE = "urn:beacon:job";
     public static final String TYPE = "dev.beacon.emergency-call.v1";
+    /** A provisional fact id that now names another (live) fact; see {@code FactIds}. */
+    public static final String SUPERSEDED_TYPE = "dev.beacon.emergency-call.superseded.v1";
     public static final String CONTENT_TYPE = "application/json";
 
     public static final String HEADER_SPEC_VERSION = "ce_specversion";
@@ -42,9 +44,9 @@ public final class FactCloudEvents {
 
     private FactCloudEvents() {}
 
-    /** Unique per revision, so consumers can deduplicate redeliveries by {@code ce_id}. */
+    /** Unique per revision (or supersede), so consumers can deduplicate redeliveries by {@code ce_id}. */
     public static String eventId(EmergencyCallFact f) {
-        return f.factId + ":" + f.revision;
+        return f.isSupersede() ? f.factId + ":superseded-by:" + f.supersededBy : f.factId + ":" + f.revision;
     }
 
     /** The Kafka record for one fact revision; the record timestamp is the fact's {@code updated_at}. */
@@ -59,7 +61,7 @@ public final class FactCloudEvents {
         CloudEvent event = CloudEventBuilder.v1()
                 .withId(eventId(f))
                 .withSource(SOURCE_URI)
-                .withType(TYPE)
+                .withType(f.isSupersede() ? SUPERSEDED_TYPE : TYPE)
                 .withSubject(f.factId)
                 .withTime(OffsetDateTime.ofInstant(Instant.ofEpochMilli(f.updatedAtMillis), ZoneOffset.UTC))
                 .withDataContentType(CONTENT_TYPE)
@@ -79,13 +81,13 @@ public final class FactCloudEvents {
     }
 
     /**
-     * The fact a record carries.
+     * The fact revision or supersede record a record carries.
      *
      * @throws IllegalArgumentException if the record is not a Beacon fact event (the message never quotes the payload)
      */
     public static EmergencyCallFact readFact(ConsumerRecord<byte[], byte[]> record) {
         CloudEvent event = readEvent(record);
-        if (!TYPE.equals(event.getType())) {
+        if (!TYPE.equals(event.getType()) && !SUPERSEDED_TYPE.equals(event.getType())) {
             throw new IllegalArgumentException("unexpected CloudEvent type " + event.getType());
         }
         if (event.getData() == null) {

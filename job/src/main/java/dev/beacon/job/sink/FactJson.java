@@ -14,6 +14,9 @@ import java.util.ArrayList;
  * The one place that maps an {@link EmergencyCallFact} to the JSON Beacon publishes (Kafka, JSON Lines) and back.
  * Field names are the snake_case column names of {@code emergency_call}; timestamps are ISO-8601 UTC strings.
  *
+ * <p>A supersede record ({@link EmergencyCallFact#isSupersede()}) is a short document: {@code fact_id},
+ * {@code superseded_by}, {@code tenant_id}, {@code caller_user_id}, {@code updated_at}.
+ *
  * <p>{@code message_refs} deliberately leaves out {@code contentHash}: it is a digest of the chat content, internal
  * to deduplication, and published facts carry ids only.
  */
@@ -24,6 +27,14 @@ public final class FactJson {
     public static ObjectNode toJson(EmergencyCallFact f, ObjectMapper m) {
         ObjectNode n = m.createObjectNode();
         n.put("fact_id", f.factId);
+        if (f.isSupersede()) {
+            // "This id was a provisional name of that call": consumers drop the id and follow superseded_by.
+            n.put("superseded_by", f.supersededBy);
+            n.put("tenant_id", f.tenantId);
+            n.put("caller_user_id", f.callerUserId);
+            n.put("updated_at", iso(f.updatedAtMillis));
+            return n;
+        }
         n.put("tenant_id", f.tenantId);
         n.put("caller_user_id", f.callerUserId);
         n.put("caller_display_name", f.callerDisplayName);
@@ -31,6 +42,7 @@ public final class FactJson {
         n.put("is_test_call", f.testCall);
         n.put("location_text", f.locationText);
         n.put("call_started_at", iso(f.callStartedAtMillis));
+        n.put("call_started_at_inferred", f.callStartedAtInferred);
         n.put("detected_at", iso(f.detectedAtMillis));
         n.put("updated_at", iso(f.updatedAtMillis));
         n.put("notification_count", f.notificationCount);
@@ -41,6 +53,10 @@ public final class FactJson {
             f.sources.forEach(sources::add);
         }
         n.set("message_refs", messageRefs(f, m));
+        ArrayNode supersedes = n.putArray("supersedes");
+        if (f.supersedes != null) {
+            f.supersedes.forEach(supersedes::add);
+        }
         return n;
     }
 
@@ -75,13 +91,20 @@ public final class FactJson {
         }
         EmergencyCallFact f = new EmergencyCallFact();
         f.factId = requiredText(n, "fact_id");
+        f.supersededBy = text(n, "superseded_by");
         f.tenantId = text(n, "tenant_id");
+        if (f.isSupersede()) {
+            f.callerUserId = text(n, "caller_user_id");
+            f.updatedAtMillis = millis(n, "updated_at");
+            return f;
+        }
         f.callerUserId = text(n, "caller_user_id");
         f.callerDisplayName = text(n, "caller_display_name");
         f.dialedNumber = text(n, "dialed_number");
         f.testCall = n.path("is_test_call").asBoolean(false);
         f.locationText = text(n, "location_text");
         f.callStartedAtMillis = millis(n, "call_started_at");
+        f.callStartedAtInferred = n.path("call_started_at_inferred").asBoolean(false);
         f.detectedAtMillis = millis(n, "detected_at");
         f.updatedAtMillis = millis(n, "updated_at");
         f.notificationCount = n.path("notification_count").asInt(0);
@@ -100,6 +123,10 @@ public final class FactJson {
                     millis(r, "created_at"), null);
             ref.deleted = r.path("deleted").asBoolean(false);
             f.messages.add(ref);
+        }
+        f.supersedes = new ArrayList<>();
+        for (JsonNode id : n.path("supersedes")) {
+            f.supersedes.add(id.asText());
         }
         return f;
     }

@@ -8,9 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.List;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -19,8 +18,8 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * JSON Lines output for replay mode (a capture file in, files out), one JSON object per line. The file is replaced
  * when the job starts. Run it with parallelism 1: it writes one local file, and refuses to start otherwise.
  *
- * <p>Two flavours: {@link #latestFacts} keeps only the highest revision of each fact and writes the file once, at
- * end of input, so a replay yields the same file as the facts table would hold; {@link #appending} writes records
+ * <p>Two flavours: {@link #latestFacts} keeps only the highest revision of each live fact ({@link LiveFacts}) and
+ * writes the file once, at end of input, so a replay yields the same file as the facts table would hold; {@link #appending} writes records
  * as they come (dead letters, audit rows).
  *
  * <p>Nothing is checkpointed: a replay that fails is simply run again, and a writer restored from a checkpoint
@@ -111,7 +110,7 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
         private final ObjectMapper mapper = new ObjectMapper();
         private final Path path;
         private final JsonEncoder<EmergencyCallFact> encoder;
-        private final HashMap<String, EmergencyCallFact> latest = new HashMap<>();
+        private final LiveFacts latest = new LiveFacts();
         private boolean written;
 
         LatestFactsWriter(Path path, JsonEncoder<EmergencyCallFact> encoder) throws IOException {
@@ -123,11 +122,7 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
 
         @Override
         public void write(EmergencyCallFact fact, Context context) {
-            EmergencyCallFact known = latest.get(fact.factId);
-            if (known == null || fact.revision > known.revision) {
-                // Copied: with object reuse enabled the runtime may hand us the same instance again.
-                latest.put(fact.factId, fact.copy());
-            }
+            latest.apply(fact);
         }
 
         @Override
@@ -147,7 +142,7 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
                 return;
             }
             written = true;
-            ArrayList<EmergencyCallFact> facts = new ArrayList<>(latest.values());
+            List<EmergencyCallFact> facts = latest.facts();
             facts.sort(FACT_ORDER);
             Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
             try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {

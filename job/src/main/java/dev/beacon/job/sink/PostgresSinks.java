@@ -27,7 +27,8 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  *
  * <p>Delivery is at-least-once, so a row may be written twice and, after a restart, an older fact revision may
  * arrive after a newer one. Every statement is therefore an idempotent upsert: facts only move to a higher
- * revision; audit rows and dead letters keep the most recent decision for their source position.
+ * revision, a superseded id never comes back, and audit rows and dead letters keep the most recent decision for
+ * their source position. Together with deterministic ids this keeps one row per call without XA transactions.
  *
  * <p>Rows the schema rejects are not bad input but broken invariants upstream (a fact id that is not a UUID, a
  * fact without tenant or caller, revision 0): after the retries the sink fails the job rather than drop a fact.
@@ -38,27 +39,51 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  */
 public final class PostgresSinks {
 
+    /**
+     * One statement for both kinds of fact record, so that a sink subtask applies them in the order the correlator
+     * decided them (the connector binds one statement per sink). Parameters 1-4 are the supersede part, 5-22 the
+     * revision part; for each record exactly one part has an effect:
+     *
+     * <ul>
+     *   <li>a supersede ({@code ?4} true) records the alias and removes the alias's row;
+     *   <li>a revision ({@code ?21} true) upserts its row unless its id was ever superseded (sticky, so a revision
+     *       replayed after a recovery cannot bring a provisional id back) and only to a higher revision.
+     * </ul>
+     */
     static final String UPSERT_FACT = """
+            WITH alias AS (
+                INSERT INTO fact_alias (alias_id, fact_id, superseded_at)
+                SELECT ?::uuid, ?::uuid, ?::timestamptz WHERE ?::boolean
+                ON CONFLICT (alias_id) DO UPDATE SET
+                    fact_id       = EXCLUDED.fact_id,
+                    superseded_at = EXCLUDED.superseded_at
+                RETURNING alias_id
+            ), removed AS (
+                DELETE FROM emergency_call WHERE fact_id IN (SELECT alias_id FROM alias)
+            )
             INSERT INTO emergency_call (
                 fact_id, tenant_id, caller_user_id, caller_display_name, dialed_number, is_test_call,
-                location_text, call_started_at, detected_at, updated_at, notification_count, deleted_count,
-                revision, sources, message_refs)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                location_text, call_started_at, call_started_at_inferred, detected_at, updated_at,
+                notification_count, deleted_count, revision, sources, message_refs)
+            SELECT ?::uuid, ?::text, ?::text, ?::text, ?::text, ?::boolean, ?::text, ?::timestamptz, ?::boolean,
+                   ?::timestamptz, ?::timestamptz, ?::integer, ?::integer, ?::integer, ?::text[], ?::jsonb
+            WHERE ?::boolean AND NOT EXISTS (SELECT 1 FROM fact_alias WHERE alias_id = ?::uuid)
             ON CONFLICT (fact_id) DO UPDATE SET
-                tenant_id           = EXCLUDED.tenant_id,
-                caller_user_id      = EXCLUDED.caller_user_id,
-                caller_display_name = EXCLUDED.caller_display_name,
-                dialed_number       = EXCLUDED.dialed_number,
-                is_test_call        = EXCLUDED.is_test_call,
-                location_text       = EXCLUDED.location_text,
-                call_started_at     = EXCLUDED.call_started_at,
-                detected_at         = EXCLUDED.detected_at,
-                updated_at          = EXCLUDED.updated_at,
-                notification_count  = EXCLUDED.notification_count,
-                deleted_count       = EXCLUDED.deleted_count,
-                revision            = EXCLUDED.revision,
-                sources             = EXCLUDED.sources,
-                message_refs        = EXCLUDED.message_refs
+                tenant_id                = EXCLUDED.tenant_id,
+                caller_user_id           = EXCLUDED.caller_user_id,
+                caller_display_name      = EXCLUDED.caller_display_name,
+                dialed_number            = EXCLUDED.dialed_number,
+                is_test_call             = EXCLUDED.is_test_call,
+                location_text            = EXCLUDED.location_text,
+                call_started_at          = EXCLUDED.call_started_at,
+                call_started_at_inferred = EXCLUDED.call_started_at_inferred,
+                detected_at              = EXCLUDED.detected_at,
+                updated_at               = EXCLUDED.updated_at,
+                notification_count       = EXCLUDED.notification_count,
+                deleted_count            = EXCLUDED.deleted_count,
+                revision                 = EXCLUDED.revision,
+                sources                  = EXCLUDED.sources,
+                message_refs             = EXCLUDED.message_refs
             WHERE emergency_call.revision < EXCLUDED.revision
             """;
 
@@ -123,7 +148,7 @@ public final class PostgresSinks {
                 .buildAtLeastOnce(new LazyPasswordConnectionProvider(target));
     }
 
-    /** Binds a fact to {@link #UPSERT_FACT}. */
+    /** Binds a fact revision or a supersede record to {@link #UPSERT_FACT}. */
     static final class FactBinder implements JdbcStatementBuilder<EmergencyCallFact> {
         private static final long serialVersionUID = 1L;
 
@@ -135,26 +160,37 @@ public final class PostgresSinks {
             if (mapper == null) {
                 mapper = new ObjectMapper();
             }
-            ps.setObject(1, UUID.fromString(f.factId));
-            ps.setString(2, text(f.tenantId));
-            ps.setString(3, text(f.callerUserId));
-            ps.setString(4, text(f.callerDisplayName));
-            ps.setString(5, text(f.dialedNumber));
-            ps.setBoolean(6, f.testCall);
-            ps.setString(7, text(f.locationText));
-            ps.setObject(8, timestamp(f.callStartedAtMillis));
-            ps.setObject(9, timestamp(f.detectedAtMillis));
-            ps.setObject(10, timestamp(f.updatedAtMillis));
-            ps.setInt(11, f.notificationCount);
-            ps.setInt(12, f.deletedCount);
-            ps.setInt(13, f.revision);
+            boolean supersede = f.isSupersede();
+            UUID id = UUID.fromString(f.factId);
+            // Supersede part.
+            ps.setObject(1, id);
+            ps.setObject(2, supersede ? UUID.fromString(f.supersededBy) : null, Types.OTHER);
+            ps.setObject(3, timestamp(f.updatedAtMillis));
+            ps.setBoolean(4, supersede);
+            // Revision part (its values are ignored for a supersede, but must still bind).
+            ps.setObject(5, id);
+            ps.setString(6, text(f.tenantId));
+            ps.setString(7, text(f.callerUserId));
+            ps.setString(8, text(f.callerDisplayName));
+            ps.setString(9, text(f.dialedNumber));
+            ps.setBoolean(10, f.testCall);
+            ps.setString(11, text(f.locationText));
+            ps.setObject(12, timestamp(f.callStartedAtMillis));
+            ps.setBoolean(13, f.callStartedAtInferred);
+            ps.setObject(14, timestamp(f.detectedAtMillis));
+            ps.setObject(15, timestamp(f.updatedAtMillis));
+            ps.setInt(16, f.notificationCount);
+            ps.setInt(17, f.deletedCount);
+            ps.setInt(18, f.revision);
             Object[] sources = f.sources == null
                     ? new Object[0]
                     : f.sources.stream().map(PostgresSinks::text).toArray();
-            ps.setArray(14, ps.getConnection().createArrayOf("text", sources));
+            ps.setArray(19, ps.getConnection().createArrayOf("text", sources));
             ArrayNode refs = FactJson.messageRefs(f, mapper);
             cleanTextValues(refs);
-            ps.setObject(15, refs.toString(), Types.OTHER); // JsonNode.toString() is valid JSON
+            ps.setString(20, refs.toString()); // JsonNode.toString() is valid JSON
+            ps.setBoolean(21, !supersede);
+            ps.setObject(22, id);
         }
     }
 

@@ -9,7 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.beacon.job.audit.AuditOutcome;
 import dev.beacon.job.audit.AuditRecord;
 import dev.beacon.job.audit.AuditTrail;
+import dev.beacon.job.audit.DeadLetter;
+import dev.beacon.job.audit.DeadLetterReason;
 import dev.beacon.job.detect.EmergencySignal;
+import dev.beacon.job.sink.LiveFacts;
 import dev.beacon.job.testing.CapturedMetrics;
 import dev.beacon.job.testing.KeyedHarnesses;
 import dev.beacon.job.testing.Signals;
@@ -92,10 +95,10 @@ class CallCorrelatorTest {
         expected.revision = 3;
         expected.notificationCount = 3;
         expected.updatedAtMillis = NOW + 2_000;
-        expected.locationText = Signals.LOCATION; // filled from chat 2, not overwritten by chat 3
+        expected.locationText = Signals.LOCATION; // the earliest message that names one: chat 2, not chat 3
         expected.sources.add("graph:sub-2");
-        expected.messages.add(ref("chat-2", "m-7", CREATED_AT + 2_000, Signals.HASH));
-        expected.messages.add(new MessageRef("chat-3", "m-1", "sub-2", CREATED_AT + 4_000, Signals.HASH));
+        expected.messages = new ArrayList<>(List.of(
+                CallerCalls.toRef(chat1), CallerCalls.toRef(chat2), CallerCalls.toRef(chat3)));
         assertThat(facts.get(2)).isEqualTo(expected);
         assertThat(audits()).containsExactly(
                 AuditTrail.of(chat1, AuditOutcome.EMITTED, null, FIRST_FACT_ID, NOW),
@@ -120,7 +123,7 @@ class CallCorrelatorTest {
     }
 
     @Test
-    void mergesIntoTheClosestOpenFact() throws Exception {
+    void aMessageBetweenTwoCallsBridgesThemIntoOneFactUnderTheEarliestId() throws Exception {
         long eightMinutes = Duration.ofMinutes(8).toMillis();
         process(NEW, Signals.created("chat-1", "m-1").build());
         process(NEW, Signals.created("chat-1", "m-2").createdAt(CREATED_AT + eightMinutes).build());
@@ -130,7 +133,18 @@ class CallCorrelatorTest {
         process(NEW, between);
 
         String laterFactId = FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT + eightMinutes);
-        assertThat(audits()).last().isEqualTo(AuditTrail.of(between, AuditOutcome.MERGED, null, laterFactId, NOW));
+        List<EmergencyCallFact> out = harness.extractOutputValues();
+        assertThat(out).extracting(f -> f.factId, f -> f.supersededBy, f -> f.revision, f -> f.notificationCount)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(FIRST_FACT_ID, null, 1, 1),
+                        org.assertj.core.groups.Tuple.tuple(laterFactId, null, 1, 1),
+                        org.assertj.core.groups.Tuple.tuple(FIRST_FACT_ID, null, 3, 3),
+                        org.assertj.core.groups.Tuple.tuple(laterFactId, FIRST_FACT_ID, 3, 0));
+        assertThat(out.get(2).supersedes).containsExactly(laterFactId);
+        assertThat(audits()).last().isEqualTo(AuditTrail.of(between, AuditOutcome.MERGED, null, FIRST_FACT_ID, NOW));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        assertThat(metrics.count("superseded")).isEqualTo(1);
     }
 
     @Test
@@ -180,6 +194,8 @@ class CallCorrelatorTest {
         expected.updatedAtMillis = NOW + 60_000;
         expected.locationText = "Lobby, door 3";
         expected.messages.get(0).contentHash = "hash-2";
+        expected.messages.get(0).locationText = "Lobby, door 3";
+        expected.messages.get(0).lastModifiedAtMillis = CREATED_AT + 1_000;
         assertThat(harness.extractOutputValues()).last().isEqualTo(expected);
         assertThat(audits()).last().isEqualTo(
                 AuditTrail.of(edit, AuditOutcome.AMENDED, null, FIRST_FACT_ID, NOW + 60_000));
@@ -199,7 +215,7 @@ class CallCorrelatorTest {
         expected.notificationCount = 2;
         expected.deletedCount = 1;
         expected.messages.get(0).deleted = true;
-        expected.messages.add(ref("chat-2", "m-1", CREATED_AT, Signals.HASH));
+        expected.messages.add(CallerCalls.toRef(Signals.created("chat-2", "m-1").build()));
         assertThat(harness.extractOutputValues()).hasSize(3).last().isEqualTo(expected);
         assertThat(audits()).last().isEqualTo(AuditTrail.of(delete, AuditOutcome.DELETED, null, FIRST_FACT_ID, NOW));
         assertThat(metrics.count("deleted")).isEqualTo(1);
@@ -218,14 +234,65 @@ class CallCorrelatorTest {
     }
 
     @Test
-    void earlierMessageArrivingLateLowersCallStartButKeepsTheId() throws Exception {
+    void earlierMessageArrivingLateMovesTheIdToItAndSupersedesTheProvisionalOne() throws Exception {
         process(NEW, Signals.created("chat-2", "m-1").createdAt(CREATED_AT + 3_000).build());
         process(NEW, Signals.created("chat-1", "m-1").build());
 
         List<EmergencyCallFact> facts = harness.extractOutputValues();
-        String anchoredId = FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT + 3_000);
-        assertThat(facts).extracting(f -> f.factId).containsExactly(anchoredId, anchoredId);
-        assertThat(facts).extracting(f -> f.callStartedAtMillis).containsExactly(CREATED_AT + 3_000, CREATED_AT);
+        String provisionalId = FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT + 3_000);
+        assertThat(facts).extracting(f -> f.factId, f -> f.supersededBy, f -> f.callStartedAtMillis, f -> f.revision)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(provisionalId, null, CREATED_AT + 3_000, 1),
+                        org.assertj.core.groups.Tuple.tuple(FIRST_FACT_ID, null, CREATED_AT, 2),
+                        org.assertj.core.groups.Tuple.tuple(provisionalId, FIRST_FACT_ID, CREATED_AT, 2));
+        assertThat(facts.get(1).supersedes).containsExactly(provisionalId);
+        assertThat(facts.get(1).messages).extracting(m -> m.chatId).containsExactly("chat-1", "chat-2");
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
+    void inOrderArrivalPublishesNoSupersede() throws Exception {
+        process(NEW, Signals.created("chat-1", "m-1").build());
+        process(NEW, Signals.created("chat-2", "m-1").createdAt(CREATED_AT + 3_000).build());
+
+        assertThat(harness.extractOutputValues()).extracting(f -> f.factId, f -> f.supersededBy).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(FIRST_FACT_ID, null),
+                org.assertj.core.groups.Tuple.tuple(FIRST_FACT_ID, null));
+        assertThat(metrics.count("superseded")).isZero();
+    }
+
+    /**
+     * The crash the drill found: an attempt publishes the later desk message's id, dies before the checkpoint, and
+     * the next attempt sees the earlier message first. The recovered correlator answers the id it never saw.
+     */
+    @Test
+    void afterARecoveryTheIdsAnEarlierAttemptMayHavePublishedAreSuperseded() throws Exception {
+        OperatorSubtaskState beforeEither = harness.snapshot(0, 0);
+        EmergencySignal later = Signals.created("chat-2", "m-1").createdAt(CREATED_AT + 3_000).build();
+        EmergencySignal earlier = Signals.created("chat-1", "m-1").build();
+        process(NEW, later); // the failed attempt: published the provisional id, then died
+        List<EmergencyCallFact> published = new ArrayList<>(harness.extractOutputValues());
+
+        try (MockEnvironment env = new CapturedMetrics().environment(); var recovered = newHarness(env)) {
+            recovered.setup();
+            recovered.initializeState(beforeEither);
+            recovered.open();
+            recovered.setProcessingTime(NOW);
+            recovered.processElement(new MessageChange(NEW, earlier), 0);
+            recovered.processElement(new MessageChange(NEW, later), 0);
+            published.addAll(recovered.extractOutputValues());
+        }
+
+        String provisionalId = FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT + 3_000);
+        assertThat(published).extracting(f -> f.factId, f -> f.supersededBy).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(provisionalId, null),
+                org.assertj.core.groups.Tuple.tuple(FIRST_FACT_ID, null),
+                org.assertj.core.groups.Tuple.tuple(FIRST_FACT_ID, null),
+                org.assertj.core.groups.Tuple.tuple(provisionalId, FIRST_FACT_ID));
+        LiveFacts consumer = new LiveFacts().applyAll(published);
+        assertThat(consumer.facts()).extracting(f -> f.factId, f -> f.notificationCount)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(FIRST_FACT_ID, 2));
     }
 
     @Test
@@ -267,25 +334,39 @@ class CallCorrelatorTest {
     }
 
     @Test
-    void newWithoutCallerIsIgnored() throws Exception {
+    void aChangeWithoutCallerIsADeadLetterNeverIgnored() throws Exception {
         EmergencySignal anonymous = Signals.created("chat-1", "m-1").caller(null, null).build();
 
         process(NEW, anonymous);
 
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(audits()).containsExactly(
-                AuditTrail.of(anonymous, AuditOutcome.IGNORED, CallCorrelator.UNKNOWN_CALLER, null, NOW));
+        assertThat(audits()).containsExactly(AuditTrail.of(anonymous, AuditOutcome.INVALID,
+                DeadLetterReason.PROCESSING_ERROR.label(), null, NOW));
+        assertThat(deadLetters()).containsExactly(new DeadLetter(anonymous.source(),
+                DeadLetterReason.PROCESSING_ERROR, "correlator received a change without tenant or caller", "",
+                false, NOW));
+        assertThat(metrics.count("deadLetters")).isEqualTo(1);
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
     @Test
-    void unknownCreationTimeFallsBackToProcessingTime() throws Exception {
-        process(NEW, Signals.created("chat-1", "m-1").createdAt(0).build());
+    void aNewMessageWithoutCallTimeIsADeadLetterNeverAWallClockFact() throws Exception {
+        EmergencySignal timeless = Signals.created("chat-1", "m-1").createdAt(0).build();
+
+        process(NEW, timeless);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(deadLetters()).extracting(DeadLetter::detail)
+                .containsExactly("correlator received a new message without a call time");
+    }
+
+    @Test
+    void aCallTimeTakenFromTheNotificationIsFlaggedAndNotMeasuredAsLatency() throws Exception {
+        process(NEW, Signals.created("chat-1", "m-1").createdAtInferred(true).build());
 
         EmergencyCallFact fact = harness.extractOutputValues().get(0);
-        assertThat(fact.factId).isEqualTo(FactIds.factId(Signals.TENANT, Signals.CALLER, NOW));
-        assertThat(fact.callStartedAtMillis).isEqualTo(NOW);
-        assertThat(fact.messages.get(0).createdAtMillis).isEqualTo(NOW);
+        assertThat(fact.factId).isEqualTo(FIRST_FACT_ID);
+        assertThat(fact.callStartedAtInferred).isTrue();
         assertThat(metrics.histogram("factLatencyMs").getCount()).isZero();
     }
 
@@ -308,8 +389,8 @@ class CallCorrelatorTest {
         assertThat(audits()).containsExactly(
                 AuditTrail.of(Signals.created("chat-1", "m-1").build(), AuditOutcome.EMITTED, null, FIRST_FACT_ID,
                         NOW),
-                AuditTrail.of(lateEdit, AuditOutcome.IGNORED, CallCorrelator.FACT_EXPIRED, null, now),
-                AuditTrail.of(lateDelete, AuditOutcome.IGNORED, CallCorrelator.FACT_EXPIRED, null, now));
+                AuditTrail.of(lateEdit, AuditOutcome.IGNORED, CallerCalls.FACT_EXPIRED, null, now),
+                AuditTrail.of(lateDelete, AuditOutcome.IGNORED, CallerCalls.FACT_EXPIRED, null, now));
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
@@ -342,7 +423,7 @@ class CallCorrelatorTest {
         EmergencySignal secondFactEdit = Signals.updated("chat-1", "m-2").contentHash("hash-2").build();
         process(AMENDED, secondFactEdit);
         assertThat(audits()).last().extracting(AuditRecord::outcome, AuditRecord::reason)
-                .containsExactly(AuditOutcome.IGNORED, CallCorrelator.FACT_EXPIRED);
+                .containsExactly(AuditOutcome.IGNORED, CallerCalls.FACT_EXPIRED);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
 
         harness.setProcessingTime(NOW + 1_000 + RETENTION.toMillis());
@@ -370,7 +451,7 @@ class CallCorrelatorTest {
             expected.revision = 2;
             expected.notificationCount = 2;
             expected.updatedAtMillis = NOW + 1_000;
-            expected.messages.add(ref("chat-2", "m-1", CREATED_AT, Signals.HASH));
+            expected.messages.add(CallerCalls.toRef(chat2));
             assertThat(restored.extractOutputValues()).containsExactly(expected);
             assertThat(restored.getSideOutput(AuditTrail.AUDIT)).extracting(StreamRecord::getValue)
                     .containsExactly(AuditTrail.of(chat2, AuditOutcome.MERGED, null, FIRST_FACT_ID, NOW + 1_000));
@@ -399,12 +480,8 @@ class CallCorrelatorTest {
         f.deletedCount = 0;
         f.revision = 1;
         f.sources = new ArrayList<>(List.of("graph:sub-1"));
-        f.messages = new ArrayList<>(List.of(ref("chat-1", "m-1", CREATED_AT, Signals.HASH)));
+        f.messages = new ArrayList<>(List.of(CallerCalls.toRef(Signals.created("chat-1", "m-1").build())));
         return f;
-    }
-
-    private static MessageRef ref(String chatId, String messageId, long createdAt, String hash) {
-        return new MessageRef(chatId, messageId, Signals.SUBSCRIPTION, createdAt, hash);
     }
 
     private List<EmergencyCallFact> runScenario() throws Exception {
@@ -422,6 +499,11 @@ class CallCorrelatorTest {
 
     private void process(MessageChange.Kind kind, EmergencySignal signal) throws Exception {
         harness.processElement(new MessageChange(kind, signal), 0);
+    }
+
+    private List<DeadLetter> deadLetters() {
+        var letters = harness.getSideOutput(AuditTrail.DEAD_LETTERS);
+        return letters == null ? List.of() : letters.stream().map(StreamRecord::getValue).toList();
     }
 
     private List<AuditRecord> audits() {

@@ -22,7 +22,7 @@ class FactTypesTest {
         assertThat(genericTypesIn(FactTypes.OPEN_CALL)).isEmpty();
         assertThat(genericTypesIn(FactTypes.FACT)).isEmpty();
         // Reflection alone would use Kryo for the lists; that is what FactTypes exists to avoid.
-        assertThat(genericTypesIn(TypeInformation.of(EmergencyCallFact.class))).containsExactly("messages", "sources");
+        assertThat(genericTypesIn(TypeInformation.of(EmergencyCallFact.class))).containsExactly("messages", "sources", "supersedes");
     }
 
     @Test

@@ -30,14 +30,16 @@ class FactJsonTest {
                 {"fact_id":"6f1c2a9e-4b7d-5c3e-9a1f-2d8e7b6c5a41","tenant_id":"tenant-1",
                  "caller_user_id":"user-6f1c","caller_display_name":"Ada Lovelace","dialed_number":"911",
                  "is_test_call":false,"location_text":"Building 4, floor 2",
-                 "call_started_at":"2024-05-01T10:15:30.250Z","detected_at":"2024-05-01T10:15:31Z",
+                 "call_started_at":"2024-05-01T10:15:30.250Z","call_started_at_inferred":false,
+                 "detected_at":"2024-05-01T10:15:31Z",
                  "updated_at":"2024-05-01T10:15:33Z","notification_count":2,"deleted_count":1,"revision":2,
                  "sources":["graph:sub-1","graph:sub-2"],
                  "message_refs":[
                    {"chat_id":"chat-1","message_id":"msg-1","subscription_id":"sub-1",
                     "created_at":"2024-05-01T10:15:30.251Z","deleted":true},
                    {"chat_id":"chat-2","message_id":"msg-2","subscription_id":"sub-2",
-                    "created_at":"2024-05-01T10:15:30.252Z","deleted":false}]}
+                    "created_at":"2024-05-01T10:15:30.252Z","deleted":false}],
+                 "supersedes":[]}
                 """);
     }
 
@@ -97,5 +99,23 @@ class FactJsonTest {
         assertThatThrownBy(() -> FactJson.fromJson(mapper.readTree("[1]")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("fact JSON must be an object");
+    }
+
+    @Test
+    void aSupersedeRecordIsAShortDocumentThatRoundTrips() throws Exception {
+        EmergencyCallFact live = fact(FACT_A, 3, CALL_STARTED);
+        EmergencyCallFact supersede = EmergencyCallFact.supersede("0b5e8f2c-1d3a-5e6f-8a9b-0c1d2e3f4a5b", live,
+                CALL_STARTED + 5_000);
+
+        ObjectNode json = FactJson.toJson(supersede, mapper);
+
+        assertJson(json, """
+                {"fact_id":"0b5e8f2c-1d3a-5e6f-8a9b-0c1d2e3f4a5b",
+                 "superseded_by":"6f1c2a9e-4b7d-5c3e-9a1f-2d8e7b6c5a41","tenant_id":"tenant-1",
+                 "caller_user_id":"user-6f1c","updated_at":"2024-05-01T10:15:35.250Z"}""");
+        EmergencyCallFact back = FactJson.fromJson(json);
+        assertThat(back.isSupersede()).isTrue();
+        assertThat(back.supersededBy).isEqualTo(FACT_A);
+        assertThat(back.factId).isEqualTo("0b5e8f2c-1d3a-5e6f-8a9b-0c1d2e3f4a5b");
     }
 }

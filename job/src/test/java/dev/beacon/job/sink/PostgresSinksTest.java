@@ -87,6 +87,29 @@ class PostgresSinksTest {
         return ((Timestamp) timestamptz).toInstant();
     }
 
+    /**
+     * A provisional id, superseded, then replayed after a recovery (an at-least-once sink sees the old revision
+     * again): the row stays gone and the alias points at the live id, re-pointed when the live id moves again.
+     */
+    @Test
+    void aSupersededIdLosesItsRowForGoodAndItsAliasFollowsTheLiveId() throws Exception {
+        String facC = "0b5e8f2c-1d3a-5e6f-8a9b-0c1d2e3f4a5b";
+        EmergencyCallFact provisional = fact(FACT_A, 1, CALL_STARTED + 3_000);
+        EmergencyCallFact live = fact(FACT_B, 2, CALL_STARTED);
+        EmergencyCallFact earliest = fact(facC, 3, CALL_STARTED - 1_000);
+        run(PostgresSinks.facts(target, PostgresSinks.defaultExecution()), EmergencyCallFact.class,
+                provisional, live, EmergencyCallFact.supersede(FACT_A, live, CALL_STARTED + 10_000),
+                provisional, // replayed after a recovery
+                earliest, EmergencyCallFact.supersede(FACT_A, earliest, CALL_STARTED + 20_000),
+                EmergencyCallFact.supersede(FACT_B, earliest, CALL_STARTED + 20_000),
+                live); // replayed again
+
+        assertThat(PG.query("SELECT fact_id::text AS id, revision FROM emergency_call"))
+                .containsExactly(row("id", facC, "revision", 3));
+        assertThat(PG.query("SELECT alias_id::text AS alias, fact_id::text AS id FROM fact_alias ORDER BY 1"))
+                .containsExactly(row("alias", FACT_B, "id", facC), row("alias", FACT_A, "id", facC));
+    }
+
     @Test
     void outOfOrderAndRepeatedRevisionsLeaveTheHighest() throws Exception {
         run(PostgresSinks.facts(target, PostgresSinks.defaultExecution()), EmergencyCallFact.class,
