@@ -3,6 +3,7 @@ package dev.beacon.job.sink;
 import static dev.beacon.job.sink.SinkTestData.CALL_STARTED;
 import static dev.beacon.job.sink.SinkTestData.DETECTED;
 import static dev.beacon.job.sink.SinkTestData.FACT_A;
+import static dev.beacon.job.sink.SinkTestData.FACT_B;
 import static dev.beacon.job.sink.SinkTestData.fact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -93,6 +94,24 @@ class KafkaSinksTest {
         assertThat(FactCloudEvents.header(consumed, FactCloudEvents.HEADER_TYPE))
                 .isEqualTo(FactCloudEvents.TYPE);
         assertThat(FactCloudEvents.header(consumed, "ce_missing")).isNull();
+    }
+
+    @Test
+    void aSupersedeIsKeyedByTheProvisionalIdWithItsOwnTypeAndReadsBack() throws Exception {
+        EmergencyCallFact live = fact(FACT_B, 4, CALL_STARTED);
+        EmergencyCallFact supersede = EmergencyCallFact.supersede(FACT_A, live, CALL_STARTED + 9_000);
+
+        ProducerRecord<byte[], byte[]> r = opened(KafkaSinks.factRecords("t")).serialize(supersede, null, null);
+
+        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(FACT_A);
+        assertThat(FactCloudEvents.header(r, "ce_type")).isEqualTo("dev.beacon.emergency-call.superseded.v1");
+        assertThat(FactCloudEvents.header(r, "ce_id")).isEqualTo(FACT_A + ":superseded-by:" + FACT_B);
+        ConsumerRecord<byte[], byte[]> consumed = new ConsumerRecord<>("t", 0, 8L, r.timestamp(),
+                TimestampType.CREATE_TIME, r.key().length, r.value().length, r.key(), r.value(), r.headers(),
+                Optional.empty());
+        EmergencyCallFact back = FactCloudEvents.readFact(consumed);
+        assertThat(back.isSupersede()).isTrue();
+        assertThat(back.supersededBy).isEqualTo(FACT_B);
     }
 
     @Test
