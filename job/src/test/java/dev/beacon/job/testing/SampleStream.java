@@ -184,6 +184,38 @@ public final class SampleStream {
                 "Building 4, Floor 2, 1 Microsoft Way, Redmond, WA 98052");
     }
 
+    /**
+     * Calls whose two desk messages were created two seconds apart: {@code early.get(i)} and {@code late.get(i)} are
+     * the messages of call i (caller {@link #reorderedCaller(int)}, earliest message at {@link #reorderedCallAt(int)}).
+     */
+    public record ReorderedCalls(List<Record> early, List<Record> late) {}
+
+    public static String reorderedCaller(int i) {
+        return String.format("00000000-0000-4000-9000-%012d", i);
+    }
+
+    public static java.time.Instant reorderedCallAt(int i) {
+        return java.time.Instant.parse("2026-11-23T08:00:00Z").plusSeconds(600L * i);
+    }
+
+    public ReorderedCalls reorderedCalls(int calls) {
+        List<Record> early = new ArrayList<>();
+        List<Record> late = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            String caller = reorderedCaller(i);
+            String name = "Caller " + i;
+            String at = reorderedCallAt(i).toString();
+            String later = reorderedCallAt(i).plusSeconds(2).toString();
+            String alice = "19:alice-reordered-" + i + "@thread.v2";
+            String bob = "19:bob-reordered-" + i + "@thread.v2";
+            early.add(new Record(caller, collection(rich(SUB_ALICE, "created", alice, "300" + i,
+                    emergency("300" + i, alice, caller, name, "911", at, "Site " + i))), "call " + i + ", earlier"));
+            late.add(new Record(caller, collection(rich(SUB_BOB, "created", bob, "400" + i,
+                    emergency("400" + i, bob, caller, name, "911", later, "Site " + i))), "call " + i + ", later"));
+        }
+        return new ReorderedCalls(early, late);
+    }
+
     /** The security-desk message as far as it is publicly known: from the caller, important, with the location. */
     ObjectNode emergency(String id, String chatId, String userId, String name, String dialed, String at, String where) {
         String html = "<div><p><b>" + name + "</b> has placed an Emergency Call to " + dialed + ".</p>"
