@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -71,13 +70,7 @@ class CheckpointRecoveryTest {
         conf.set(BeaconOptions.TRANSACTIONAL_ID_PREFIX, "recovery-test");
         conf.set(BeaconOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(200));
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration runtime = BeaconJob.runtimeSettings(conf);
-        runtime.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        env.configure(runtime);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = MiniClusters.restartingEnvironment(conf, 3);
         FailOnceAfterCheckpoint.reset();
         DataStream<RawRecord> input = env
                 .fromSource(KafkaIngest.source(conf), WatermarkStrategy.noWatermarks(), "graph-notifications")

@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -75,13 +74,7 @@ class ReorderedRecoveryTest {
         Configuration conf = stack.jobConfiguration();
         conf.set(BeaconOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(200));
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Configuration runtime = BeaconJob.runtimeSettings(conf);
-        runtime.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        runtime.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        env.configure(runtime);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = MiniClusters.restartingEnvironment(conf, 2);
         PartitionAdversary.reset();
         DataStream<RawRecord> input = env
                 .fromSource(KafkaIngest.source(conf), WatermarkStrategy.noWatermarks(), "graph-notifications")
