@@ -7,6 +7,7 @@ import dev.beacon.job.audit.AuditOutcome;
 import dev.beacon.job.audit.AuditRecord;
 import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.correlate.EmergencyCallFact;
+import dev.beacon.job.sink.LiveFacts;
 import dev.beacon.job.corpus.Corpus.ExpectedCall;
 import dev.beacon.job.corpus.Corpus.Placed;
 import dev.beacon.job.testing.CollectingSink;
@@ -242,7 +243,7 @@ class HostileCorpusTest {
         Map<String, String> callNames = new HashMap<>();
         corpus.calls.forEach(c -> callNames.put(c.factId(), c.name()));
         List<String> actual = new ArrayList<>();
-        for (EmergencyCallFact f : FinalFacts.of(outputs.facts).values()) {
+        for (EmergencyCallFact f : new LiveFacts().applyAll(outputs.facts).facts()) {
             actual.add(describe(f.factId, f.tenantId, f.callerUserId, f.callStartedAtMillis, f.notificationCount,
                     f.deletedCount, f.dialedNumber, f.testCall) + "   <- " + callNames.getOrDefault(f.factId, "?"));
         }
