@@ -129,8 +129,9 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                     () -> integrations.list().stream().map(Integration::id).toList(), this::work).start();
         }
         if (lifecycle == null && settings.lifecycleConsumerEnabled()) {
-            lifecycle = new LifecycleConsumer(settings.kafkaBootstrap(), settings.lifecycleTopic(),
-                    settings.consumerGroup(), reconciler, clock).start();
+            lifecycle = new LifecycleConsumer(LifecycleConsumer.Settings
+                    .of(settings.kafkaBootstrap(), settings.lifecycleTopic(), settings.consumerGroup())
+                    .withDeadLetterTopic(settings.lifecycleDeadLetterTopic()), reconciler, clock).start();
             metrics.bindLifecycle(lifecycle.counters());
         }
         return this;

@@ -156,6 +156,14 @@ public record ControlPlaneSettings(
         return kafkaBootstrap != null;
     }
 
+    /**
+     * Where the lifecycle consumer writes poison records: {@code BEACON_LIFECYCLE_DEAD_LETTER_TOPIC}, default the
+     * lifecycle topic + {@code -dead-letters}. Read from {@link #env} so the record's shape stays as it is.
+     */
+    public String lifecycleDeadLetterTopic() {
+        return plain(env, "BEACON_LIFECYCLE_DEAD_LETTER_TOPIC").orElse(lifecycleTopic + "-dead-letters");
+    }
+
     /** The auth-code redirect URI Entra sends the browser back to for an integration. */
     public URI callbackUri(String integrationId) {
         String base = publicUrl.toString().replaceAll("/+$", "");
@@ -173,6 +181,7 @@ public record ControlPlaneSettings(
                 "public url:            " + publicUrl,
                 "kafka bootstrap:       " + (kafkaBootstrap == null ? "(none: no lifecycle consumer)" : kafkaBootstrap),
                 "lifecycle topic:       " + lifecycleTopic,
+                "dead-letter topic:     " + lifecycleDeadLetterTopic(),
                 "consumer group:        " + consumerGroup,
                 "replica id:            " + replicaId,
                 "lease duration:        " + leaseDuration,

@@ -1,41 +1,84 @@
 package dev.beacon.control.lifecycle;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the lifecycle consumer did, for metrics and tests. Thread-safe; counts only grow.
- * Events are counted by name only for the three known ones (unknown events are bad records), so the metric's
- * {@code event} tag has bounded values.
+ * What the lifecycle consumer did and is doing, for metrics, status and tests. Thread-safe; counts only grow.
+ * Tags have bounded values: events by the three known names, dead letters by {@link PoisonReason}.
  */
 public final class LifecycleCounters {
 
-    public static final Set<String> KNOWN_EVENTS = Set.of(LifecycleEvent.REAUTHORIZATION_REQUIRED,
-            LifecycleEvent.SUBSCRIPTION_REMOVED, LifecycleEvent.MISSED);
+    /**
+     * An event that failed and waits for its next attempt; its partition waits with it.
+     *
+     * @param lifecycleEvent  null when the record is poison and it is the dead-letter topic that failed
+     * @param failures        consecutive failed attempts so far
+     * @param failingSince    wall-clock time of the first failure
+     * @param lastFailure     class name(s) of the last failure, never its message (it may quote input)
+     */
+    public record WaitingEvent(String topic, int partition, long offset, String lifecycleEvent,
+                               String subscriptionId, int failures, Instant failingSince, String lastFailure) {}
 
+    private final Clock clock;
     private final Map<String, AtomicLong> handled = new ConcurrentHashMap<>();
-    private final AtomicLong badRecords = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    private final Map<PoisonReason, AtomicLong> deadLetters = new EnumMap<>(PoisonReason.class);
+    private final AtomicLong retries = new AtomicLong();
+    private final Map<String, WaitingEvent> waiting = new ConcurrentHashMap<>();
+    private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
 
     public LifecycleCounters() {
-        KNOWN_EVENTS.forEach(e -> handled.put(e, new AtomicLong()));
+        this(Clock.systemUTC());
+    }
+
+    public LifecycleCounters(Clock clock) {
+        this.clock = clock;
+        LifecycleEvent.KNOWN_EVENTS.forEach(e -> handled.put(e, new AtomicLong()));
+        for (PoisonReason r : PoisonReason.values()) {
+            deadLetters.put(r, new AtomicLong());
+        }
     }
 
     void recordHandled(String event) {
         handled.get(event).incrementAndGet();
     }
 
-    void recordBad() {
-        badRecords.incrementAndGet();
+    void recordDeadLetter(PoisonReason reason) {
+        deadLetters.get(reason).incrementAndGet();
     }
 
-    void recordFailed() {
-        failed.incrementAndGet();
+    void recordRetry(WaitingEvent now) {
+        retries.incrementAndGet();
+        waiting.put(key(now.topic(), now.partition()), now);
     }
 
-    /** Events handled successfully, by lifecycle event name (0 for anything but the three known names). */
+    void clearWaiting(String topic, int partition) {
+        waiting.remove(key(topic, partition));
+    }
+
+    void assigned(Collection<Integer> partitions) {
+        assigned.addAll(partitions);
+    }
+
+    void unassigned(Collection<Integer> partitions) {
+        assigned.removeAll(partitions);
+    }
+
+    void running(boolean running) {
+        this.running = running;
+    }
+
+    /** Events handled successfully (the handler returned), by lifecycle event name; 0 for any other name. */
     public long handledCount(String event) {
         AtomicLong n = handled.get(event);
         return n == null ? 0 : n.get();
@@ -45,18 +88,50 @@ public final class LifecycleCounters {
         return handled.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
-    /** Records that were not JSON, lacked a field, or named an unknown event; skipped. */
-    public long badRecords() {
-        return badRecords.get();
+    /** Poison records written to the dead-letter topic (then committed), by reason. */
+    public long deadLetters(PoisonReason reason) {
+        return deadLetters.get(reason).get();
     }
 
-    /** Valid events the handler kept failing on after retries; skipped. */
-    public long failed() {
-        return failed.get();
+    public long deadLettersTotal() {
+        return deadLetters.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    /** Failed attempts that will be retried (a dependency was down); each is one backoff. */
+    public long retries() {
+        return retries.get();
+    }
+
+    /** The events waiting for a retry now, oldest failure first (at most one per partition). */
+    public List<WaitingEvent> waiting() {
+        return waiting.values().stream().sorted(Comparator.comparing(WaitingEvent::failingSince)).toList();
+    }
+
+    /** How long the oldest waiting event has been failing; zero when none waits. */
+    public Duration oldestWaiting() {
+        return waiting().stream().findFirst()
+                .map(w -> Duration.between(w.failingSince(), clock.instant()))
+                .filter(d -> !d.isNegative())
+                .orElse(Duration.ZERO);
+    }
+
+    /** The partitions this consumer owns now (the group's assignment), in order. */
+    public List<Integer> assignedPartitions() {
+        return assigned.stream().sorted().toList();
+    }
+
+    /** True while the consumer thread runs (false before start, after close, or if it died). */
+    public boolean running() {
+        return running;
+    }
+
+    private static String key(String topic, int partition) {
+        return topic + "-" + partition;
     }
 
     @Override
     public String toString() {
-        return "LifecycleCounters[handled=" + handledTotal() + ", bad=" + badRecords() + ", failed=" + failed() + "]";
+        return "LifecycleCounters[handled=" + handledTotal() + ", deadLetters=" + deadLettersTotal() + ", retries="
+                + retries() + ", waiting=" + waiting.size() + "]";
     }
 }

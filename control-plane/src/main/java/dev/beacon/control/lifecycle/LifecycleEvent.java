@@ -1,6 +1,7 @@
 package dev.beacon.control.lifecycle;
 
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * One Graph lifecycle notification, as the job forwards it on {@code graph-lifecycle} (already authenticated by
@@ -13,4 +14,7 @@ public record LifecycleEvent(String subscriptionId, String tenantId, String life
     public static final String REAUTHORIZATION_REQUIRED = "reauthorizationRequired";
     public static final String SUBSCRIPTION_REMOVED = "subscriptionRemoved";
     public static final String MISSED = "missed";
+
+    /** The events Graph sends and we act on; any other name makes the record poison. */
+    public static final Set<String> KNOWN_EVENTS = Set.of(REAUTHORIZATION_REQUIRED, SUBSCRIPTION_REMOVED, MISSED);
 }

@@ -1,9 +1,11 @@
 package dev.beacon.control.lifecycle;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Reads one {@code graph-lifecycle} record, as the job writes it: a JSON object with {@code source, partition,
@@ -13,10 +15,10 @@ import java.time.Instant;
  */
 final class LifecycleRecordParser {
 
-    /** Either an event or why the record is unusable (never quoting its content). */
-    record Parsed(LifecycleEvent event, String problem) {
-        static Parsed bad(String problem) {
-            return new Parsed(null, problem);
+    /** Either an event, or why the record is poison and a detail that never quotes its content. */
+    record Parsed(LifecycleEvent event, PoisonReason poison, String detail) {
+        static Parsed poison(PoisonReason reason, String detail) {
+            return new Parsed(null, reason, detail);
         }
     }
 
@@ -24,33 +26,57 @@ final class LifecycleRecordParser {
 
     Parsed parse(byte[] value, Instant receivedAt) {
         if (value == null || value.length == 0) {
-            return Parsed.bad("empty record");
+            return Parsed.poison(PoisonReason.EMPTY_RECORD, "the record has no value");
         }
         JsonNode n;
         try {
             n = mapper.readTree(value);
         } catch (IOException e) {
-            return Parsed.bad("not JSON");
+            // Jackson's message quotes the input; only its position is kept.
+            return Parsed.poison(PoisonReason.NOT_JSON, e instanceof JsonProcessingException j
+                    && j.getLocation() != null ? "not JSON (line " + j.getLocation().getLineNr() + ", column "
+                    + j.getLocation().getColumnNr() + ")" : "not JSON");
         }
         if (n == null || !n.isObject()) {
-            return Parsed.bad("not a JSON object");
+            return Parsed.poison(PoisonReason.NOT_AN_OBJECT, "JSON, but " + (n == null ? "empty" : n.getNodeType()
+                    .name().toLowerCase(Locale.ROOT)) + " instead of an object");
         }
-        String subscriptionId = text(n, "subscription_id");
-        if (subscriptionId == null) {
-            return Parsed.bad("missing subscription_id");
+        Field subscriptionId = text(n, "subscription_id");
+        if (subscriptionId.problem != null) {
+            return subscriptionId.problem;
         }
-        String event = text(n, "lifecycle_event");
-        if (event == null) {
-            return Parsed.bad("missing lifecycle_event");
+        Field event = text(n, "lifecycle_event");
+        if (event.problem != null) {
+            return event.problem;
         }
-        if (!LifecycleCounters.KNOWN_EVENTS.contains(event)) {
-            return Parsed.bad("unknown lifecycle_event");
+        if (!LifecycleEvent.KNOWN_EVENTS.contains(event.value)) {
+            // The name is Graph's (bounded, not secret) but may be anything in a forged record: keep it short.
+            return Parsed.poison(PoisonReason.UNKNOWN_LIFECYCLE_EVENT, "lifecycle_event '"
+                    + abbreviate(event.value) + "' is not one of " + LifecycleEvent.KNOWN_EVENTS);
         }
-        return new Parsed(new LifecycleEvent(subscriptionId, text(n, "tenant_id"), event, receivedAt), null);
+        JsonNode tenant = n.get("tenant_id");
+        String tenantId = tenant != null && tenant.isTextual() && !tenant.asText().isBlank() ? tenant.asText() : null;
+        return new Parsed(new LifecycleEvent(subscriptionId.value, tenantId, event.value, receivedAt), null, null);
     }
 
-    private static String text(JsonNode n, String field) {
+    private record Field(String value, Parsed problem) {}
+
+    private static Field text(JsonNode n, String field) {
         JsonNode v = n.get(field);
-        return v != null && v.isTextual() && !v.asText().isBlank() ? v.asText() : null;
+        if (v == null || v.isNull() || v.isTextual() && v.asText().isBlank()) {
+            PoisonReason reason = field.equals("subscription_id") ? PoisonReason.MISSING_SUBSCRIPTION_ID
+                    : PoisonReason.MISSING_LIFECYCLE_EVENT;
+            return new Field(null, Parsed.poison(reason, field + " is missing or empty"));
+        }
+        if (!v.isTextual()) {
+            return new Field(null, Parsed.poison(PoisonReason.INVALID_FIELD,
+                    field + " is a " + v.getNodeType().name().toLowerCase(Locale.ROOT) + ", not a string"));
+        }
+        return new Field(v.asText(), null);
+    }
+
+    private static String abbreviate(String s) {
+        String printable = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return printable.length() <= 40 ? printable : printable.substring(0, 40) + "…";
     }
 }

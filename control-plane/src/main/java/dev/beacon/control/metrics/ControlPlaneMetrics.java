@@ -2,6 +2,8 @@ package dev.beacon.control.metrics;
 
 import dev.beacon.control.integration.IntegrationStatus;
 import dev.beacon.control.lifecycle.LifecycleCounters;
+import dev.beacon.control.lifecycle.LifecycleEvent;
+import dev.beacon.control.lifecycle.PoisonReason;
 import dev.beacon.control.ops.GapView;
 import dev.beacon.control.ops.IntegrationView;
 import dev.beacon.control.ops.StatusReport;
@@ -46,8 +48,11 @@ import org.slf4j.LoggerFactory;
  *       current one and 0 for the others, so alerts can match on {@code status="needs-sign-in"}</li>
  *   <li>{@code beacon_open_gaps{integration}}: open delivery gaps (0 when none)</li>
  *   <li>{@code beacon_leader{integration}}: 1 when this replica holds the integration's lease</li>
- *   <li>{@code beacon_lifecycle_events_total{event}}, {@code beacon_lifecycle_bad_records_total},
- *       {@code beacon_lifecycle_failed_total}: the lifecycle consumer (absent when it does not run)</li>
+ *   <li>the lifecycle consumer (absent when it does not run): {@code beacon_lifecycle_events_total{event}}
+ *       (handled), {@code beacon_lifecycle_dead_letters_total{reason}} (poison records dead-lettered),
+ *       {@code beacon_lifecycle_retries_total} (failed attempts, retried), {@code beacon_lifecycle_waiting_events}
+ *       and {@code beacon_lifecycle_oldest_waiting_seconds} (events held back while a dependency is down),
+ *       {@code beacon_lifecycle_consumer_running}</li>
  * </ul>
  * Subscriptions in state {@code deleted} are left out. Series of integrations and subscriptions that disappear
  * from the report are removed at the next refresh.
@@ -78,19 +83,31 @@ public final class ControlPlaneMetrics {
         return registry;
     }
 
-    /** Registers the lifecycle consumer's counters. */
+    /** Registers the lifecycle consumer's counters and state. */
     public ControlPlaneMetrics bindLifecycle(LifecycleCounters counters) {
-        for (String event : LifecycleCounters.KNOWN_EVENTS) {
+        for (String event : LifecycleEvent.KNOWN_EVENTS) {
             FunctionCounter.builder("beacon_lifecycle_events", counters, c -> c.handledCount(event))
                     .description("Lifecycle events handled, by event")
                     .tag("event", event)
                     .register(registry);
         }
-        FunctionCounter.builder("beacon_lifecycle_bad_records", counters, LifecycleCounters::badRecords)
-                .description("graph-lifecycle records skipped as unreadable (not JSON, missing field, unknown event)")
+        for (PoisonReason reason : PoisonReason.values()) {
+            FunctionCounter.builder("beacon_lifecycle_dead_letters", counters, c -> c.deadLetters(reason))
+                    .description("Poison graph-lifecycle records written to the dead-letter topic, by reason")
+                    .tag("reason", reason.label())
+                    .register(registry);
+        }
+        FunctionCounter.builder("beacon_lifecycle_retries", counters, LifecycleCounters::retries)
+                .description("Failed attempts at a lifecycle event that will be retried (a dependency was down)")
                 .register(registry);
-        FunctionCounter.builder("beacon_lifecycle_failed", counters, LifecycleCounters::failed)
-                .description("Lifecycle events skipped after the handler failed every retry")
+        Gauge.builder("beacon_lifecycle_waiting_events", counters, c -> c.waiting().size())
+                .description("Lifecycle events waiting for a retry now; each holds back its partition")
+                .register(registry);
+        Gauge.builder("beacon_lifecycle_oldest_waiting_seconds", counters, c -> c.oldestWaiting().toMillis() / 1000.0)
+                .description("How long the oldest waiting lifecycle event has been failing (0 when none)")
+                .register(registry);
+        Gauge.builder("beacon_lifecycle_consumer_running", counters, c -> c.running() ? 1 : 0)
+                .description("1 while the lifecycle consumer runs")
                 .register(registry);
         return this;
     }

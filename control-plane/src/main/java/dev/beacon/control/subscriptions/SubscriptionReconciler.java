@@ -14,6 +14,7 @@ import dev.beacon.control.integration.IntegrationStatus;
 import dev.beacon.control.integration.IntegrationStore;
 import dev.beacon.control.lifecycle.LifecycleEvent;
 import dev.beacon.control.lifecycle.LifecycleHandler;
+import dev.beacon.control.lifecycle.RetryLaterException;
 import dev.beacon.control.ops.CertificateView;
 import dev.beacon.control.ops.SubscriptionView;
 import dev.beacon.control.signin.GraphToken;
@@ -292,16 +293,21 @@ public final class SubscriptionReconciler implements LifecycleHandler {
     /** Graph no longer has {@code row}: gap from {@code from} (open until the new one exists), then recreate. */
     private Step recreateAfterLoss(Pass pass, DesiredSubscription d, Row row, String reason, Instant from)
             throws SignInRequiredException {
-        subscriptions.setState(row.subscriptionId(), SubscriptionStore.REMOVED);
-        gaps.open(pass.integrationId, row.resource(), row.subscriptionId(), from, reason);
-        counters.gapsOpened.incrementAndGet();
-        log.warn("Subscription {} of {} is gone from Graph ({}); delivery gap from {}, recreating",
-                row.subscriptionId(), pass.integrationId, reason, from);
+        recordLoss(pass.integrationId, row, reason, from);
         pass.tally.secretsChanged = true; // its clientState will be retired
         if (d == null) {
             return Step.DONE;
         }
         return create(pass, d, resolve(d.resource(), pass.token), true);
+    }
+
+    /** Marks {@code row} removed and opens a delivery gap from {@code from}; a later pass recreates it. */
+    private void recordLoss(String integrationId, Row row, String reason, Instant from) {
+        subscriptions.setState(row.subscriptionId(), SubscriptionStore.REMOVED);
+        gaps.open(integrationId, row.resource(), row.subscriptionId(), from, reason);
+        counters.gapsOpened.incrementAndGet();
+        log.warn("Subscription {} of {} is gone from Graph ({}); delivery gap from {}, recreating",
+                row.subscriptionId(), integrationId, reason, from);
     }
 
     private Step create(Pass pass, DesiredSubscription d, String resource, boolean recreation)
@@ -497,9 +503,14 @@ public final class SubscriptionReconciler implements LifecycleHandler {
                 tally.secretsChanged |= pass.tally.secretsChanged;
                 return "subscription " + row.subscriptionId() + " was gone; recreated";
             }
-            if (e.throttled() && e.retryAfter().isPresent()) {
-                recordFailure(pass, row, e);
-                return "throttled; retry after " + e.retryAfter().get();
+            if (e.transientFailure()) {
+                // Graph is down or throttling: leave the event unhandled so the lifecycle consumer retries it (a
+                // renewal now would fail the same way); the consumer logs and counts the outage once.
+                if (e.throttled() && e.retryAfter().isPresent()) {
+                    recordFailure(pass, row, e); // Graph said when: the reconciler's own passes wait as well
+                }
+                throw new RetryLaterException("reauthorize of " + row.subscriptionId() + " failed: HTTP "
+                        + e.status(), e.retryAfter().orElse(null), e);
             }
             if (d == null) {
                 recordFailure(pass, row, e);
@@ -519,8 +530,18 @@ public final class SubscriptionReconciler implements LifecycleHandler {
         if (!row.active()) {
             return "ignored: subscription " + row.subscriptionId() + " is already " + row.state();
         }
-        Pass pass = new Pass(integrationId, tokens.graphToken(integrationId));
         Optional<DesiredSubscription> d = desiredFor(row);
+        GraphToken token;
+        try {
+            token = tokens.graphToken(integrationId);
+        } catch (SignInRequiredException e) {
+            // Record the loss anyway: after the sign-in the next pass recreates it (and closes the gap). Without
+            // this the event would be lost until a renewal, up to a day and a half later, met a 404.
+            recordLoss(integrationId, row, GapStore.REMOVED, event.receivedAt());
+            tally.secretsChanged = true;
+            throw e;
+        }
+        Pass pass = new Pass(integrationId, token);
         recreateAfterLoss(pass, d.orElse(null), row, GapStore.REMOVED, event.receivedAt());
         tally.secretsChanged = true;
         return d.isPresent() ? "subscription " + row.subscriptionId() + " removed by Graph; recreated"

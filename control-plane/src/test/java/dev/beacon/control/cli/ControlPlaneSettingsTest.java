@@ -34,6 +34,9 @@ class ControlPlaneSettingsTest {
         assertThat(s.httpPort()).isEqualTo(8080);
         assertThat(s.publicUrl()).isEqualTo(URI.create("http://127.0.0.1:8080"));
         assertThat(s.lifecycleTopic()).isEqualTo("graph-lifecycle");
+        assertThat(s.lifecycleDeadLetterTopic()).isEqualTo("graph-lifecycle-dead-letters");
+        assertThat(ControlPlaneSettings.fromEnv(Map.of("BEACON_LIFECYCLE_DEAD_LETTER_TOPIC", "lc-dlq"))
+                .lifecycleDeadLetterTopic()).isEqualTo("lc-dlq");
         assertThat(s.consumerGroup()).isEqualTo("beacon-control-plane");
         assertThat(s.leaseDuration()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.reconcileInterval()).isEqualTo(Duration.ofSeconds(15));

@@ -56,6 +56,7 @@ public final class LocalControlPlane {
         PostgresFixture pg = new PostgresFixture().start();
         KafkaFixture kafka = KafkaFixture.start();
         kafka.createTopic("graph-lifecycle", 1);
+        kafka.createTopic("graph-lifecycle-dead-letters", 1);
         MicrosoftEmulator emulator = MicrosoftEmulator.start(clock, emulatorPort);
         // A person needs real minutes to type the code, whatever the time scale.
         emulator.entra().deviceCodeTiming(Duration.ofMinutes(15).multipliedBy((long) scale), 2);
@@ -98,7 +99,7 @@ public final class LocalControlPlane {
                   control plane       http://127.0.0.1:%d   (admin token in %s)
                   emulated Microsoft  %s   (Entra ID and Graph)
                   PostgreSQL          %s   (user %s)
-                  Kafka               %s   (topic graph-lifecycle)
+                  Kafka               %s   (topics graph-lifecycle, graph-lifecycle-dead-letters)
                   job secrets export  %s
 
                 In another terminal, from the repository root:

@@ -135,7 +135,11 @@ class ControlPlaneMetricsTest {
                 "beacon_lifecycle_events_total{event=\"missed\"} 0.0",
                 "beacon_lifecycle_events_total{event=\"reauthorizationRequired\"} 0.0",
                 "beacon_lifecycle_events_total{event=\"subscriptionRemoved\"} 0.0",
-                "beacon_lifecycle_bad_records_total 0.0",
-                "beacon_lifecycle_failed_total 0.0");
+                "beacon_lifecycle_dead_letters_total{reason=\"not-json\"} 0.0",
+                "beacon_lifecycle_dead_letters_total{reason=\"unknown-lifecycle-event\"} 0.0",
+                "beacon_lifecycle_retries_total 0.0",
+                "beacon_lifecycle_waiting_events 0.0",
+                "beacon_lifecycle_oldest_waiting_seconds 0.0",
+                "beacon_lifecycle_consumer_running 0.0");
     }
 }

@@ -1,0 +1,254 @@
+package dev.beacon.control.lifecycle;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer thread's loop: poll, hand records to the {@link RecordProcessor} in order, commit what was done.
+ *
+ * <p>The invariant: a partition's committed offset never passes a record that was not handled or dead-lettered.
+ * When a record fails because a dependency is down, its partition is sought back to it and paused until the
+ * backoff ends ({@link WaitingPartitions}); the loop keeps polling meanwhile, so other partitions go on and the
+ * consumer stays in its group however long the outage lasts (no sleeping past {@code max.poll.interval.ms}). On
+ * revocation the partitions' done offsets are committed and their waits forgotten; the next owner starts at the
+ * committed offset, which is the failing record. On stop, only done offsets are committed.
+ */
+final class ConsumeLoop implements ConsumerRebalanceListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LifecycleConsumer.class);
+
+    /** Longest poll, so a due retry is never late by more than this. */
+    private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
+    /** After the broker refused a poll (not an outage, which poll rides out): wait before polling again. */
+    private static final Duration POLL_FAILURE_PAUSE = Duration.ofSeconds(1);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final RecordProcessor processor;
+    private final WaitingPartitions waiting;
+    private final LongSupplier nanoTime;
+    private final Duration stillFailingLogEvery;
+    private final LifecycleCounters counters;
+
+    /** Per partition, the offset after the last record done and not yet committed. */
+    private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+    /** Per partition, the poll in which its records were last handed to the processor. */
+    private final Map<TopicPartition, Long> lastServed = new HashMap<>();
+    private long polls;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private long pollFailingSinceNanos = -1;
+    private long pollFailureWarnedNanos;
+
+    ConsumeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordProcessor processor, WaitingPartitions waiting,
+                LongSupplier nanoTime, Duration stillFailingLogEvery, LifecycleCounters counters) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.processor = processor;
+        this.waiting = waiting;
+        this.nanoTime = nanoTime;
+        this.stillFailingLogEvery = stillFailingLogEvery;
+        this.counters = counters;
+    }
+
+    /** Runs until {@link #stop}; commits only what was done, also when it ends by an exception. */
+    void run() {
+        consumer.subscribe(List.of(topic), this);
+        try {
+            while (running) {
+                resumeDue();
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(waiting.untilNextDue(MAX_POLL_WAIT));
+                    pollRecovered();
+                } catch (WakeupException e) {
+                    break;
+                } catch (KafkaException e) {
+                    pollFailed(e);
+                    continue;
+                }
+                process(records);
+                commit();
+            }
+        } finally {
+            commit();
+        }
+    }
+
+    /** Asks the loop to end after the record in hand; safe from any thread. */
+    void stop() {
+        running = false;
+        stopping.countDown();
+        consumer.wakeup();
+    }
+
+    private void process(ConsumerRecords<byte[], byte[]> records) {
+        polls++;
+        // Least recently served first, so a partition left for later (below) is first next time: no starving.
+        List<TopicPartition> order = new ArrayList<>(records.partitions());
+        order.sort(Comparator.comparingLong(tp -> lastServed.getOrDefault(tp, -1L)));
+        boolean failed = false;
+        for (TopicPartition tp : order) {
+            List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+            if (failed) {
+                // One failing call per poll: a dependency that is down is likely down for every partition, and
+                // each failing call may take its full timeout. Partitions not started are read again next poll.
+                consumer.seek(tp, batch.get(0).offset());
+                continue;
+            }
+            lastServed.put(tp, polls);
+            for (ConsumerRecord<byte[], byte[]> r : batch) {
+                if (!running) {
+                    return; // stopping: the rest stays uncommitted and is read again by whoever comes next
+                }
+                if (processor.process(r) instanceof RecordProcessor.RetryLater later) {
+                    waiting.failed(r, later);
+                    // Hold the partition at this record: seeking drops what was fetched after it, pausing keeps
+                    // poll from fetching it again before the backoff ends.
+                    consumer.seek(tp, r.offset());
+                    consumer.pause(List.of(tp));
+                    failed = true;
+                    break;
+                }
+                waiting.succeeded(tp, r.offset());
+                done.put(tp, new OffsetAndMetadata(r.offset() + 1));
+            }
+        }
+    }
+
+    private void resumeDue() {
+        List<TopicPartition> due = waiting.due();
+        if (!due.isEmpty()) {
+            due.retainAll(consumer.assignment());
+            consumer.resume(due);
+        }
+    }
+
+    /** Commits the done offsets; what cannot be committed now is kept for the next try or the revocation. */
+    private void commit() {
+        if (done.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(done);
+        try {
+            commitSync(offsets);
+            offsets.forEach(done::remove);
+        } catch (RebalanceInProgressException e) {
+            // The next poll completes the rebalance; onPartitionsRevoked commits these, or the next commit does.
+            LOG.debug("lifecycle offsets not committed during a rebalance; retried");
+        } catch (CommitFailedException e) {
+            // This consumer left the group (too slow): the partitions' new owners start from the last commit and
+            // handle these records again, which is safe because handlers are idempotent.
+            LOG.warn("committing lifecycle offsets failed ({}); their records will be handled again",
+                    e.getClass().getSimpleName());
+            done.clear();
+        } catch (KafkaException e) {
+            LOG.warn("committing lifecycle offsets failed ({}); retried after the next poll",
+                    WaitingPartitions.describe(e));
+        }
+    }
+
+    /** commitSync, once more if a concurrent {@link #stop} woke it up (done records should not be replayed). */
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            consumer.commitSync(offsets);
+        } catch (WakeupException e) {
+            consumer.commitSync(offsets);
+        }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            OffsetAndMetadata o = done.remove(tp);
+            if (o != null) {
+                offsets.put(tp, o);
+            }
+        }
+        if (!offsets.isEmpty()) {
+            try {
+                commitSync(offsets);
+            } catch (KafkaException e) {
+                LOG.warn("committing lifecycle offsets of revoked partitions failed ({}); their new owner handles "
+                        + "those records again", WaitingPartitions.describe(e));
+            }
+        }
+        waiting.forget(partitions);
+        partitions.forEach(lastServed::remove);
+        counters.unassigned(numbers(partitions));
+        if (!partitions.isEmpty()) {
+            LOG.info("lifecycle partitions revoked: {}", partitions);
+        }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        // Another consumer may own them already: committing now could move its offset backwards.
+        partitions.forEach(done::remove);
+        partitions.forEach(lastServed::remove);
+        waiting.forget(partitions);
+        counters.unassigned(numbers(partitions));
+        LOG.warn("lifecycle partitions lost (this consumer left its group): {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        counters.assigned(numbers(partitions));
+        if (!partitions.isEmpty()) {
+            LOG.info("lifecycle partitions assigned: {}", partitions);
+        }
+    }
+
+    private static List<Integer> numbers(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::partition).toList();
+    }
+
+    private void pollFailed(KafkaException e) {
+        long now = nanoTime.getAsLong();
+        if (pollFailingSinceNanos < 0) {
+            pollFailingSinceNanos = now;
+            pollFailureWarnedNanos = now;
+            LOG.warn("polling {} failed ({}); polling again every {}", topic, WaitingPartitions.describe(e),
+                    POLL_FAILURE_PAUSE);
+        } else if (now - pollFailureWarnedNanos >= stillFailingLogEvery.toNanos()) {
+            pollFailureWarnedNanos = now;
+            LOG.warn("polling {} still failing ({}) since {} ago", topic, WaitingPartitions.describe(e),
+                    Duration.ofNanos(now - pollFailingSinceNanos).withNanos(0));
+        }
+        try {
+            stopping.await(POLL_FAILURE_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private void pollRecovered() {
+        if (pollFailingSinceNanos >= 0) {
+            LOG.info("polling {} works again after {}", topic,
+                    Duration.ofNanos(nanoTime.getAsLong() - pollFailingSinceNanos).withNanos(0));
+            pollFailingSinceNanos = -1;
+        }
+    }
+}
