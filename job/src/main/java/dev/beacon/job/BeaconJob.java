@@ -188,7 +188,8 @@ public final class BeaconJob {
     /**
      * Beacon's defaults for state and checkpoints: RocksDB with incremental checkpoints, retained on cancellation.
      * Anything also set in the cluster's or the command line's Flink configuration is overridden here only when
-     * Beacon's own option was given.
+     * Beacon's own option was given. The restart strategy is always Beacon's ({@link RestartPolicy}): Flink's default
+     * for a checkpointed job restarts forever.
      */
     public static Configuration runtimeSettings(Configuration conf) {
         Configuration flink = new Configuration();
