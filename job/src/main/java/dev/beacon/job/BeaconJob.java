@@ -15,6 +15,11 @@ import dev.beacon.job.ingest.CaptureFileFormat;
 import dev.beacon.job.ingest.KafkaClientProperties;
 import dev.beacon.job.ingest.KafkaIngest;
 import dev.beacon.job.ingest.RawRecord;
+import dev.beacon.job.launch.Launcher;
+import dev.beacon.job.launch.Preflight;
+import dev.beacon.job.launch.RestartPolicy;
+import dev.beacon.job.replay.ReplaySummary;
+import dev.beacon.job.replay.ReplayTally;
 import dev.beacon.job.sink.JdbcTarget;
 import dev.beacon.job.sink.JsonLinesFileSink;
 import dev.beacon.job.sink.KafkaSinks;
@@ -25,10 +30,12 @@ import dev.beacon.job.triage.LifecycleNotice;
 import dev.beacon.job.triage.NotificationTriage;
 import dev.beacon.job.triage.TriageOutputs;
 import dev.beacon.job.triage.TriageSettings;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -58,19 +65,28 @@ public final class BeaconJob {
 
     private BeaconJob() {}
 
-    public static void main(String[] args) throws Exception {
+    /** On any failure: one line with the cause (naming the setting, for configuration errors), exit status 1. */
+    public static void main(String[] args) {
+        Launcher.runOrExit(() -> run(args, System.out));
+    }
+
+    /** The job, checked first ({@link Preflight}); a replay prints its {@link ReplaySummary} to {@code out}. */
+    public static JobExecutionResult run(String[] args, PrintStream out) throws Exception {
         Configuration conf = parseArguments(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(runtimeSettings(conf));
         String replay = conf.get(BeaconOptions.REPLAY_FILE);
+        Preflight.check(conf, replay != null || Preflight.runsInThisProcess(env));
         if (replay != null) {
             defineWorkflow(replaySource(env, replay), replaySinks(conf), conf);
-            env.execute("beacon-replay");
+            JobExecutionResult result = env.execute("beacon-replay");
+            ReplaySummary.from(result).lines().forEach(out::println);
+            return result;
         } else {
             DataStream<RawRecord> records = env
                     .fromSource(KafkaIngest.source(conf), WatermarkStrategy.noWatermarks(), "graph-notifications")
                     .uid("kafka-source");
             defineWorkflow(records, productionSinks(conf), conf);
-            env.execute("beacon");
+            return env.execute("beacon");
         }
     }
 
@@ -141,15 +157,21 @@ public final class BeaconJob {
         return sinks;
     }
 
-    /** Replay mode: final facts (and optionally dead letters) as JSON Lines files. */
+    /** Replay mode: final facts (and optionally dead letters and the audit trail) as JSON Lines files, counted. */
     public static BeaconSinks replaySinks(Configuration conf) {
-        BeaconSinks sinks = new BeaconSinks();
+        BeaconSinks sinks = new BeaconSinks()
+                .facts(ReplayTally.facts()).audit(ReplayTally.audit()).deadLetters(ReplayTally.deadLetters());
         var facts = JsonLinesFileSink.latestFacts(Path.of(conf.get(BeaconOptions.FACTS_OUT)));
         sinks.facts(facts).singleWriter(facts);
         String deadLettersOut = conf.get(BeaconOptions.DEAD_LETTERS_OUT);
         if (deadLettersOut != null) {
             var deadLetters = JsonLinesFileSink.appending(Path.of(deadLettersOut), RecordJson::deadLetter);
             sinks.deadLetters(deadLetters).singleWriter(deadLetters);
+        }
+        String auditOut = conf.get(BeaconOptions.AUDIT_OUT);
+        if (auditOut != null) {
+            var audit = JsonLinesFileSink.appending(Path.of(auditOut), RecordJson::audit);
+            sinks.audit(audit).singleWriter(audit);
         }
         return sinks;
     }
@@ -160,13 +182,15 @@ public final class BeaconJob {
                 .forRecordStreamFormat(new CaptureFileFormat(path.getFileName().toString()),
                         new org.apache.flink.core.fs.Path(path.toUri()))
                 .build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "capture-file").uid("capture-file");
+        return ReplayTally.countRecords(
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "capture-file").uid("capture-file"));
     }
 
     /**
      * Beacon's defaults for state and checkpoints: RocksDB with incremental checkpoints, retained on cancellation.
      * Anything also set in the cluster's or the command line's Flink configuration is overridden here only when
-     * Beacon's own option was given.
+     * Beacon's own option was given. The restart strategy is always Beacon's ({@link RestartPolicy}): Flink's default
+     * for a checkpointed job restarts forever.
      */
     public static Configuration runtimeSettings(Configuration conf) {
         Configuration flink = new Configuration();
@@ -179,6 +203,7 @@ public final class BeaconJob {
         if (dir != null) {
             flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
         }
+        flink.addAll(RestartPolicy.settings(conf));
         return flink;
     }
 

@@ -1,7 +1,11 @@
 package dev.beacon.sql;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -9,12 +13,16 @@ import org.flywaydb.core.api.output.MigrateResult;
  * local run and operators all go through here, so every database gets exactly the same schema.
  *
  * <p>Operators: {@code java -cp beacon-job.jar dev.beacon.sql.SchemaMigrator} with {@code BEACON_JDBC_URL},
- * {@code BEACON_JDBC_USER} and {@code BEACON_JDBC_PASSWORD} (or {@code BEACON_JDBC_PASSWORD_FILE}) set.
+ * {@code BEACON_JDBC_USER} and {@code BEACON_JDBC_PASSWORD} (or {@code BEACON_JDBC_PASSWORD_FILE}) set. The job jar
+ * leaves SLF4J out (Flink provides it on a cluster), so this class must not need it: Flyway detects its logger, SLF4J
+ * where it is on the classpath (tests, control plane) and {@code java.util.logging} otherwise.
  */
 public final class SchemaMigrator {
 
     /** Where the build puts the migrations on the classpath. */
     public static final String LOCATION = "classpath:db/migration/beacon";
+
+    private static final String JUL_FORMAT = "java.util.logging.SimpleFormatter.format";
 
     private SchemaMigrator() {}
 
@@ -23,35 +31,45 @@ public final class SchemaMigrator {
         MigrateResult result = Flyway.configure()
                 .dataSource(jdbcUrl, user, password)
                 .locations(LOCATION)
-                .loggers("slf4j")
+                .loggers("auto")
                 .load()
                 .migrate();
         return result.migrationsExecuted;
     }
 
+    /** Exit codes: 0 up to date, 1 migration failed, 2 not configured. */
     public static void main(String[] args) {
+        if (System.getProperty(JUL_FORMAT) == null) {
+            // One line per message when Flyway falls back to java.util.logging (the standalone command).
+            System.setProperty(JUL_FORMAT, "%4$s: %5$s%6$s%n");
+        }
         Map<String, String> env = System.getenv();
-        String url = require(env, "BEACON_JDBC_URL");
+        String url = env.get("BEACON_JDBC_URL");
+        if (url == null || url.isBlank()) {
+            fail(2, "BEACON_JDBC_URL is not set.");
+        }
         String user = env.getOrDefault("BEACON_JDBC_USER", "postgres");
         String password = env.get("BEACON_JDBC_PASSWORD");
         String passwordFile = env.get("BEACON_JDBC_PASSWORD_FILE");
         if (password == null && passwordFile != null) {
             try {
-                password = java.nio.file.Files.readString(java.nio.file.Path.of(passwordFile)).strip();
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("Cannot read BEACON_JDBC_PASSWORD_FILE: " + e.getMessage(), e);
+                password = Files.readString(Path.of(passwordFile)).strip();
+            } catch (IOException e) {
+                fail(2, "Cannot read BEACON_JDBC_PASSWORD_FILE " + passwordFile + " (" + e.getClass().getSimpleName()
+                        + ").");
             }
         }
-        int applied = migrate(url, user, password);
-        System.out.println("Beacon schema is up to date (" + applied + " migration(s) applied now).");
+        try {
+            int applied = migrate(url, user, password);
+            System.out.println("Beacon schema is up to date (" + applied + " migration(s) applied now).");
+        } catch (FlywayException e) {
+            // Flyway's messages name the URL, the user and the failing statement, never the password.
+            fail(1, "Schema migration failed: " + e.getMessage().strip());
+        }
     }
 
-    private static String require(Map<String, String> env, String name) {
-        String v = env.get(name);
-        if (v == null || v.isBlank()) {
-            System.err.println(name + " is not set.");
-            System.exit(2);
-        }
-        return v;
+    private static void fail(int status, String message) {
+        System.err.println(message);
+        System.exit(status);
     }
 }

@@ -151,6 +151,34 @@ public final class BeaconOptions {
             .stringType().noDefaultValue()
             .withDescription("Checkpoint storage URI, e.g. file:///var/beacon/checkpoints or s3://…; cluster default when unset.");
 
+    // ---- restarts and start-up checks ---------------------------------------------------------------------------
+
+    public static final ConfigOption<Integer> RESTART_MAX_ATTEMPTS = ConfigOptions.key("restart.max-attempts")
+            .intType().defaultValue(30)
+            .withDescription("On a cluster, restarts after failures before the job fails for good (exponential "
+                    + "backoff; the count starts over after restart.reset-after without a failure). Replay never "
+                    + "restarts; configuration errors never restart.");
+
+    public static final ConfigOption<Duration> RESTART_INITIAL_BACKOFF = ConfigOptions.key("restart.initial-backoff")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("Delay before the first restart; doubled for each further one, up to restart.max-backoff.");
+
+    public static final ConfigOption<Duration> RESTART_MAX_BACKOFF = ConfigOptions.key("restart.max-backoff")
+            .durationType().defaultValue(Duration.ofMinutes(1));
+
+    public static final ConfigOption<Duration> RESTART_RESET_AFTER = ConfigOptions.key("restart.reset-after")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("After running this long without a failure, the backoff and the attempt count reset.");
+
+    public static final ConfigOption<Boolean> PREFLIGHT_ENDPOINTS = ConfigOptions.key("preflight.check-endpoints")
+            .booleanType().defaultValue(true)
+            .withDescription("Before submitting, check that Kafka and PostgreSQL answer; turn off when the "
+                    + "submitting machine cannot reach them (the task managers then find out).");
+
+    public static final ConfigOption<Duration> PREFLIGHT_TIMEOUT = ConfigOptions.key("preflight.timeout")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("How long each start-up check waits for an endpoint.");
+
     // ---- replay -------------------------------------------------------------------------------------------------
 
     public static final ConfigOption<String> REPLAY_FILE = ConfigOptions.key("replay")
@@ -163,4 +191,8 @@ public final class BeaconOptions {
     public static final ConfigOption<String> DEAD_LETTERS_OUT = ConfigOptions.key("dead-letters-out")
             .stringType().noDefaultValue()
             .withDescription("Replay only: also write dead letters as JSON Lines here.");
+
+    public static final ConfigOption<String> AUDIT_OUT = ConfigOptions.key("audit-out")
+            .stringType().noDefaultValue()
+            .withDescription("Replay only: also write the audit trail (one row per notification) as JSON Lines here.");
 }

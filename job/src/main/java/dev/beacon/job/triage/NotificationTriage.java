@@ -13,16 +13,13 @@ import dev.beacon.job.decode.DecodedItem;
 import dev.beacon.job.decode.JsonRejectedException;
 import dev.beacon.job.decode.NotificationDecoder;
 import dev.beacon.job.detect.Detection;
-import dev.beacon.job.detect.DetectionRules;
 import dev.beacon.job.detect.EmergencyDetector;
 import dev.beacon.job.detect.EmergencySignal;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.ingest.SourceRef;
 import dev.beacon.job.verify.ClientStateVerifier;
-import dev.beacon.job.verify.DecryptionKeys;
 import dev.beacon.job.verify.RichNotificationDecryptor;
 import dev.beacon.job.verify.RichNotificationException;
-import java.nio.file.Path;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -41,7 +38,8 @@ import org.apache.flink.util.Collector;
  *       counting it, keeping no content.
  * </ol>
  *
- * Every notification ends up in exactly one place, with one audit row. Nothing thrown here stops the job.
+ * Every notification ends up in exactly one place, with one audit row. Nothing thrown while processing a record
+ * stops the job; a configuration error found in {@code open()} does, for good.
  */
 public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySignal> {
 
@@ -60,18 +58,11 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
     @Override
     public void open(OpenContext openContext) throws Exception {
         decoder = new NotificationDecoder(settings.limits());
-        clientStates = new ClientStateVerifier(
-                ClientStateVerifier.parse(settings.clientState().require("The accepted clientState secret")));
-        String keystore = settings.resolveKeystorePath();
-        DecryptionKeys keys = keystore == null
-                ? DecryptionKeys.none()
-                : DecryptionKeys.load(Path.of(keystore),
-                        settings.keystorePassword().require("The decryption keystore password").toCharArray());
-        decryptor = new RichNotificationDecryptor(keys);
-        DetectionRules rules = settings.rulesFile() == null
-                ? DetectionRules.defaults()
-                : DetectionRules.load(Path.of(settings.rulesFile()));
-        detector = new EmergencyDetector(rules);
+        // A configuration error stops the job for good (no restart loop), logged once naming the setting.
+        TriageResources resources = TriageResources.loadOrStopJob(settings, getRuntimeContext().getJobInfo().getJobId());
+        clientStates = resources.clientStates();
+        decryptor = new RichNotificationDecryptor(resources.keys());
+        detector = new EmergencyDetector(resources.rules());
         metrics = new TriageMetrics(getRuntimeContext().getMetricGroup());
         // Rules that back-track too much count as "no match" instead of stalling the pipeline; make that visible.
         EmergencyDetector d = detector;

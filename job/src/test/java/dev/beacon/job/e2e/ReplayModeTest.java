@@ -1,20 +1,28 @@
 package dev.beacon.job.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.job.BeaconJob;
 import dev.beacon.job.correlate.FactIds;
+import dev.beacon.job.launch.Launcher;
 import dev.beacon.job.testing.MiniClusters;
 import dev.beacon.job.testing.SampleStream;
 import dev.beacon.job.testing.TestKeys;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Replay mode as a data engineer uses it: {@code BeaconJob --replay capture.jsonl --facts-out facts.jsonl} over a
  * capture that mixes bare record values and {@code kcat -J} envelopes (the only way to keep headers, which the
- * CloudEvents binary-mode record needs). No Kafka, no PostgreSQL.
+ * CloudEvents binary-mode record needs). No Kafka, no PostgreSQL. Every record is accounted for: the audit trail
+ * file and the summary printed at the end say what became of each.
  */
 class ReplayModeTest {
 
@@ -62,12 +71,15 @@ class ReplayModeTest {
         Path clientStateFile = Files.writeString(dir.resolve("client-state"), clientState);
         Path facts = dir.resolve("out/facts.jsonl");
         Path deadLetters = dir.resolve("out/dead-letters.jsonl");
+        Path audit = dir.resolve("out/audit.jsonl");
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-        BeaconJob.main(new String[] {
+        BeaconJob.run(new String[] {
             "--replay", capture.toString(), "--facts-out", facts.toString(), "--dead-letters-out", deadLetters.toString(),
+            "--audit-out", audit.toString(),
             "--auth.client-state-file", clientStateFile.toString(), "--auth.keystore", keystore.toString(),
             "--auth.keystore-password-file", storePassword.toString()
-        });
+        }, new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         List<String> factLines = Files.readAllLines(facts);
         assertThat(factLines).extracting(l -> {
@@ -81,6 +93,70 @@ class ReplayModeTest {
         assertThat(Files.readAllLines(deadLetters)).extracting(l -> json.readTree(l).path("reason").asText())
                 .containsExactly("malformed_json", "hmac_mismatch", "client_state_mismatch", "unknown_certificate",
                         "too_deeply_nested");
+
+        // Every record is accounted for: 19 records, 20 audit rows (one collection holds two notifications).
+        List<String> auditLines = Files.readAllLines(audit);
+        assertThat(auditLines).hasSize(20);
+        Map<String, Long> outcomes = new TreeMap<>();
+        for (String l : auditLines) {
+            outcomes.merge(json.readTree(l).path("outcome").asText(), 1L, Long::sum);
+        }
+        assertThat(outcomes).containsExactlyEntriesOf(new TreeMap<>(Map.ofEntries(
+                Map.entry("amended", 1L), Map.entry("deleted", 1L), Map.entry("duplicate", 1L),
+                Map.entry("emitted", 3L), Map.entry("ignored", 3L), Map.entry("invalid", 5L),
+                Map.entry("lifecycle", 1L), Map.entry("merged", 2L), Map.entry("needs-hydration", 1L),
+                Map.entry("unchanged", 1L), Map.entry("validation", 1L))));
+        assertThat(auditLines).allSatisfy(l -> assertThat(l).doesNotContain(clientState)
+                .doesNotContain("Ada Lovelace").doesNotContain("Building"));
+
+        // The same counts, printed at the end whether or not files were asked for.
+        assertThat(printed.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "Replay summary",
+                "  records read                   19",
+                "  audit rows                     20",
+                "    emitted                       3",
+                "    merged                        2",
+                "    amended                       1",
+                "    unchanged                     1",
+                "    duplicate                     1",
+                "    deleted                       1",
+                "    ignored                       3",
+                "    invalid                       5",
+                "    needs-hydration               1",
+                "    validation                    1",
+                "    lifecycle                     1",
+                "  dead letters                    5",
+                "    malformed_json                1",
+                "    too_deeply_nested             1",
+                "    client_state_mismatch         1",
+                "    unknown_certificate           1",
+                "    hmac_mismatch                 1",
+                "  facts                           3 (7 revisions)");
+    }
+
+    @Test
+    void aReplayWithAMissingKeystoreStopsWithinSecondsBeforeAnyJobStarts(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        Path capture = Files.writeString(dir.resolve("capture.jsonl"), "{\"value\":[]}\n");
+        Path clientStateFile = Files.writeString(dir.resolve("client-state"), "a-client-state");
+        Path missing = dir.resolve("keys.p12");
+        int jobsBefore = cluster.listJobs().get().size();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        long started = System.nanoTime();
+        Exception e = assertThrows(Exception.class, () -> BeaconJob.run(new String[] {
+            "--replay", capture.toString(), "--facts-out", dir.resolve("facts.jsonl").toString(),
+            "--auth.client-state-file", clientStateFile.toString(), "--auth.keystore", missing.toString()
+        }, new PrintStream(printed, true, StandardCharsets.UTF_8)));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        System.out.printf("replay with a missing keystore stopped in %d ms%n", millis);
+        assertThat(Launcher.describe(e))
+                .isEqualTo("Beacon cannot start: auth.keystore: PKCS12 key store " + missing + " does not exist");
+        assertThat(millis).isLessThan(5_000);
+        assertThat(cluster.listJobs().get()).as("jobs started, so nothing to restart").hasSize(jobsBefore);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(dir.resolve("facts.jsonl")).doesNotExist();
     }
 
     private static long millis(String iso) {
