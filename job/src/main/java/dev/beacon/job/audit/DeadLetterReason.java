@@ -1,5 +1,7 @@
 package dev.beacon.job.audit;
 
+import dev.beacon.job.detect.Detection;
+
 /** Why a record or notification could not be processed. Stored in lower case with underscores. */
 public enum DeadLetterReason {
     OVERSIZED,
@@ -13,9 +15,29 @@ public enum DeadLetterReason {
     HMAC_MISMATCH,
     DECRYPTION_FAILED,
     INVALID_RESOURCE_DATA,
-    PROCESSING_ERROR;
+    PROCESSING_ERROR,
+    /** A detection pattern ran out of its read budget: the rules cannot tell whether this is an emergency. */
+    DETECTION_BUDGET_EXHAUSTED,
+    /** The detector failed unexpectedly (a defect): it cannot tell whether this is an emergency. */
+    DETECTION_FAILED,
+    /** The rules matched a message from an application, a device or nobody: a call needs a user as its caller. */
+    EMERGENCY_WITHOUT_USER_SENDER,
+    /** An emergency (or a deletion) that names no chat or no message, so it cannot be deduplicated or merged. */
+    MISSING_MESSAGE_ID,
+    /** An emergency (or a deletion) whose tenant neither the notification nor the sender names. */
+    MISSING_TENANT,
+    /** An emergency with no valid createdDateTime, and no CloudEvent time or record timestamp to stand in. */
+    MISSING_CALL_TIME;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The dead-letter reason for a detection that could not decide. */
+    public static DeadLetterReason of(Detection.FailureCause cause) {
+        return switch (cause) {
+            case BUDGET_EXHAUSTED -> DETECTION_BUDGET_EXHAUSTED;
+            case UNEXPECTED_ERROR -> DETECTION_FAILED;
+        };
     }
 }

@@ -2,19 +2,24 @@ package dev.beacon.job.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beacon.job.ingest.SourceRef;
+import java.util.List;
 
 /**
  * One Graph change notification, decoded from a bare Graph collection or from a CloudEvent, but not yet
  * authenticated ({@code clientState} and {@code encryptedContent} are verified by the next stage).
  *
  * <p>Three kinds share this shape: subscription validation records ({@link #isValidation()}), lifecycle
- * notifications ({@link #isLifecycle()}) and resource notifications (everything else; {@code changeType} is then
- * {@code created}, {@code updated} or {@code deleted}, in lower case).
+ * notifications ({@link #isLifecycle()}, {@code lifecycleEvent} one of {@link #LIFECYCLE_EVENTS}) and resource
+ * notifications (everything else; {@code changeType} one of {@link #CHANGE_TYPES}). Both enumerations are matched
+ * ignoring ASCII case only and stored in the canonical spelling; whitespace, control or other characters make the
+ * notification invalid. No id or enumerated field holds a control character.
  *
  * @param channel                {@link #GRAPH} or {@link #CLOUDEVENTS}: how the notification was delivered
  * @param clientState            the secret the subscription was created with, as presented; never printed
  * @param tenantId               {@code tenantId}, else {@code organizationId}, else
- *                               {@code resourceData.organizationId}
+ *                               {@code resourceData.organizationId}, else the {@code tenants/{id}} segment of
+ *                               {@code resource}, else that of the CloudEvent's {@code source}
+ *                               ({@code /tenants/{id}/applications/...}); null when none names it
  * @param chatId                 the chat (or channel) id from {@code resource} or {@code resourceData.@odata.id};
  *                               null when the resource is not a chat or channel message
  * @param messageId              the message (or reply) id from the same, else {@code resourceData.id}
@@ -23,6 +28,7 @@ import dev.beacon.job.ingest.SourceRef;
  * @param encryptedContent       present on rich notifications only
  * @param cloudEventId           the CloudEvent's {@code id}; null for the graph channel
  * @param cloudEventType         the CloudEvent's {@code type}; null for the graph channel
+ * @param cloudEventTimeMillis   the CloudEvent's {@code time}; 0 when absent or for the graph channel
  * @param node                   the item as received, only for building dead letters; never printed
  */
 public record ChangeNotification(
@@ -41,10 +47,15 @@ public record ChangeNotification(
         EncryptedContent encryptedContent,
         String cloudEventId,
         String cloudEventType,
+        long cloudEventTimeMillis,
         JsonNode node) {
 
     public static final String GRAPH = "graph";
     public static final String CLOUDEVENTS = "cloudevents";
+
+    public static final List<String> CHANGE_TYPES = List.of("created", "updated", "deleted");
+    public static final List<String> LIFECYCLE_EVENTS =
+            List.of("reauthorizationRequired", "subscriptionRemoved", "missed");
 
     /** The {@code subscriptionId} (and most other fields) of the record Graph writes when a subscription starts. */
     public static final String VALIDATION_PLACEHOLDER = "NA";

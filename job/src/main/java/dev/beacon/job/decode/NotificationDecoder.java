@@ -28,6 +28,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -143,7 +144,7 @@ public final class NotificationDecoder {
         }
         JsonNode root = parse(value);
         if (root.isObject() && root.path(VALUE).isArray()) {
-            addCollection(items, root.get(VALUE), ChangeNotification.GRAPH, null, null);
+            addCollection(items, root.get(VALUE), ChangeNotification.GRAPH, null);
         } else if (root.isObject() && root.has("specversion")) {
             addStructuredCloudEvent(items, root);
         } else if (root.isArray()) {
@@ -155,8 +156,8 @@ public final class NotificationDecoder {
         return items.list;
     }
 
-    private void addCollection(Items items, JsonNode value, String channel, String ceId, String ceType)
-            throws Rejected {
+    /** @param event the CloudEvent that carried the collection; null for the graph channel */
+    private void addCollection(Items items, JsonNode value, String channel, EventAttributes event) throws Rejected {
         if (value.isEmpty()) {
             throw new Rejected(INVALID_NOTIFICATION, "notification collection is empty");
         }
@@ -164,17 +165,16 @@ public final class NotificationDecoder {
             throw tooManyItems(value.size());
         }
         for (JsonNode item : value) {
-            items.add(decodeItem(item, items.nextRef(), channel, ceId, ceType));
+            items.add(decodeItem(item, items.nextRef(), channel, event));
         }
     }
 
     /** Binary mode: attributes in {@code ce_*} headers, data (an item or a collection) as the record value. */
     private void decodeBinaryCloudEvent(RawRecord record, Items items) throws Rejected {
-        String id = record.header("ce_id");
-        String type = record.header("ce_type");
-        checkAttributes(record.header("ce_specversion"), id, record.header("ce_source"), type,
-                record.header("ce_time"), record.header("content-type"));
-        addCloudEventData(items, parse(record.value()), id, type);
+        EventAttributes event = checkAttributes(record.header("ce_specversion"), record.header("ce_id"),
+                record.header("ce_source"), record.header("ce_type"), record.header("ce_time"),
+                record.header("content-type"));
+        addCloudEventData(items, parse(record.value()), event);
     }
 
     /** A single structured-mode event: any problem with it is a problem of the whole record. */
@@ -182,12 +182,11 @@ public final class NotificationDecoder {
         if (!event.isObject()) {
             throw new Rejected(INVALID_CLOUDEVENT, "event is " + kind(event) + ", not an object");
         }
-        String id = attribute(event, "id");
-        String type = attribute(event, "type");
-        checkAttributes(attribute(event, "specversion"), id, attribute(event, "source"), type, attribute(event, "time"),
+        EventAttributes attributes = checkAttributes(attribute(event, "specversion"), attribute(event, "id"),
+                attribute(event, "source"), attribute(event, "type"), attribute(event, "time"),
                 attribute(event, "datacontenttype"));
         attribute(event, "subject"); // optional, but a string when present
-        addCloudEventData(items, eventData(event), id, type);
+        addCloudEventData(items, eventData(event), attributes);
     }
 
     /** A batch: a broken event becomes one invalid item and the other events still decode. */
@@ -240,18 +239,25 @@ public final class NotificationDecoder {
         return data;
     }
 
-    private void addCloudEventData(Items items, JsonNode data, String id, String type) throws Rejected {
+    private void addCloudEventData(Items items, JsonNode data, EventAttributes event) throws Rejected {
         if (data.isObject() && data.path(VALUE).isArray()) {
-            addCollection(items, data.get(VALUE), ChangeNotification.CLOUDEVENTS, id, type);
+            addCollection(items, data.get(VALUE), ChangeNotification.CLOUDEVENTS, event);
         } else if (data.isObject()) {
-            items.add(decodeItem(data, items.nextRef(), ChangeNotification.CLOUDEVENTS, id, type));
+            items.add(decodeItem(data, items.nextRef(), ChangeNotification.CLOUDEVENTS, event));
         } else {
             throw new Rejected(INVALID_CLOUDEVENT, "event data is " + kind(data) + ", not a change notification");
         }
     }
 
+    /**
+     * What Beacon uses of a CloudEvent besides its data.
+     *
+     * @param timeMillis the {@code time} attribute; 0 when absent
+     */
+    private record EventAttributes(String id, String type, String source, long timeMillis) {}
+
     /** The CloudEvents 1.0 required attributes, and the optional ones Beacon relies on when present. */
-    private static void checkAttributes(
+    private static EventAttributes checkAttributes(
             String specVersion, String id, String source, String type, String time, String contentType)
             throws Rejected {
         if (!"1.0".equals(specVersion)) {
@@ -260,21 +266,28 @@ public final class NotificationDecoder {
         requireAttribute("id", id);
         requireAttribute("source", source);
         requireAttribute("type", type);
+        long timeMillis = 0L;
         if (time != null) {
             try {
-                OffsetDateTime.parse(time);
-            } catch (DateTimeParseException e) {
+                timeMillis = Math.max(0L, OffsetDateTime.parse(time).toInstant().toEpochMilli());
+            } catch (DateTimeParseException | ArithmeticException e) {
                 throw new Rejected(INVALID_CLOUDEVENT, "time is not an RFC 3339 timestamp");
             }
         }
         if (contentType != null && !isJson(contentType)) {
             throw new Rejected(INVALID_CLOUDEVENT, "content type " + clip(contentType) + " is not JSON");
         }
+        return new EventAttributes(id, type, source, timeMillis);
     }
 
     private static void requireAttribute(String name, String value) throws Rejected {
         if (value == null || value.isBlank()) {
             throw new Rejected(INVALID_CLOUDEVENT, "missing or empty " + name);
+        }
+        String bad = ControlCharacters.describeFirst(value);
+        if (bad != null) {
+            // Ids and types end up in keys, logs and the database, where a control character does harm.
+            throw new Rejected(INVALID_CLOUDEVENT, name + " contains " + bad);
         }
     }
 
@@ -312,40 +325,46 @@ public final class NotificationDecoder {
 
     // ---- one notification --------------------------------------------------------------------------------------
 
-    private DecodedItem decodeItem(JsonNode item, SourceRef ref, String channel, String ceId, String ceType) {
+    private DecodedItem decodeItem(JsonNode item, SourceRef ref, String channel, EventAttributes event) {
         if (!item.isObject()) {
             return invalid(ref, INVALID_NOTIFICATION, "notification is " + kind(item) + ", not an object", item);
         }
         try {
-            return new DecodedItem.Ok(notification(item, ref, channel, ceId, ceType));
+            return new DecodedItem.Ok(notification(item, ref, channel, event));
         } catch (Rejected r) {
             return invalid(ref, r.reason, r.detail, item);
         }
     }
 
-    private ChangeNotification notification(JsonNode item, SourceRef ref, String channel, String ceId, String ceType)
+    private ChangeNotification notification(JsonNode item, SourceRef ref, String channel, EventAttributes event)
             throws Rejected {
-        String subscriptionId = text(item, "subscriptionId");
-        String changeType = text(item, "changeType");
+        // Every field below that is not a secret or a timestamp ends up in a key, an audit row or a topic, where a
+        // control character would do harm (PostgreSQL rejects NUL): such a notification is invalid, not cleaned up.
+        String subscriptionId = identifier(item, "subscriptionId", "");
+        String changeType = identifier(item, "changeType", "");
         String clientState = text(item, "clientState");
-        String lifecycleEvent = text(item, "lifecycleEvent");
-        String resource = text(item, "resource");
+        String lifecycleEvent = identifier(item, "lifecycleEvent", "");
+        String resource = identifier(item, "resource", "");
         String expiration = text(item, "subscriptionExpirationDateTime");
         JsonNode resourceData = object(item, "resourceData");
         EncryptedContent encrypted = encryptedContent(item);
-        String odataType = resourceData == null ? null : text(resourceData, "@odata.type");
-        String odataId = resourceData == null ? null : text(resourceData, "@odata.id");
-        String resourceDataId = resourceData == null ? null : text(resourceData, "id");
-        String tenantId = firstPresent(text(item, "tenantId"), text(item, "organizationId"),
-                resourceData == null ? null : text(resourceData, "organizationId"));
+        String odataType = resourceData == null ? null : identifier(resourceData, "@odata.type", "resourceData.");
+        String odataId = resourceData == null ? null : identifier(resourceData, "@odata.id", "resourceData.");
+        String resourceDataId = resourceData == null ? null : identifier(resourceData, "id", "resourceData.");
+        String tenantId = firstPresent(identifier(item, "tenantId", ""), identifier(item, "organizationId", ""),
+                resourceData == null ? null : identifier(resourceData, "organizationId", "resourceData."),
+                TenantIds.inPath(resource), event == null ? null : TenantIds.inPath(event.source()));
 
         if (!ChangeNotification.isValidation(subscriptionId, changeType)) {
             require("subscriptionId", subscriptionId);
             if (lifecycleEvent != null) {
                 require("lifecycleEvent", lifecycleEvent);
+                lifecycleEvent = oneOf("lifecycleEvent", lifecycleEvent, ChangeNotification.LIFECYCLE_EVENTS);
             } else {
                 require("resource", resource);
-                changeType = resourceChangeType(changeType != null ? changeType : changeTypeOf(ceType));
+                String given = changeType != null ? changeType : changeTypeOf(event == null ? null : event.type());
+                require("changeType", given);
+                changeType = oneOf("changeType", given, ChangeNotification.CHANGE_TYPES);
             }
         }
 
@@ -355,17 +374,34 @@ public final class NotificationDecoder {
             messageId = resourceDataId;
         }
         return new ChangeNotification(ref, channel, subscriptionId, changeType, clientState, tenantId, resource,
-                ids.chatId(), messageId, odataType, lifecycleEvent, expiration, encrypted, ceId, ceType, item);
+                ids.chatId(), messageId, odataType, lifecycleEvent, expiration, encrypted,
+                event == null ? null : event.id(), event == null ? null : event.type(),
+                event == null ? 0L : event.timeMillis(), item);
     }
 
-    private static String resourceChangeType(String changeType) throws Rejected {
-        require("changeType", changeType);
-        String normalized = changeType.trim().toLowerCase(Locale.ROOT);
-        return switch (normalized) {
-            case "created", "updated", "deleted" -> normalized;
-            default -> throw new Rejected(INVALID_NOTIFICATION,
-                    "changeType " + clip(changeType) + " is not created, updated or deleted");
-        };
+    /**
+     * The canonical spelling of an enumerated value. Matching ignores ASCII case only (Graph documents one spelling,
+     * and case carries no meaning in these values); anything else must match exactly: surrounding whitespace, a
+     * control character, a non-ASCII look-alike (such as a dotted capital I) or an unknown value is rejected, so
+     * "created" followed by a NUL is not {@code created}.
+     */
+    private static String oneOf(String field, String value, List<String> allowed) throws Rejected {
+        String bad = ControlCharacters.describeFirstOutsidePrintableAscii(value);
+        if (bad != null) {
+            throw new Rejected(INVALID_NOTIFICATION, field + " contains " + bad);
+        }
+        for (String canonical : allowed) {
+            if (canonical.equalsIgnoreCase(value)) { // safe: value is printable ASCII here
+                return canonical;
+            }
+        }
+        throw new Rejected(INVALID_NOTIFICATION, field + " " + clip(value) + " is not " + orList(allowed));
+    }
+
+    /** "a, b or c". */
+    private static String orList(List<String> values) {
+        int last = values.size() - 1;
+        return last == 0 ? values.get(0) : String.join(", ", values.subList(0, last)) + " or " + values.get(last);
     }
 
     /** resourceData.id is the message id only when resourceData describes a message (chats have ids too). */
@@ -436,6 +472,16 @@ public final class NotificationDecoder {
         return text(node, field, "");
     }
 
+    /** A string field that must hold no control character; null when absent. */
+    private static String identifier(JsonNode node, String field, String prefix) throws Rejected {
+        String value = text(node, field, prefix);
+        String bad = value == null ? null : ControlCharacters.describeFirst(value);
+        if (bad != null) {
+            throw new Rejected(INVALID_NOTIFICATION, prefix + field + " contains " + bad);
+        }
+        return value;
+    }
+
     private static String text(JsonNode node, String field, String prefix) throws Rejected {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
@@ -486,12 +532,16 @@ public final class NotificationDecoder {
         };
     }
 
-    /** A value echoed in a detail: quoted and short. Only non-secret fields (changeType, attributes) are echoed. */
+    /**
+     * A value echoed in a detail: quoted, short, control characters escaped (details go to the database and logs).
+     * Only non-secret fields (changeType, attributes) are echoed.
+     */
     private static String clip(String value) {
         if (value == null) {
             return "missing";
         }
-        return "\"" + (value.length() <= 40 ? value : value.substring(0, 40) + "...") + "\"";
+        String shown = value.length() <= 40 ? value : value.substring(0, 40) + "...";
+        return "\"" + ControlCharacters.escape(shown) + "\"";
     }
 
     private Rejected tooManyItems(int count) {

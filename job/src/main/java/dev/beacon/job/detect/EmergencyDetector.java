@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  * Runs on every chat message Beacon sees: build one per operator (in {@code open()}) and reuse it; all patterns
  * are compiled once, in {@link DetectionRules}. Thread-safe.
  *
- * <p>Never throws on odd input: a message of an unexpected shape is simply not an emergency, or has the affected
- * fields null. Trouble that is not the message's fault is counted instead ({@link #patternsGivenUp()},
+ * <p>Never throws. A message of an unexpected shape is simply not an emergency, or has the affected fields null.
+ * When the detector cannot decide (a pattern ran out of its read budget, or a defect threw), it says so with a
+ * {@link Detection.Kind#FAILED} detection, never with "not an emergency": the caller keeps such a notification as a
+ * dead letter for a rerun. Those failures are also counted ({@link #patternsGivenUp()},
  * {@link #unexpectedFailures()}), for the operator to publish as metrics.
  */
 public final class EmergencyDetector {
@@ -66,22 +68,26 @@ public final class EmergencyDetector {
         }
         try {
             return detectMessage(chatMessage, fallbackChatId);
-        } catch (RuntimeException e) {
-            // A bug, not bad input. Not logged: exception messages may quote the content.
+        } catch (PatternGaveUp e) {
+            return Detection.failed(Detection.FailureCause.BUDGET_EXHAUSTED, e.pattern + " ran out of its read budget");
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug, not bad input; or a pattern whose recursion outgrew the stack on a long text (a JDK regex
+            // limitation). Only the class is kept: exception messages may quote the content.
             unexpectedFailures.incrementAndGet();
-            return Detection.notEmergency();
+            return Detection.failed(Detection.FailureCause.UNEXPECTED_ERROR,
+                    "unexpected " + e.getClass().getSimpleName() + " in the detector");
         }
     }
 
     /**
-     * How many times a rule or extraction pattern was stopped for backtracking too much (and counted as no
-     * match). Non-zero means an admin-written pattern needs simplifying.
+     * How many times a rule or extraction pattern was stopped for backtracking too much (each one a
+     * {@link Detection.Kind#FAILED} detection). Non-zero means an admin-written pattern needs simplifying.
      */
     public long patternsGivenUp() {
         return patternsGivenUp.get();
     }
 
-    /** How many messages hit an unexpected error in the detector and were treated as not an emergency. */
+    /** How many messages hit an unexpected error in the detector (each one a {@link Detection.Kind#FAILED}). */
     public long unexpectedFailures() {
         return unexpectedFailures.get();
     }
@@ -142,6 +148,8 @@ public final class EmergencyDetector {
         }
         String folded = MessageText.fold(lines.replace('\n', ' '));
 
+        // In rule order, so that the first matching rule names the detection; a rule whose pattern gives up stops
+        // the search, since a later rule's match would then name the wrong rule.
         DetectionRules.Rule matched = null;
         for (DetectionRules.Rule rule : candidates) {
             if (textMatches(rule, folded)) {
@@ -158,9 +166,10 @@ public final class EmergencyDetector {
         String location = location(lines, locationSpan);
         String dialed = dialedNumber(lines, location == null ? null : locationSpan);
         boolean testCall = dialed != null && rules.testNumbers().contains(dialed);
-        return new Detection(true, matched.name(), text(user, "id"), text(user, "displayName"),
-                text(user, "tenantId"), dialed, testCall, location, created, lastModified,
-                contentHash(message, bodyLines, foldedMessageType, foldedImportance, senderKind, deleted), deleted);
+        return new Detection(Detection.Kind.EMERGENCY, matched.name(), senderKind, text(user, "id"),
+                text(user, "displayName"), text(user, "tenantId"), dialed, testCall, location, created, lastModified,
+                contentHash(message, bodyLines, foldedMessageType, foldedImportance, senderKind, deleted), deleted,
+                null);
     }
 
     private static Detection notEmergency(boolean deleted, long created, long lastModified) {
@@ -184,9 +193,14 @@ public final class EmergencyDetector {
                 return true;
             }
         }
-        for (Pattern pattern : rule.patterns()) {
-            if (find(pattern, folded) != null) {
-                return true;
+        List<Pattern> patterns = rule.patterns();
+        for (int i = 0; i < patterns.size(); i++) {
+            try {
+                if (find(patterns.get(i), folded) != null) {
+                    return true;
+                }
+            } catch (BoundedText.BudgetExhausted e) {
+                throw gaveUp("rule '" + rule.name() + "': patterns[" + i + "]");
             }
         }
         return false;
@@ -218,14 +232,31 @@ public final class EmergencyDetector {
         return Character.isLetterOrDigit(cp);
     }
 
-    /** The matcher after a successful find, or null when there is no match or the pattern used up its budget. */
-    private Matcher find(Pattern pattern, String text) {
+    /**
+     * The matcher after a successful find, or null when there is no match.
+     *
+     * @throws BoundedText.BudgetExhausted when the pattern used up its read budget; the caller names the pattern
+     *         with {@link #gaveUp(String)}
+     */
+    private static Matcher find(Pattern pattern, String text) {
         Matcher m = pattern.matcher(BoundedText.of(text));
-        try {
-            return m.find() ? m : null;
-        } catch (BoundedText.BudgetExhausted e) {
-            patternsGivenUp.incrementAndGet();
-            return null;
+        return m.find() ? m : null;
+    }
+
+    /** @param pattern the pattern as the rules file's error messages name it, e.g. {@code location.patterns[1]} */
+    private PatternGaveUp gaveUp(String pattern) {
+        patternsGivenUp.incrementAndGet();
+        return new PatternGaveUp(pattern);
+    }
+
+    /** A pattern ran out of its read budget: detection cannot decide. Names the pattern, never the text. */
+    private static final class PatternGaveUp extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String pattern;
+
+        PatternGaveUp(String pattern) {
+            super(pattern, null, false, false);
+            this.pattern = pattern;
         }
     }
 
@@ -234,8 +265,14 @@ public final class EmergencyDetector {
 
     /** The first location pattern's result; its span in {@code lines} goes into {@code span}. */
     private String location(String lines, int[] span) {
-        for (Pattern pattern : rules.locationPatterns()) {
-            Matcher m = find(pattern, lines);
+        List<Pattern> patterns = rules.locationPatterns();
+        for (int i = 0; i < patterns.size(); i++) {
+            Matcher m;
+            try {
+                m = find(patterns.get(i), lines);
+            } catch (BoundedText.BudgetExhausted e) {
+                throw gaveUp("location.patterns[" + i + "]");
+            }
             if (m == null || m.group("location") == null) {
                 continue;
             }
@@ -278,8 +315,14 @@ public final class EmergencyDetector {
      * the location (so "112 Main Street" is not read as a dialled 112).
      */
     private String dialedNumber(String lines, int[] locationSpan) {
-        for (Pattern pattern : rules.dialedNumberPatterns()) {
-            Matcher m = find(pattern, lines);
+        List<Pattern> patterns = rules.dialedNumberPatterns();
+        for (int i = 0; i < patterns.size(); i++) {
+            Matcher m;
+            try {
+                m = find(patterns.get(i), lines);
+            } catch (BoundedText.BudgetExhausted e) {
+                throw gaveUp("dialedNumber.patterns[" + i + "]");
+            }
             if (m == null || m.group("number") == null) {
                 continue;
             }
@@ -511,7 +554,11 @@ public final class EmergencyDetector {
         return !node.isTextual() || !node.textValue().isBlank();
     }
 
-    /** ISO-8601 with an offset ({@code Z} in Graph); without one, UTC is assumed. 0 when missing or unparseable. */
+    /**
+     * ISO-8601 with an offset ({@code Z} in Graph); without one, UTC is assumed. 0 when missing, unparseable, or
+     * not after 1970: Graph writes {@code 0001-01-01T00:00:00Z} for "no time", and 0 is what triage treats as
+     * missing.
+     */
     static long epochMillis(JsonNode node) {
         if (node == null || !node.isTextual()) {
             return 0L;
@@ -520,16 +567,18 @@ public final class EmergencyDetector {
         if (s.isEmpty() || s.length() > 64) {
             return 0L;
         }
+        long millis;
         try {
-            return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+            millis = OffsetDateTime.parse(s).toInstant().toEpochMilli();
         } catch (DateTimeException | ArithmeticException e) {
             // not with an offset; try without
+            try {
+                millis = LocalDateTime.parse(s).toInstant(ZoneOffset.UTC).toEpochMilli();
+            } catch (DateTimeException | ArithmeticException e2) {
+                return 0L;
+            }
         }
-        try {
-            return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeException | ArithmeticException e) {
-            return 0L;
-        }
+        return Math.max(0L, millis);
     }
 
     private static boolean endsWithIgnoreCase(String s, String suffix) {

@@ -7,12 +7,17 @@ import dev.beacon.job.ingest.SourceRef;
  * every message the detection rules match, and for content-less {@code deleted} notifications (which cannot be
  * matched but may delete a message that fed a fact). It carries extracted fields only, never the chat content.
  *
+ * <p>Triage emits no signal without a tenant, a chat id and a message id, and no detected signal without a caller
+ * and a call time: such notifications are dead letters (see {@code triage/EmergencySignals}).
+ *
  * @param detected         true when the rules matched; false for a bare {@code deleted} reference
  * @param changeType       {@code created}, {@code updated} or {@code deleted}
+ * @param tenantId         the notification's tenant (see {@code ChangeNotification#tenantId}), else the sender's
  * @param callerUserId     {@code from.user.id} of the message; null on a bare deleted reference
  * @param createdAtMillis  the message's {@code createdDateTime}; when the message has none (or an unparseable one),
- *                         a time taken deterministically from the notification (record timestamp or enqueued time),
- *                         so replays give the same call time; 0 only on a bare deleted reference
+ *                         a time taken deterministically from the notification (the CloudEvent's {@code time}, else
+ *                         the record timestamp), so replays give the same call time; 0 only on a bare deleted
+ *                         reference
  * @param createdAtInferred true when {@code createdAtMillis} did not come from the message's {@code createdDateTime}
  * @param contentHash      a digest of the fields that define the message's meaning (body, sender, importance,
  *                         attachments), so that reactions or read state do not count as a change

@@ -38,6 +38,10 @@ import org.apache.flink.util.Collector;
  *       counting it, keeping no content.
  * </ol>
  *
+ * Only a detection that concluded "not an emergency" is dropped as {@code ignored}. A detection that failed, and a
+ * match that correlation could not use (no user caller, no message id, no tenant, no call time), is a dead letter
+ * with its own reason, so that nothing that might be an emergency disappears silently.
+ *
  * Every notification ends up in exactly one place, with one audit row. Nothing thrown while processing a record
  * stops the job; a configuration error found in {@code open()} does, for good.
  */
@@ -113,7 +117,7 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
         }
         if (!n.hasResourceData()) {
             if (EmergencySignal.DELETED.equals(n.changeType())) {
-                out.collect(bareDeletion(n));
+                emit(ctx, n, EmergencySignals.bareDeletion(n, null), out);
                 return;
             }
             metrics.needsHydration.inc();
@@ -133,31 +137,33 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
             invalid(ctx, n, DeadLetterReason.INVALID_RESOURCE_DATA, "decrypted resource is not a JSON object");
             return;
         }
-        Detection d = detector.detect(message);
-        if (d.emergency()) {
-            metrics.emergencyMatches.inc();
-            out.collect(signal(n, d, message));
-        } else if (d.deleted() || EmergencySignal.DELETED.equals(n.changeType())) {
-            out.collect(bareDeletion(n));
-        } else {
-            metrics.ignored.inc();
-            audit(ctx, n, AuditOutcome.IGNORED, "not an emergency", now);
+        Detection d = detector.detect(message, n.chatId());
+        switch (d.kind()) {
+            case EMERGENCY -> {
+                metrics.emergencyMatches.inc();
+                emit(ctx, n, EmergencySignals.emergency(n, d, message), out);
+            }
+            case FAILED -> invalid(ctx, n, DeadLetterReason.of(d.failure().cause()), d.failure().detail());
+            case DELETED -> emit(ctx, n, EmergencySignals.bareDeletion(n, message), out);
+            case NOT_EMERGENCY -> {
+                if (EmergencySignal.DELETED.equals(n.changeType())) {
+                    emit(ctx, n, EmergencySignals.bareDeletion(n, message), out);
+                } else {
+                    metrics.ignored.inc();
+                    audit(ctx, n, AuditOutcome.IGNORED, "not an emergency", now);
+                }
+            }
         }
     }
 
-    private static EmergencySignal signal(ChangeNotification n, Detection d, JsonNode message) {
-        String chatId = n.chatId() != null ? n.chatId() : textOrNull(message, "chatId");
-        String messageId = n.messageId() != null ? n.messageId() : textOrNull(message, "id");
-        return new EmergencySignal(n.source(), n.subscriptionId(), n.changeType(), n.tenantId(), chatId, messageId,
-                true, d.callerUserId(), d.callerDisplayName(), d.callerTenantId(), d.dialedNumber(), d.testCall(),
-                d.locationText(), d.createdAtMillis(), false, d.lastModifiedAtMillis(), d.contentHash(), d.ruleName(),
-                n.channel());
-    }
-
-    /** A deletion without content: deduplication knows whether it deletes a message that fed a fact. */
-    private static EmergencySignal bareDeletion(ChangeNotification n) {
-        return new EmergencySignal(n.source(), n.subscriptionId(), EmergencySignal.DELETED, n.tenantId(), n.chatId(),
-                n.messageId(), false, null, null, null, null, false, null, 0L, false, 0L, null, null, n.channel());
+    /** The signal goes on to correlation; a notification it could not be built from becomes a dead letter. */
+    private void emit(Context ctx, ChangeNotification n, EmergencySignals.Outcome outcome,
+            Collector<EmergencySignal> out) {
+        if (outcome instanceof EmergencySignals.Accepted accepted) {
+            out.collect(accepted.signal());
+        } else if (outcome instanceof EmergencySignals.Rejected rejected) {
+            invalid(ctx, n, rejected.reason(), rejected.detail());
+        }
     }
 
     /** A notification that failed after decoding: dead letter (clientState redacted by the decoder) and audit row. */
@@ -192,10 +198,5 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
             return copy.toString();
         }
         return node == null ? "{}" : node.toString();
-    }
-
-    private static String textOrNull(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v != null && v.isTextual() ? v.asText() : null;
     }
 }

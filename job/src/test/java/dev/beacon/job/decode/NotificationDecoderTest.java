@@ -729,6 +729,184 @@ class NotificationDecoderTest {
         }
     }
 
+    /** Enumerations match one spelling (ASCII case aside); ids and enumerations hold no control character. */
+    @Nested
+    class StrictValues {
+
+        /** Table cells spell invisible characters by name. */
+        private static String unescape(String cell) {
+            return cell.replace("{NUL}", "\u0000").replace("{TAB}", "\t").replace("{ESC}", "\u001b")
+                    .replace("{DOTTED_I}", "\u0130").replace("{NBSP}", "\u00a0");
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "created            | created",
+            "Updated            | updated",
+            "DELETED            | deleted",
+            "created{NUL}       | changeType contains a control character (U+0000)",
+            "{ESC}created       | changeType contains a control character (U+001B)",
+            "' created'         | changeType contains whitespace (U+0020)",
+            "created{NBSP}      | changeType contains whitespace (U+00A0)",
+            "cre{DOTTED_I}ated  | changeType contains a non-ASCII character (U+0130)",
+            "moved              | changeType \"moved\" is not created, updated or deleted",
+            "createdd           | changeType \"createdd\" is not created, updated or deleted",
+        })
+        void changeTypeMatchesExactlyIgnoringAsciiCase(String given, String expected) throws Exception {
+            String item = withField(created(MSG), "changeType", JSON.getNodeFactory().textNode(unescape(given)));
+
+            DecodedItem decoded = decoder.decode(record(collection(item))).items().get(0);
+
+            if (decoded instanceof DecodedItem.Ok ok) {
+                assertThat(ok.notification().changeType()).isEqualTo(expected);
+            } else {
+                assertThat(decoded).isEqualTo(new DecodedItem.Invalid(item(0), DeadLetterReason.INVALID_NOTIFICATION,
+                        expected, redacted(item), false));
+            }
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "reauthorizationRequired       | reauthorizationRequired",
+            "REAUTHORIZATIONREQUIRED       | reauthorizationRequired",
+            "subscriptionRemoved           | subscriptionRemoved",
+            "Missed                        | missed",
+            "missed{TAB}                   | lifecycleEvent contains a control character (U+0009)",
+            "missed{NUL}                   | lifecycleEvent contains a control character (U+0000)",
+            "reauthor{DOTTED_I}zationRequired | lifecycleEvent contains a non-ASCII character (U+0130)",
+            "subscriptionDeleted           | lifecycleEvent \"subscriptionDeleted\" is not reauthorizationRequired,"
+                    + " subscriptionRemoved or missed",
+        })
+        void lifecycleEventMatchesExactlyIgnoringAsciiCase(String given, String expected) {
+            String item = lifecycleItem(SUB, TENANT, SECRET, unescape(given));
+
+            DecodedItem decoded = decoder.decode(record(collection(item))).items().get(0);
+
+            if (decoded instanceof DecodedItem.Ok ok) {
+                assertThat(ok.notification().lifecycleEvent()).isEqualTo(expected);
+            } else {
+                assertThat(decoded).isEqualTo(new DecodedItem.Invalid(item(0), DeadLetterReason.INVALID_NOTIFICATION,
+                        expected, redacted(item), false));
+            }
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "subscriptionId | s{NUL}              | subscriptionId contains a control character (U+0000)",
+            "tenantId       | t{ESC}[31m          | tenantId contains a control character (U+001B)",
+            "organizationId | org{NUL}            | organizationId contains a control character (U+0000)",
+            "resource       | chats('c')/messages('m{NUL}') | resource contains a control character (U+0000)",
+        })
+        void idsWithControlCharactersAreInvalid(String field, String value, String detail) throws Exception {
+            String item = withField(created(MSG), field, JSON.getNodeFactory().textNode(unescape(value)));
+
+            DecodeResult result = decoder.decode(record(collection(created("1"), item)));
+
+            assertThat(ok(result, 0).messageId()).isEqualTo("1");
+            assertThat(invalid(result, 1)).isEqualTo(new DecodedItem.Invalid(item(1),
+                    DeadLetterReason.INVALID_NOTIFICATION, detail, redacted(item), false));
+        }
+
+        @Test
+        void resourceDataIdsWithControlCharactersAreInvalid() throws Exception {
+            ObjectNode item = (ObjectNode) JSON.readTree(created(MSG));
+            ((ObjectNode) item.get("resourceData")).put("id", "m\u0000");
+
+            DecodedItem.Invalid bad = invalid(decoder.decode(record(collection(item.toString()))), 0);
+
+            assertThat(bad.detail()).isEqualTo("resourceData.id contains a control character (U+0000)");
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "ce_type        | Microsoft.Graph.ChatMessageCreated{NUL} | type contains a control character (U+0000)",
+            "ce_id          | ev{ESC}9                                | id contains a control character (U+001B)",
+            "ce_source      | /tenants/t{NUL}/applications/a          | source contains a control character (U+0000)",
+            "ce_specversion | 1.0{NUL}                                | specversion is \"1.0\\u0000\", not \"1.0\"",
+        })
+        void cloudEventAttributesWithControlCharactersAreInvalid(String header, String value, String detail) {
+            String[] headers = {"ce_specversion", "1.0", "ce_id", "ev-9", "ce_type",
+                "Microsoft.Graph.ChatMessageCreated", "ce_source", CE_SOURCE};
+            for (int i = 0; i < headers.length; i += 2) {
+                if (headers[i].equals(header)) {
+                    headers[i + 1] = unescape(value);
+                }
+            }
+
+            DecodeResult result = decoder.decode(record(created(MSG), headers));
+
+            assertRecordFailure(result, DeadLetterReason.INVALID_CLOUDEVENT, detail);
+            assertThat(result.failureDetail()).doesNotContain("\u0000");
+        }
+    }
+
+    /** A notification without tenantId or organizationId: the resource path or the CloudEvent source names it. */
+    @Nested
+    class TenantFallbacks {
+
+        @Test
+        void theResourcePathNamesTheTenant() throws Exception {
+            String item = withField(withoutField(created(MSG), "tenantId"), "resource",
+                    JSON.getNodeFactory().textNode("tenants/t-path/chats('" + CHAT + "')/messages('" + MSG + "')"));
+
+            ChangeNotification n = ok(decoder.decode(record(collection(item))), 0);
+
+            assertThat(n.tenantId()).isEqualTo("t-path");
+            assertThat(n.chatId()).isEqualTo(CHAT);
+            assertThat(n.messageId()).isEqualTo(MSG);
+        }
+
+        @Test
+        void theCloudEventSourceNamesTheTenant() throws Exception {
+            String data = withoutField(created(MSG), "tenantId");
+
+            ChangeNotification structured = ok(decoder.decode(record(cloudEvent("ev-1",
+                    "Microsoft.Graph.ChatMessageCreated", "/tenants/t-ce/applications/a1", data))), 0);
+            ChangeNotification binary = ok(decoder.decode(record(data, "ce_specversion", "1.0", "ce_id", "ev-2",
+                    "ce_type", "Microsoft.Graph.ChatMessageCreated", "ce_source", "/tenants/t-bin/applications/a1")),
+                    0);
+
+            assertThat(structured.tenantId()).isEqualTo("t-ce");
+            assertThat(binary.tenantId()).isEqualTo("t-bin");
+        }
+
+        @Test
+        void theNotificationsOwnFieldsComeFirst() {
+            ChangeNotification n = ok(decoder.decode(record(cloudEvent("ev-1", "Microsoft.Graph.ChatMessageCreated",
+                    "/tenants/t-ce/applications/a1", created(MSG)))), 0);
+
+            assertThat(n.tenantId()).isEqualTo(TENANT);
+        }
+
+        @Test
+        void withoutAnyTheTenantIsNull() throws Exception {
+            ChangeNotification n = ok(decoder.decode(record(collection(withoutField(created(MSG), "tenantId")))), 0);
+
+            assertThat(n.tenantId()).isNull();
+        }
+    }
+
+    @Nested
+    class CloudEventTime {
+
+        @Test
+        void structuredAndBinaryEventsCarryTheirTime() {
+            ChangeNotification structured = ok(decoder.decode(record(cloudEvent("ev-1",
+                    "Microsoft.Graph.ChatMessageCreated", CE_SOURCE, created(MSG)))), 0);
+            ChangeNotification binary = ok(decoder.decode(record(created(MSG), "ce_specversion", "1.0", "ce_id",
+                    "ev-2", "ce_type", "Microsoft.Graph.ChatMessageCreated", "ce_source", CE_SOURCE, "ce_time",
+                    "2024-10-24T11:05:14+02:00")), 0);
+            ChangeNotification withoutTime = ok(decoder.decode(record(created(MSG), "ce_specversion", "1.0", "ce_id",
+                    "ev-3", "ce_type", "Microsoft.Graph.ChatMessageCreated", "ce_source", CE_SOURCE)), 0);
+            ChangeNotification graph = ok(decoder.decode(record(collection(created(MSG)))), 0);
+
+            assertThat(structured.cloudEventTimeMillis()).isEqualTo(1_729_760_713_464L); // GraphPayloads' time
+            assertThat(binary.cloudEventTimeMillis()).isEqualTo(1_729_760_714_000L);
+            assertThat(withoutTime.cloudEventTimeMillis()).isZero();
+            assertThat(graph.cloudEventTimeMillis()).isZero();
+        }
+    }
+
     @Test
     void aNullRecordIsAFailureNotAnException() {
         DecodeResult result = decoder.decode(null);

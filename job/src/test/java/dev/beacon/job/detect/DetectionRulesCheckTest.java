@@ -2,6 +2,7 @@ package dev.beacon.job.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.job.testing.ChatMessages;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -43,6 +44,58 @@ class DetectionRulesCheckTest {
         assertThat(code).isEqualTo(DetectionRulesCheck.SOME_NOT_DETECTED);
         assertThat(output()).endsWith(messages + " value[1]: not an emergency\n");
         assertThat(output()).contains(messages + " value[0]: EMERGENCY rule=teams-security-desk");
+    }
+
+    @Test
+    void anEmergencyWithoutAUserSenderIsShownAsTheDeadLetterItBecomes() throws Exception {
+        Path rules = Files.writeString(dir.resolve("rules.json"), """
+                {"rules": [{"name": "bot", "phrases": ["has placed an emergency call"],
+                            "senderKinds": ["application", "user"]}]}""");
+        Path message = Files.writeString(dir.resolve("bot.json"), ChatMessages.emergency().fromApplication().json());
+
+        int code = DetectionRulesCheck.run(new String[] {rules.toString(), message.toString()}, out);
+
+        assertThat(code).isEqualTo(DetectionRulesCheck.SOME_NOT_DETECTED);
+        assertThat(output()).endsWith(message + ": EMERGENCY rule=bot, but the sender is an application, not a user"
+                + " (no caller): dead-lettered as emergency_without_user_sender\n");
+    }
+
+    @Test
+    void aMessageWithoutIdsIsShownAsTheDeadLetterItMayBecome() throws Exception {
+        ObjectNode noIds = ChatMessages.emergency().node();
+        noIds.remove("id");
+        Path message = Files.writeString(dir.resolve("no-id.json"), noIds.toString());
+
+        int code = DetectionRulesCheck.run(new String[] {"-", message.toString()}, out);
+
+        assertThat(code).isEqualTo(DetectionRulesCheck.SOME_NOT_DETECTED);
+        assertThat(output()).endsWith(", but the message has no id or chatId: dead-lettered as missing_message_id"
+                + " unless the notification's resource names them\n");
+    }
+
+    @Test
+    void aMissingCreatedTimeSaysWhereTheCallTimeComesFrom() throws Exception {
+        Path message = Files.writeString(dir.resolve("no-time.json"), ChatMessages.emergency().created("").json());
+
+        int code = DetectionRulesCheck.run(new String[] {"-", message.toString()}, out);
+
+        assertThat(code).isEqualTo(DetectionRulesCheck.ALL_DETECTED);
+        assertThat(output()).endsWith("; no valid createdDateTime: the call time is taken from the notification"
+                + " (CloudEvent time, else record timestamp), else dead-lettered as missing_call_time\n");
+    }
+
+    @Test
+    void aPatternThatGivesUpIsADetectionFailure() throws Exception {
+        Path rules = Files.writeString(dir.resolve("rules.json"),
+                "{\"rules\": [{\"name\": \"slow\", \"patterns\": [\"(.*?,){11}P\"]}]}");
+        Path message = Files.writeString(dir.resolve("csv.json"),
+                ChatMessages.chatter("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,").json());
+
+        int code = DetectionRulesCheck.run(new String[] {rules.toString(), message.toString()}, out);
+
+        assertThat(code).isEqualTo(DetectionRulesCheck.DETECTION_FAILED);
+        assertThat(output()).endsWith(message + ": DETECTION FAILED (rule 'slow': patterns[0] ran out of its read"
+                + " budget): dead-lettered as detection_budget_exhausted\n");
     }
 
     @Test

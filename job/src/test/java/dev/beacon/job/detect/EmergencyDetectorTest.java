@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.job.detect.Detection.FailureCause;
+import dev.beacon.job.detect.Detection.Kind;
 import dev.beacon.job.testing.ChatMessages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +24,8 @@ class EmergencyDetectorTest {
 
     private static final String RULE = "teams-security-desk";
     private static final String PHRASE = "Ada Lovelace has placed an Emergency Call";
+    /** "1,2,...,30,": makes {@code (.*?,){11}P} backtrack exponentially. */
+    private static final String COMMAS = commas(30);
 
     private final EmergencyDetector detector = new EmergencyDetector(DetectionRules.defaults());
 
@@ -33,8 +37,7 @@ class EmergencyDetectorTest {
         Detection d = detector.detect(ChatMessages.emergency().node());
 
         assertThat(d.contentHash()).matches("[0-9a-f]{64}");
-        assertThat(d).isEqualTo(new Detection(true, RULE, CALLER_ID, CALLER_NAME, TENANT_ID, "911", false,
-                "Building 42, 1 Main Street, Redmond", CREATED_MILLIS, CREATED_MILLIS, d.contentHash(), false));
+        assertThat(d).isEqualTo(emergency(RULE, "911", "Building 42, 1 Main Street, Redmond", d.contentHash()));
     }
 
     @ParameterizedTest
@@ -75,13 +78,13 @@ class EmergencyDetectorTest {
         "",
     })
     void ordinaryChatterIsNotAnEmergencyAndCarriesNothing(String html) {
-        assertThat(detector.detect(ChatMessages.chatter(html).node())).isEqualTo(Detection.notEmergency());
+        assertNotEmergency(detector.detect(ChatMessages.chatter(html).node()));
     }
 
     @Test
     void notEmergencyHasNoFields() {
-        assertThat(Detection.notEmergency())
-                .isEqualTo(new Detection(false, null, null, null, null, null, false, null, 0L, 0L, null, false));
+        assertThat(Detection.notEmergency()).isEqualTo(new Detection(Kind.NOT_EMERGENCY, null, null, null, null, null,
+                null, false, null, 0L, 0L, null, false, null));
     }
 
     @Test
@@ -92,15 +95,13 @@ class EmergencyDetectorTest {
 
     @Test
     void defaultRuleNeedsAUserSender() {
-        assertThat(detector.detect(ChatMessages.emergency().fromApplication().node()))
-                .isEqualTo(Detection.notEmergency());
-        assertThat(detector.detect(ChatMessages.emergency().fromNobody().node())).isEqualTo(Detection.notEmergency());
+        assertNotEmergency(detector.detect(ChatMessages.emergency().fromApplication().node()));
+        assertNotEmergency(detector.detect(ChatMessages.emergency().fromNobody().node()));
     }
 
     @Test
     void defaultRuleOnlyMatchesOrdinaryMessages() {
-        assertThat(detector.detect(ChatMessages.emergency().messageType("systemEventMessage").node()))
-                .isEqualTo(Detection.notEmergency());
+        assertNotEmergency(detector.detect(ChatMessages.emergency().messageType("systemEventMessage").node()));
         ObjectNode noType = ChatMessages.emergency().node();
         noType.remove("messageType");
         assertThat(detector.detect(noType).emergency()).isTrue();
@@ -118,7 +119,7 @@ class EmergencyDetectorTest {
             message.importance(importance);
         }
 
-        assertThat(strict.detect(message.node()).emergency()).isEqualTo(expected);
+        assertThat(strict.detect(message.node()).kind()).isEqualTo(expected ? Kind.EMERGENCY : Kind.NOT_EMERGENCY);
     }
 
     @Test
@@ -127,13 +128,13 @@ class EmergencyDetectorTest {
                 "{\"rules\": [{\"name\": \"r\", \"phrases\": [\"has placed an emergency call\"], \"chatTypes\": [\"group\"]}]}");
 
         assertThat(groupOnly.detect(ChatMessages.emergency().chatId(GROUP_CHAT_ID).node()).emergency()).isTrue();
-        assertThat(groupOnly.detect(ChatMessages.emergency().chatId(ONE_ON_ONE_CHAT_ID).node()).emergency()).isFalse();
-        assertThat(groupOnly.detect(ChatMessages.emergency().chatId(MEETING_CHAT_ID).node()).emergency()).isFalse();
-        assertThat(groupOnly.detect(ChatMessages.emergency().chatId("19:odd").node()).emergency()).isFalse();
+        assertNotEmergency(groupOnly.detect(ChatMessages.emergency().chatId(ONE_ON_ONE_CHAT_ID).node()));
+        assertNotEmergency(groupOnly.detect(ChatMessages.emergency().chatId(MEETING_CHAT_ID).node()));
+        assertNotEmergency(groupOnly.detect(ChatMessages.emergency().chatId("19:odd").node()));
 
         ObjectNode noChatId = ChatMessages.emergency().node();
         noChatId.remove("chatId");
-        assertThat(groupOnly.detect(noChatId).emergency()).isFalse();
+        assertNotEmergency(groupOnly.detect(noChatId));
         assertThat(groupOnly.detect(noChatId, GROUP_CHAT_ID).emergency()).isTrue();
     }
 
@@ -160,8 +161,10 @@ class EmergencyDetectorTest {
         assertThat(fromApp.callerUserId()).isNull();
         assertThat(fromApp.callerDisplayName()).isNull();
         assertThat(fromApp.callerTenantId()).isNull();
+        assertThat(fromApp.senderKind()).isEqualTo("application");
+        assertThat(fromApp.missingCallerReason()).isEqualTo("the sender is an application, not a user");
         assertThat(anySender.detect(ChatMessages.emergency().fromNobody().node()).emergency()).isTrue();
-        assertThat(anySender.detect(ChatMessages.emergency().node()).emergency()).isFalse();
+        assertNotEmergency(anySender.detect(ChatMessages.emergency().node()));
     }
 
     @Test
@@ -172,7 +175,7 @@ class EmergencyDetectorTest {
 
         assertThat(systemEvents.detect(ChatMessages.emergency().messageType("systemEventMessage").node()).emergency())
                 .isTrue();
-        assertThat(systemEvents.detect(ChatMessages.emergency().node()).emergency()).isFalse();
+        assertNotEmergency(systemEvents.detect(ChatMessages.emergency().node()));
     }
 
     @Test
@@ -196,9 +199,8 @@ class EmergencyDetectorTest {
 
         Detection d = german.detect(ChatMessages.emergency().html(html).node());
 
-        assertThat(d).isEqualTo(new Detection(true, "notruf-de", CALLER_ID, CALLER_NAME, TENANT_ID, "112", false,
-                "Gebäude 5, Berlin", CREATED_MILLIS, CREATED_MILLIS, d.contentHash(), false));
-        assertThat(detector.detect(ChatMessages.emergency().html(html).node()).emergency()).isFalse();
+        assertThat(d).isEqualTo(emergency("notruf-de", "112", "Gebäude 5, Berlin", d.contentHash()));
+        assertNotEmergency(detector.detect(ChatMessages.emergency().html(html).node()));
     }
 
     @Test
@@ -207,23 +209,70 @@ class EmergencyDetectorTest {
                 "{\"rules\": [{\"name\": \"rx\", \"patterns\": [\"\\\\bnotruf\\\\s+(?:an|zu)\\\\s+\\\\d{3}\\\\b\"]}]}");
 
         assertThat(regex.detect(ChatMessages.chatter("<p>NOTRUF&nbsp;an 112</p>").node()).ruleName()).isEqualTo("rx");
-        assertThat(regex.detect(ChatMessages.chatter("<p>Notrufe an 112</p>").node()).emergency()).isFalse();
+        assertNotEmergency(regex.detect(ChatMessages.chatter("<p>Notrufe an 112</p>").node()));
     }
 
     @Test
-    void catastrophicAdminPatternGivesUpInsteadOfHanging() {
+    void catastrophicRulePatternFailsDetectionInsteadOfHanging() {
         // Exponential backtracking that the JDK's loop memoisation does not catch.
-        EmergencyDetector slow = detectorFor("{\"rules\": [{\"name\": \"slow\", \"patterns\": [\"(.*?,){11}P\"]}]}");
-        StringBuilder csv = new StringBuilder();
-        for (int i = 1; i <= 30; i++) {
-            csv.append(i).append(',');
-        }
+        EmergencyDetector slow = detectorFor("""
+                {"rules": [{"name": "fast", "phrases": ["nothing like this"]},
+                           {"name": "slow", "patterns": ["(.*?,){11}P"]}]}""");
 
-        Detection d = slow.detect(ChatMessages.chatter(csv.toString()).node());
+        Detection d = slow.detect(ChatMessages.chatter(COMMAS).node());
 
-        assertThat(d).isEqualTo(Detection.notEmergency());
+        assertThat(d).isEqualTo(Detection.failed(FailureCause.BUDGET_EXHAUSTED,
+                "rule 'slow': patterns[0] ran out of its read budget"));
         assertThat(slow.patternsGivenUp()).isEqualTo(1);
         assertThat(slow.unexpectedFailures()).isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "location     | location     | location.patterns[0]",
+        "dialedNumber | number       | dialedNumber.patterns[0]",
+    })
+    void catastrophicExtractionPatternFailsTheEmergency(String section, String group, String pattern) {
+        EmergencyDetector slow = detectorFor(
+                "{\"rules\": [{\"name\": \"r\", \"phrases\": [\"has placed an emergency call\"]}], \"" + section
+                        + "\": {\"patterns\": [\"(?<" + group + ">(.*?,){11}P)\"]}}");
+
+        Detection d = slow.detect(ChatMessages.emergency().text(PHRASE + " " + COMMAS).node());
+
+        assertThat(d).isEqualTo(
+                Detection.failed(FailureCause.BUDGET_EXHAUSTED, pattern + " ran out of its read budget"));
+        assertThat(slow.patternsGivenUp()).isEqualTo(1);
+    }
+
+    @Test
+    void aDetectorDefectIsAFailureNotChatter() {
+        // A test hook standing in for any bug: the message throws as soon as the detector reads it.
+        ObjectNode throwing = new ObjectNode(JsonNodeFactory.instance) {
+            @Override
+            public JsonNode get(String fieldName) {
+                throw new IllegalStateException("defect reading " + fieldName);
+            }
+        };
+
+        Detection d = detector.detect(throwing);
+
+        assertThat(d).isEqualTo(Detection.failed(FailureCause.UNEXPECTED_ERROR,
+                "unexpected IllegalStateException in the detector"));
+        assertThat(d.toString()).doesNotContain("defect reading");
+        assertThat(detector.unexpectedFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void aPatternThatOverflowsTheStackOnHostileTextIsAFailure() {
+        // The JDK's regex engine recurses once per repetition of a group with alternatives: a long enough message
+        // overflows the stack long before the read budget runs out.
+        EmergencyDetector recursive = detectorFor("{\"rules\": [{\"name\": \"deep\", \"patterns\": [\"(?:a|b)+c\"]}]}");
+
+        Detection d = recursive.detect(ChatMessages.chatter("a".repeat(50_000)).node());
+
+        assertThat(d).isEqualTo(Detection.failed(FailureCause.UNEXPECTED_ERROR,
+                "unexpected StackOverflowError in the detector"));
+        assertThat(recursive.unexpectedFailures()).isEqualTo(1);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -325,8 +374,7 @@ class EmergencyDetectorTest {
         Detection d = detector.detect(ChatMessages.emergency().html("<attachment id=\"a1\"></attachment>")
                 .adaptiveCard(card).node());
 
-        assertThat(d).isEqualTo(new Detection(true, RULE, CALLER_ID, CALLER_NAME, TENANT_ID, "911", false,
-                "Building 9, Redmond", CREATED_MILLIS, CREATED_MILLIS, d.contentHash(), false));
+        assertThat(d).isEqualTo(emergency(RULE, "911", "Building 9, Redmond", d.contentHash()));
     }
 
     @Test
@@ -337,7 +385,7 @@ class EmergencyDetectorTest {
         Detection d = detector.detect(ChatMessages.chatter("<attachment id=\"1729760713464\"></attachment><p>On my way</p>")
                 .attachment("messageReference", quote).node());
 
-        assertThat(d).isEqualTo(Detection.notEmergency());
+        assertNotEmergency(d);
     }
 
     @Test
@@ -349,7 +397,7 @@ class EmergencyDetectorTest {
                 .adaptiveCard("{\"body\": " + "[".repeat(200) + "{\"text\": \"" + PHRASE + "\"}" + "]".repeat(200) + "}")
                 .node());
 
-        assertThat(d).isEqualTo(Detection.notEmergency());
+        assertNotEmergency(d);
         assertThat(detector.unexpectedFailures()).isZero();
     }
 
@@ -407,6 +455,8 @@ class EmergencyDetectorTest {
         "2024-10-24T09:05:13.464|1729760713464",
         "yesterday|0",
         "''|0",
+        "0001-01-01T00:00:00Z|0",
+        "1969-12-31T23:59:59Z|0",
     })
     void createdTimeParsesIsoWithOffsets(String created, long millis) {
         assertThat(detector.detect(ChatMessages.emergency().created(created).node()).createdAtMillis())
@@ -443,8 +493,10 @@ class EmergencyDetectorTest {
         ObjectNode message = ChatMessages.emergency().deletedAt("2024-10-24T10:00:00Z")
                 .lastModified("2024-10-24T10:00:00Z").html("").node();
 
-        assertThat(detector.detect(message)).isEqualTo(new Detection(false, null, null, null, null, null, false, null,
-                CREATED_MILLIS, 1_729_764_000_000L, null, true));
+        assertThat(detector.detect(message))
+                .isEqualTo(Detection.deletedNotEmergency(CREATED_MILLIS, 1_729_764_000_000L))
+                .isEqualTo(new Detection(Kind.DELETED, null, null, null, null, null, null, false, null,
+                        CREATED_MILLIS, 1_729_764_000_000L, null, true, null));
     }
 
     @Test
@@ -452,8 +504,7 @@ class EmergencyDetectorTest {
         Detection d = detector.detect(ChatMessages.chatter("<p>secret plans</p>").deletedAt("2024-10-24T10:00:00Z")
                 .node());
 
-        assertThat(d).isEqualTo(new Detection(false, null, null, null, null, null, false, null, CREATED_MILLIS,
-                CREATED_MILLIS, null, true));
+        assertThat(d).isEqualTo(Detection.deletedNotEmergency(CREATED_MILLIS, CREATED_MILLIS));
     }
 
     @Test
@@ -467,22 +518,22 @@ class EmergencyDetectorTest {
     @Test
     void oddShapesNeverThrow() {
         JsonNodeFactory f = JsonNodeFactory.instance;
-        assertThat(detector.detect(null)).isEqualTo(Detection.notEmergency());
-        assertThat(detector.detect(f.textNode(PHRASE))).isEqualTo(Detection.notEmergency());
-        assertThat(detector.detect(f.arrayNode())).isEqualTo(Detection.notEmergency());
-        assertThat(detector.detect(f.objectNode())).isEqualTo(Detection.notEmergency());
+        assertNotEmergency(detector.detect(null));
+        assertNotEmergency(detector.detect(f.textNode(PHRASE)));
+        assertNotEmergency(detector.detect(f.arrayNode()));
+        assertNotEmergency(detector.detect(f.objectNode()));
 
         ObjectNode bodyIsText = ChatMessages.emergency().node();
         bodyIsText.put("body", PHRASE);
-        assertThat(detector.detect(bodyIsText)).isEqualTo(Detection.notEmergency());
+        assertNotEmergency(detector.detect(bodyIsText));
 
         ObjectNode contentIsNumber = ChatMessages.emergency().node();
         ((ObjectNode) contentIsNumber.get("body")).put("content", 911);
-        assertThat(detector.detect(contentIsNumber)).isEqualTo(Detection.notEmergency());
+        assertNotEmergency(detector.detect(contentIsNumber));
 
         ObjectNode fromIsText = ChatMessages.emergency().node();
         fromIsText.put("from", CALLER_ID);
-        assertThat(detector.detect(fromIsText)).isEqualTo(Detection.notEmergency());
+        assertNotEmergency(detector.detect(fromIsText));
 
         ObjectNode attachmentsIsObject = ChatMessages.emergency().node();
         attachmentsIsObject.putObject("attachments").put("content", 1);
@@ -510,13 +561,10 @@ class EmergencyDetectorTest {
     @Test
     void hostileBodiesFinishAndDoNotMatch() {
         int size = 1 << 20;
-        assertThat(detector.detect(ChatMessages.chatter("<".repeat(size)).node())).isEqualTo(Detection.notEmergency());
-        assertThat(detector.detect(ChatMessages.chatter("<div><span>".repeat(size / 11)).node()))
-                .isEqualTo(Detection.notEmergency());
-        assertThat(detector.detect(ChatMessages.chatter("<b>has placed an</b> ".repeat(size / 21)).node()))
-                .isEqualTo(Detection.notEmergency());
-        assertThat(detector.detect(ChatMessages.chatter("<!--" + PHRASE + "<p " + "<".repeat(size)).node()))
-                .isEqualTo(Detection.notEmergency());
+        assertNotEmergency(detector.detect(ChatMessages.chatter("<".repeat(size)).node()));
+        assertNotEmergency(detector.detect(ChatMessages.chatter("<div><span>".repeat(size / 11)).node()));
+        assertNotEmergency(detector.detect(ChatMessages.chatter("<b>has placed an</b> ".repeat(size / 21)).node()));
+        assertNotEmergency(detector.detect(ChatMessages.chatter("<!--" + PHRASE + "<p " + "<".repeat(size)).node()));
         assertThat(detector.unexpectedFailures()).isZero();
         assertThat(detector.patternsGivenUp()).isZero();
     }
@@ -539,12 +587,35 @@ class EmergencyDetectorTest {
         Detection d = detector.detect(ChatMessages.emergency().node());
 
         assertThat(d.toString()).doesNotContain("Building").doesNotContain(CALLER_NAME)
-                .isEqualTo("Detection{emergency=true, rule=teams-security-desk, caller=" + CALLER_ID
+                .isEqualTo("Detection{kind=EMERGENCY, rule=teams-security-desk, sender=user, caller=" + CALLER_ID
                         + ", dialed=911, test=false, created=" + CREATED_MILLIS + ", deleted=false, hash="
                         + d.contentHash() + "}");
     }
 
+    private static String commas(int n) {
+        StringBuilder csv = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+            csv.append(i).append(',');
+        }
+        return csv.toString();
+    }
+
     private static EmergencyDetector detectorFor(String json) {
         return new EmergencyDetector(DetectionRules.fromJson(json));
+    }
+
+    /** A detection of the default message from its user sender, with the given extracted fields. */
+    private static Detection emergency(String rule, String dialed, String location, String hash) {
+        return new Detection(Kind.EMERGENCY, rule, "user", CALLER_ID, CALLER_NAME, TENANT_ID, dialed, false, location,
+                CREATED_MILLIS, CREATED_MILLIS, hash, false, null);
+    }
+
+    /**
+     * The explicit "not an emergency" outcome, with nothing read: a detector that threw or gave up reports
+     * {@link Kind#FAILED} instead, and fails this.
+     */
+    private static void assertNotEmergency(Detection d) {
+        assertThat(d.kind()).isEqualTo(Kind.NOT_EMERGENCY);
+        assertThat(d).isEqualTo(Detection.notEmergency());
     }
 }
