@@ -2,6 +2,7 @@ package dev.beacon.job.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.job.sink.SafeText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 
@@ -26,9 +27,11 @@ public final class CaptureLines {
             return new RawRecord(fileName, 0, lineNumber, 0L, null, new String[0], line.getBytes(StandardCharsets.UTF_8));
         }
         JsonNode payload = envelope.get("payload");
+        // A payload kept as JSON is written back with SafeText, so an unpaired surrogate stays an escape, not '?'.
         byte[] value = payload == null || payload.isNull()
                 ? new byte[0]
-                : (payload.isTextual() ? payload.asText() : payload.toString()).getBytes(StandardCharsets.UTF_8);
+                : (payload.isTextual() ? payload.asText() : SafeText.json(mapper, payload))
+                        .getBytes(StandardCharsets.UTF_8);
         return new RawRecord(
                 text(envelope, "topic", fileName),
                 envelope.path("partition").asInt(0),

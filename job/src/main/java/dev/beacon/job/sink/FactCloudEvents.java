@@ -51,23 +51,18 @@ public final class FactCloudEvents {
 
     /** The Kafka record for one fact revision; the record timestamp is the fact's {@code updated_at}. */
     public static ProducerRecord<byte[], byte[]> toRecord(String topic, EmergencyCallFact f, ObjectMapper m) {
-        byte[] json;
-        try {
-            json = m.writeValueAsBytes(FactJson.toJson(f, m));
-        } catch (IOException e) {
-            // An ObjectNode of strings and numbers always serializes; this would be a bug in FactJson.
-            throw new IllegalStateException("cannot serialize fact " + f.factId, e);
-        }
+        byte[] json = SafeText.jsonUtf8(m, FactJson.toJson(f, m));
+        // Header values and the key are text: SafeText's text rule keeps them lossless (a fact id is a UUID anyway).
         CloudEvent event = CloudEventBuilder.v1()
-                .withId(eventId(f))
+                .withId(SafeText.escapeText(eventId(f)))
                 .withSource(SOURCE_URI)
                 .withType(f.isSupersede() ? SUPERSEDED_TYPE : TYPE)
-                .withSubject(f.factId)
+                .withSubject(SafeText.escapeText(f.factId))
                 .withTime(OffsetDateTime.ofInstant(Instant.ofEpochMilli(f.updatedAtMillis), ZoneOffset.UTC))
                 .withDataContentType(CONTENT_TYPE)
                 .withData(json)
                 .build();
-        byte[] key = f.factId.getBytes(StandardCharsets.UTF_8);
+        byte[] key = SafeText.escapedUtf8(f.factId);
         return KafkaMessageFactory.<byte[]>createWriter(topic, null, f.updatedAtMillis, key).writeBinary(event);
     }
 
@@ -100,7 +95,7 @@ public final class FactCloudEvents {
         }
     }
 
-    /** The last value of a header as UTF-8 text, or null when absent. */
+    /** The last value of a header as UTF-8 text, or null when absent; {@link SafeText#unescapeText} decodes it. */
     public static String header(Headers headers, String name) {
         Header h = headers.lastHeader(name);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);

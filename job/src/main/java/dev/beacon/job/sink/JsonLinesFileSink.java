@@ -87,7 +87,7 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
 
         @Override
         public void write(T element, Context context) throws IOException {
-            out.write(mapper.writeValueAsString(encoder.toJson(element, mapper)));
+            out.write(SafeText.json(mapper, encoder.toJson(element, mapper)));
             out.write('\n');
         }
 
@@ -147,7 +147,7 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
             Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
             try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 for (EmergencyCallFact f : facts) {
-                    out.write(mapper.writeValueAsString(encoder.toJson(f, mapper)));
+                    out.write(SafeText.json(mapper, encoder.toJson(f, mapper)));
                     out.write('\n');
                 }
             }

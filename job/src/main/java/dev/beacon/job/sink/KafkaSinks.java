@@ -1,13 +1,11 @@
 package dev.beacon.job.sink;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.correlate.EmergencyCallFact;
 import dev.beacon.job.ingest.SourceRef;
 import dev.beacon.job.triage.HydrationRequest;
 import dev.beacon.job.triage.LifecycleNotice;
-import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -131,7 +129,10 @@ public final class KafkaSinks {
         }
     }
 
-    /** One JSON document per record, with a text key (null key when the key function gives null). */
+    /**
+     * One JSON document per record, with a text key (null key when the key function gives null); both written by
+     * {@link SafeText}, so no key or value can fail the sink.
+     */
     static final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T> {
         private static final long serialVersionUID = 1L;
 
@@ -153,16 +154,8 @@ public final class KafkaSinks {
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
-            String k = key.apply(element);
-            byte[] value;
-            try {
-                value = mapper.writeValueAsBytes(encoder.toJson(element, mapper));
-            } catch (JsonProcessingException e) {
-                // Only a bug in an encoder could get here; the element itself is not quoted (it may hold content).
-                throw new IllegalStateException("cannot serialize a " + element.getClass().getSimpleName(), e);
-            }
-            return new ProducerRecord<>(topic, null, timestamp, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
-                    value);
+            return new ProducerRecord<>(topic, null, timestamp, SafeText.escapedUtf8(key.apply(element)),
+                    SafeText.jsonUtf8(mapper, encoder.toJson(element, mapper)));
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.beacon.job.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.job.audit.AuditRecord;
 import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.correlate.EmergencyCallFact;
@@ -14,7 +13,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -32,7 +30,8 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  *
  * <p>Rows the schema rejects are not bad input but broken invariants upstream (a fact id that is not a UUID, a
  * fact without tenant or caller, revision 0): after the retries the sink fails the job rather than drop a fact.
- * Text is cleaned of U+0000, which PostgreSQL cannot store, because dead letters legitimately carry such bytes.
+ * Text is stored by {@link SafeText}'s text rule, because PostgreSQL cannot hold U+0000 and pgjdbc cannot encode
+ * unpaired surrogates, and dead letters legitimately carry both.
  *
  * <p>Keep pgjdbc's {@code reWriteBatchedInserts} off (the default): it would fold a batch into one multi-row
  * INSERT, and PostgreSQL refuses to upsert the same key twice in one statement.
@@ -249,31 +248,15 @@ public final class PostgresSinks {
     }
 
     /**
-     * PostgreSQL text and jsonb cannot hold U+0000, and a dead letter's raw payload (or a hostile id) may contain
-     * it; the statement would fail and, retried, stall the sink. It becomes U+FFFD, the usual replacement mark.
+     * A dead letter's raw payload (or a hostile id) may hold U+0000 or an unpaired surrogate: the statement would
+     * fail and, retried, stall the sink, or pgjdbc would write {@code ?}. Escaped losslessly instead.
      */
     static String text(String s) {
-        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
+        return SafeText.escapeText(s);
     }
 
+    /** The same for every string in a jsonb value (jsonb refuses the JSON escapes of both, too). */
     private static void cleanTextValues(JsonNode node) {
-        if (node instanceof ArrayNode array) {
-            for (int i = 0; i < array.size(); i++) {
-                JsonNode child = array.get(i);
-                if (child.isTextual()) {
-                    array.set(i, array.textNode(text(child.textValue())));
-                } else {
-                    cleanTextValues(child);
-                }
-            }
-        } else if (node instanceof ObjectNode object) {
-            for (Map.Entry<String, JsonNode> e : object.properties()) {
-                if (e.getValue().isTextual()) {
-                    e.setValue(object.textNode(text(e.getValue().textValue())));
-                } else {
-                    cleanTextValues(e.getValue());
-                }
-            }
-        }
+        SafeText.escapeTextValues(node);
     }
 }

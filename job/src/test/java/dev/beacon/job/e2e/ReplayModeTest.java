@@ -3,6 +3,7 @@ package dev.beacon.job.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.job.BeaconJob;
@@ -21,10 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -157,6 +160,81 @@ class ReplayModeTest {
         assertThat(cluster.listJobs().get()).as("jobs started, so nothing to restart").hasSize(jobsBefore);
         assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(dir.resolve("facts.jsonl")).doesNotExist();
+    }
+
+    /**
+     * Issue 7: one record whose JSON holds unpaired surrogate escapes (legal JSON) used to fail the file sinks, so a
+     * replay never ended and wrote a few facts at most. Now the replay ends, every valid fact is in the file, and
+     * the odd text in a fact and in a dead letter's raw payload reads back exactly. Before the fix the job
+     * restarted forever, hence the timeout.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void unpairedSurrogatesInTheCaptureCostNoFactAndTheReplayEnds() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        TestKeys keys = TestKeys.generate(SampleStream.CERT_ID);
+        String clientState = "replay-client-state-" + System.nanoTime();
+        SampleStream sample = new SampleStream(clientState, keys);
+        String eve = "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a";
+        String eveAt = "2026-11-22T10:00:00.000Z";
+        String eveName = "Eve \ud800 a\u0000b\u0001 \udc00x \uD83D\uDE91 Doe";
+        String eveLocation = "Room \ud800 7 \uD83D\uDE91";
+        List<SampleStream.Record> records = new ArrayList<>(sample.records());
+        records.add(3, sample.callInAlicesChat("1763805600000", eve, eveName, "911", eveAt, eveLocation));
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            SampleStream.Record r = records.get(i);
+            ObjectNode envelope = json.createObjectNode().put("topic", "teams-events").put("partition", 0)
+                    .put("offset", i).put("ts", 1763802000000L + i);
+            var headers = envelope.putArray("headers");
+            for (String h : r.headers()) {
+                headers.add(h);
+            }
+            envelope.put("key", r.key()).put("payload", new String(r.value(), StandardCharsets.UTF_8));
+            lines.add(envelope.toString());
+        }
+        // A bare line (ASCII: the surrogates are JSON escapes) with the wrong clientState: a dead letter.
+        String oddResource = "chats('19:odd\\ud800@thread.v2')/messages('1\\udc00x')";
+        lines.add("{\"value\":[{\"subscriptionId\":\"" + SampleStream.SUB_ALICE + "\",\"changeType\":\"created\","
+                + "\"clientState\":\"not-the-secret\",\"tenantId\":\"" + SampleStream.TENANT + "\","
+                + "\"resource\":\"" + oddResource + "\"}]}");
+        Path capture = Files.write(dir.resolve("capture.jsonl"), lines);
+        Path keystore = TestKeys.writePkcs12(dir.resolve("keys.p12"), "store-pass".toCharArray(), keys);
+        Path storePassword = Files.writeString(dir.resolve("store-pass"), "store-pass");
+        Path clientStateFile = Files.writeString(dir.resolve("client-state"), clientState);
+        Path facts = dir.resolve("out/facts.jsonl");
+        Path deadLetters = dir.resolve("out/dead-letters.jsonl");
+
+        BeaconJob.main(new String[] {
+            "--replay", capture.toString(), "--facts-out", facts.toString(), "--dead-letters-out", deadLetters.toString(),
+            "--auth.client-state-file", clientStateFile.toString(), "--auth.keystore", keystore.toString(),
+            "--auth.keystore-password-file", storePassword.toString()
+        });
+
+        // readAllLines decodes strictly: output that is not UTF-8 would throw here.
+        List<JsonNode> factLines = new ArrayList<>();
+        for (String line : Files.readAllLines(facts)) {
+            factLines.add(json.readTree(line));
+        }
+        assertThat(factLines).extracting(f -> f.path("fact_id").asText() + " r" + f.path("revision").asInt() + " n"
+                + f.path("notification_count").asInt() + " " + f.path("dialed_number").asText()).containsExactly(
+                FactIds.factId(SampleStream.TENANT, SampleStream.ADA, millis(SampleStream.CALL1_AT)) + " r3 n2 911",
+                FactIds.factId(SampleStream.TENANT, SampleStream.GRACE, millis(SampleStream.CALL2_AT)) + " r2 n1 933",
+                FactIds.factId(SampleStream.TENANT, eve, millis(eveAt)) + " r1 n1 911",
+                FactIds.factId(SampleStream.TENANT, SampleStream.ADA, millis(SampleStream.CALL3_AT)) + " r2 n2 112");
+        assertThat(factLines.get(2).path("caller_display_name").textValue()).isEqualTo(eveName);
+        assertThat(factLines.get(2).path("location_text").textValue()).isEqualTo(eveLocation);
+        List<JsonNode> deadLetterLines = new ArrayList<>();
+        for (String line : Files.readAllLines(deadLetters)) {
+            deadLetterLines.add(json.readTree(line));
+        }
+        assertThat(deadLetterLines).extracting(l -> l.path("reason").asText())
+                .containsExactly("malformed_json", "hmac_mismatch", "client_state_mismatch", "unknown_certificate",
+                        "too_deeply_nested", "client_state_mismatch");
+        JsonNode oddRaw = json.readTree(deadLetterLines.get(5).path("raw").textValue());
+        assertThat(oddRaw.path("resource").textValue())
+                .isEqualTo("chats('19:odd\ud800@thread.v2')/messages('1\udc00x')");
+        assertThat(oddRaw.path("clientState").textValue()).isEqualTo("[redacted]");
     }
 
     private static long millis(String iso) {

@@ -3,17 +3,21 @@ package dev.beacon.job.sink;
 import static dev.beacon.job.sink.SinkTestData.CALL_STARTED;
 import static dev.beacon.job.sink.SinkTestData.FACT_A;
 import static dev.beacon.job.sink.SinkTestData.FACT_B;
+import static dev.beacon.job.sink.SinkTestData.ODD_TEXT;
 import static dev.beacon.job.sink.SinkTestData.deadLetter;
 import static dev.beacon.job.sink.SinkTestData.fact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.job.audit.AuditRecord;
 import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.audit.DeadLetterReason;
 import dev.beacon.job.correlate.EmergencyCallFact;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -102,6 +106,55 @@ class JsonLinesFileSinkTest {
 
         List<String> expected = letters.stream().map(d -> RecordJson.deadLetter(d, mapper).toString()).toList();
         assertThat(Files.readAllLines(file)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void anyTextIsWrittenAsUtf8JsonThatReadsBackExactly() throws Exception {
+        Path facts = dir.resolve("facts.jsonl");
+        Path auditRows = dir.resolve("audit.jsonl");
+        Path deadLetters = dir.resolve("dead-letters.jsonl");
+        List<EmergencyCallFact> oddFacts = new ArrayList<>();
+        List<AuditRecord> oddAudit = new ArrayList<>();
+        List<DeadLetter> oddLetters = new ArrayList<>();
+        for (String text : ODD_TEXT.keySet()) {
+            oddFacts.add(SinkTestData.oddFact(text));
+            oddAudit.add(SinkTestData.oddAudit(oddAudit.size(), text));
+            oddLetters.add(SinkTestData.oddDeadLetter(oddLetters.size(), text));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.fromData(oddFacts).sinkTo(JsonLinesFileSink.latestFacts(facts)).setParallelism(1);
+        env.fromData(oddAudit).sinkTo(JsonLinesFileSink.appending(auditRows, RecordJson::audit)).setParallelism(1);
+        env.fromData(oddLetters).sinkTo(JsonLinesFileSink.appending(deadLetters, RecordJson::deadLetter))
+                .setParallelism(1);
+        env.execute();
+
+        // readAllLines decodes strictly: a byte sequence that is not UTF-8 would throw here.
+        assertThat(readJsonLines(facts).stream().map(FactJson::fromJson))
+                .containsExactlyElementsOf(oddFacts.stream().sorted(JsonLinesFileSink.FACT_ORDER).toList());
+        assertThat(Files.readString(facts)).contains("\"caller_display_name\":\"\\uD800\"");
+        assertTextFields(readJsonLines(auditRows),
+                "source", "tenant_id", "subscription_id", "change_type", "chat_id", "message_id", "reason");
+        assertTextFields(readJsonLines(deadLetters), "source", "detail", "raw");
+    }
+
+    /** Line i holds the i-th odd text in each of the fields. */
+    private static void assertTextFields(List<JsonNode> lines, String... fields) {
+        assertThat(lines).hasSize(ODD_TEXT.size());
+        int i = 0;
+        for (String text : ODD_TEXT.keySet()) {
+            for (String field : fields) {
+                assertThat(lines.get(i).get(field).textValue()).as("line %d, %s", i, field).isEqualTo(text);
+            }
+            i++;
+        }
+    }
+
+    private List<JsonNode> readJsonLines(Path file) throws Exception {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            nodes.add(mapper.readTree(line));
+        }
+        return nodes;
     }
 
     @Test

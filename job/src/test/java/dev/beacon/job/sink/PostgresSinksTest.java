@@ -3,6 +3,7 @@ package dev.beacon.job.sink;
 import static dev.beacon.job.sink.SinkTestData.CALL_STARTED;
 import static dev.beacon.job.sink.SinkTestData.FACT_A;
 import static dev.beacon.job.sink.SinkTestData.FACT_B;
+import static dev.beacon.job.sink.SinkTestData.ODD_TEXT;
 import static dev.beacon.job.sink.SinkTestData.audit;
 import static dev.beacon.job.sink.SinkTestData.deadLetter;
 import static dev.beacon.job.sink.SinkTestData.fact;
@@ -24,6 +25,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,10 +210,57 @@ class PostgresSinksTest {
                         "raw", "{\"value\":[...", "raw_truncated", false,
                         "failed_at", Timestamp.from(Instant.ofEpochMilli(t1 + 1))),
                 Map.of("source_offset", 11L, "item_index", -1, "reason", "unrecognized_envelope",
-                        "detail", "detail of unrecognized_envelope", "raw", "bin\uFFFDary", "raw_truncated", false,
+                        "detail", "detail of unrecognized_envelope", "raw", "bin\\u0000ary", "raw_truncated", false,
                         "failed_at", Timestamp.from(Instant.ofEpochMilli(t1))),
                 row("source_offset", 12L, "item_index", 2, "reason", "processing_error", "detail", null, "raw", "",
                         "raw_truncated", true, "failed_at", Timestamp.from(Instant.ofEpochMilli(t1))));
+    }
+
+    /**
+     * Unpaired surrogates and NUL (which PostgreSQL and pgjdbc cannot take as they are) in every text column: no
+     * statement fails, each column holds exactly the text rule's stored form, and it decodes to the original.
+     */
+    @Test
+    void anyTextIsStoredLosslesslyInEveryColumn() throws Exception {
+        List<EmergencyCallFact> facts = new ArrayList<>();
+        List<AuditRecord> audit = new ArrayList<>();
+        List<DeadLetter> deadLetters = new ArrayList<>();
+        for (String text : ODD_TEXT.keySet()) {
+            facts.add(SinkTestData.oddFact(text));
+            audit.add(SinkTestData.oddAudit(audit.size(), text));
+            deadLetters.add(SinkTestData.oddDeadLetter(deadLetters.size(), text));
+        }
+        run(PostgresSinks.facts(target, PostgresSinks.defaultExecution()), EmergencyCallFact.class,
+                facts.toArray(new EmergencyCallFact[0]));
+        run(PostgresSinks.audit(target, PostgresSinks.defaultExecution()), AuditRecord.class,
+                audit.toArray(new AuditRecord[0]));
+        run(PostgresSinks.deadLetters(target, PostgresSinks.defaultExecution()), DeadLetter.class,
+                deadLetters.toArray(new DeadLetter[0]));
+
+        long offset = 0;
+        for (Map.Entry<String, String> odd : ODD_TEXT.entrySet()) {
+            String text = odd.getKey();
+            String stored = odd.getValue();
+            Map<String, Object> fact = PG.query("""
+                    SELECT tenant_id, caller_user_id, caller_display_name, dialed_number, location_text,
+                           sources[1] AS source, message_refs -> 0 ->> 'chat_id' AS ref_chat_id,
+                           message_refs -> 0 ->> 'message_id' AS ref_message_id,
+                           message_refs -> 0 ->> 'subscription_id' AS ref_subscription_id
+                    FROM emergency_call WHERE fact_id = ?""", UUID.fromString(SinkTestData.oddFactId(text))).get(0);
+            Map<String, Object> auditRow = PG.query("""
+                    SELECT source, tenant_id, subscription_id, change_type, chat_id, message_id, reason
+                    FROM notification_audit WHERE source_offset = ?""", offset).get(0);
+            Map<String, Object> deadLetter = PG.query(
+                    "SELECT source, detail, raw FROM dead_letter WHERE source_offset = ?", offset).get(0);
+            for (Map<String, Object> row : List.of(fact, auditRow, deadLetter)) {
+                assertThat(row).hasSizeGreaterThanOrEqualTo(3);
+                row.forEach((column, value) -> {
+                    assertThat(value).as("%s, stored", column).isEqualTo(stored);
+                    assertThat(SafeText.unescapeText((String) value)).as("%s, decoded", column).isEqualTo(text);
+                });
+            }
+            offset++;
+        }
     }
 
     @Test

@@ -9,7 +9,10 @@ import dev.beacon.job.correlate.MessageRef;
 import dev.beacon.job.ingest.SourceRef;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /** Facts, audit rows and dead letters with fixed, recognisable values for the sink tests. */
 final class SinkTestData {
@@ -59,5 +62,56 @@ final class SinkTestData {
     static DeadLetter deadLetter(long offset, DeadLetterReason reason, String raw, long failedAt) {
         return new DeadLetter(new SourceRef("graph-notifications", 3, offset, SourceRef.WHOLE_RECORD, 0),
                 reason, "detail of " + reason.label(), raw, false, failedAt);
+    }
+
+    /**
+     * Text no output can hold as is (unpaired surrogates, NUL), its neighbours (a control character, an emoji, a
+     * backslash before {@code u}), each with its stored form under {@link SafeText}'s text rule (PostgreSQL, Kafka
+     * keys and headers). Every sink must take all of them and give each back exactly.
+     */
+    static final Map<String, String> ODD_TEXT = oddText(
+            "\ud800", "\\uD800",
+            "\udc00x", "\\uDC00x",
+            "a\u0000b", "a\\u0000b",
+            "\u0001", "\u0001",
+            "\uD83D\uDE91 to Building 4", "\uD83D\uDE91 to Building 4",
+            "C:\\u00e9\\", "C:\\\\u00e9\\");
+
+    private static Map<String, String> oddText(String... originalsAndStored) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < originalsAndStored.length; i += 2) {
+            m.put(originalsAndStored[i], originalsAndStored[i + 1]);
+        }
+        return m;
+    }
+
+    /** A fact id per odd text, so each odd text gets its own row. */
+    static String oddFactId(String text) {
+        return UUID.nameUUIDFromBytes(SafeText.escapedUtf8(text)).toString();
+    }
+
+    /** Revision 1 of a fact with {@code text} in every text field (the id stays a UUID, as the table needs). */
+    static EmergencyCallFact oddFact(String text) {
+        EmergencyCallFact f = fact(oddFactId(text), 1, CALL_STARTED);
+        f.tenantId = text;
+        f.callerUserId = text;
+        f.callerDisplayName = text;
+        f.dialedNumber = text;
+        f.locationText = text;
+        f.sources = new ArrayList<>(List.of(text));
+        f.messages = new ArrayList<>(List.of(new MessageRef(text, text, text, CALL_STARTED, null)));
+        return f;
+    }
+
+    /** An audit row with {@code text} in every text field; {@code offset} keeps rows apart. */
+    static AuditRecord oddAudit(long offset, String text) {
+        return new AuditRecord(new SourceRef(text, 3, offset, 0, 0), text, text, text, text, text,
+                AuditOutcome.IGNORED, text, null, DETECTED, 4);
+    }
+
+    /** A dead letter with {@code text} as source, detail and raw payload. */
+    static DeadLetter oddDeadLetter(long offset, String text) {
+        return new DeadLetter(new SourceRef(text, 3, offset, SourceRef.WHOLE_RECORD, 0),
+                DeadLetterReason.MALFORMED_JSON, text, text, false, DETECTED);
     }
 }

@@ -1,5 +1,6 @@
 package dev.beacon.job.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -178,6 +179,17 @@ public final class SampleStream {
         return out;
     }
 
+    /**
+     * One call reported in Alice's chat only, with the caller's name and location exactly as given (any text: the
+     * encrypted message escapes what UTF-8 cannot hold). Expect one fact, revision 1.
+     */
+    public Record callInAlicesChat(String messageId, String caller, String name, String dialed, String at,
+            String where) {
+        String chat = "19:alice-" + messageId + "@thread.v2";
+        return new Record(chat, collection(rich(SUB_ALICE, "created", chat, messageId,
+                emergency(messageId, chat, caller, name, dialed, at, where))), "call " + messageId + ", Alice's chat");
+    }
+
     /** Ada's call-1 message in Alice's chat, as Graph would return it. */
     private ObjectNode call1Alice() {
         return emergency("1763802001000", CHAT_ALICE_CALL1, ADA, "Ada Lovelace", "911", CALL1_AT,
@@ -316,7 +328,12 @@ public final class SampleStream {
         return e.toString();
     }
 
+    /** UTF-8 JSON as Graph sends it: what UTF-8 cannot hold (an unpaired surrogate) is written as an escape. */
     private byte[] bytes(ObjectNode node) {
-        return node.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            return json.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
