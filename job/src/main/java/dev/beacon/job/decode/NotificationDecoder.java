@@ -431,6 +431,10 @@ public final class NotificationDecoder {
     // ---- helpers ---------------------------------------------------------------------------------------------------
 
     private JsonNode parse(byte[] json) throws Rejected {
+        int malformed = StrictUtf8.firstMalformedOffset(json);
+        if (malformed >= 0) {
+            throw new Rejected(MALFORMED_JSON, "not well-formed UTF-8 at byte " + malformed);
+        }
         try {
             JsonNode node = mapper.readTree(json);
             if (node == null || node.isMissingNode()) {

@@ -99,14 +99,14 @@ final class CorpusKit {
 
     /**
      * The built-in rule, plus two rules as an admin might write them: one backtracks catastrophically on a crafted
-     * message (budget exhaustion), one recurses once per character (a long message overflows the stack). Both are
+     * message (budget exhaustion, past the JDK's loop memoisation), one recurses once per character (a long message overflows the stack). Both are
      * anchored on phrases no other corpus message contains.
      */
     static final String RULES = """
             {
               "rules": [
                 { "name": "teams-security-desk", "phrases": ["has placed an Emergency Call"], "senderKinds": ["user"] },
-                { "name": "admin-panic-code", "patterns": ["panic code (?:\\\\w+\\\\s?)+ confirmed"],
+                { "name": "admin-panic-code", "patterns": ["panic code (.*?,){11}P"],
                   "senderKinds": ["user"] },
                 { "name": "admin-security-alert", "patterns": ["security alert:(?:\\\\w|\\\\s)*triggered"],
                   "senderKinds": ["user"] }

@@ -1,6 +1,7 @@
 package dev.beacon.job.corpus;
 
 import static dev.beacon.job.corpus.Corpus.CLIENT_STATE_MISMATCH;
+import static dev.beacon.job.corpus.Corpus.INVALID_NOTIFICATION;
 import static dev.beacon.job.corpus.Corpus.INVALID_RESOURCE_DATA;
 import static dev.beacon.job.corpus.Corpus.MALFORMED_JSON;
 import static dev.beacon.job.corpus.Corpus.dead;
@@ -46,7 +47,8 @@ final class EncodingFamily {
         t.row("lone surrogate escape in clientState", value("{\"value\":[" + item.replace("\"clientState\":\"",
                 "\"clientState\":\"\\udfff") + "]}"), eitherMalformedOr(items(dead(CLIENT_STATE_MISMATCH))));
         t.row("NUL and control character escapes in the subscription id", value("{\"value\":["
-                + item.replace(SUB_A, SUB_A + "\\u0000\\u0007\\u001b[31m\\u2028") + "]}"), items(needsHydration()));
+                + item.replace(SUB_A, SUB_A + "\\u0000\\u0007\\u001b[31m\\u2028") + "]}"),
+                items(dead(INVALID_NOTIFICATION)));
 
         t.row("invalid UTF-8 in the record", value(splice("{\"value\":[" + item.replace("encodings", "enc@@odings")
                 + "]}", new byte[] {(byte) 0xC3, 0x28})), whole(dead(MALFORMED_JSON)));

@@ -78,7 +78,9 @@ final class StructureFamily {
         broken(kit, missing, missingOutcomes, n -> rich(kit, n).remove("encryptionCertificateId"),
                 dead(INVALID_NOTIFICATION));
         broken(kit, missing, missingOutcomes, n -> n.removeAll(), dead(INVALID_NOTIFICATION));
-        broken(kit, missing, missingOutcomes, n -> n.put("changeType", "  CREATED "), needsHydration());
+        // Enumerations match exactly up to ASCII case: padding is not the same value.
+        broken(kit, missing, missingOutcomes, n -> n.put("changeType", "  CREATED "), dead(INVALID_NOTIFICATION));
+        broken(kit, missing, missingOutcomes, n -> n.put("changeType", "CREATED"), needsHydration());
         broken(kit, missing, missingOutcomes, n -> n.remove("resourceData"), needsHydration());
         broken(kit, missing, missingOutcomes, n -> n.put("resource", "users/x/chats/19:corpus-path@thread.v2"
                 + "/messages/1763900000999"), needsHydration());

@@ -58,7 +58,7 @@ final class UnattributableFamily {
 
         ObjectNode backtracking = kit.chatter(chat("admin-rules"), "panic code");
         ((ObjectNode) backtracking.get("body")).put("content", backtracking.path("body").path("content").asText()
-                + "<p>panic code " + "a".repeat(40) + "!</p>");
+                + "<p>panic code " + commas(30) + "</p>");
         t.row("an admin rule backtracks until its budget is spent", value(kit.collection(kit.rich(SUB_A, "created",
                 backtracking))), items(dead(DETECTION_BUDGET_EXHAUSTED)));
 
@@ -68,5 +68,13 @@ final class UnattributableFamily {
         t.row("an admin rule overflows the stack on a long message (StackOverflowError)",
                 value(kit.collection(kit.rich(SUB_A, "created", deep))), items(dead(DETECTION_FAILED)));
         return t;
+    }
+
+    private static String commas(int n) {
+        StringBuilder csv = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+            csv.append(i).append(',');
+        }
+        return csv.toString();
     }
 }
