@@ -1,7 +1,6 @@
 package dev.beacon.job.triage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.job.audit.AuditOutcome;
 import dev.beacon.job.audit.AuditRecord;
 import dev.beacon.job.audit.AuditTrail;
@@ -18,11 +17,13 @@ import dev.beacon.job.detect.EmergencyDetector;
 import dev.beacon.job.detect.EmergencySignal;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.ingest.SourceRef;
+import dev.beacon.job.redact.SecretScrubber;
 import dev.beacon.job.verify.ClientStateVerifier;
 import dev.beacon.job.verify.DecryptionKeys;
 import dev.beacon.job.verify.RichNotificationDecryptor;
 import dev.beacon.job.verify.RichNotificationException;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -59,9 +60,10 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        decoder = new NotificationDecoder(settings.limits());
-        clientStates = new ClientStateVerifier(
-                ClientStateVerifier.parse(settings.clientState().require("The accepted clientState secret")));
+        List<String> secrets =
+                ClientStateVerifier.parse(settings.clientState().require("The accepted clientState secret"));
+        clientStates = new ClientStateVerifier(secrets);
+        decoder = new NotificationDecoder(settings.limits(), SecretScrubber.of(secrets));
         String keystore = settings.resolveKeystorePath();
         DecryptionKeys keys = keystore == null
                 ? DecryptionKeys.none()
@@ -194,13 +196,8 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
                 n.chatId(), n.messageId(), outcome, reason, null, now, AuditTrail.latency(n.source(), now)));
     }
 
-    private static String withoutClientState(JsonNode node) {
-        if (node instanceof ObjectNode object) {
-            ObjectNode copy = object.deepCopy();
-            copy.remove("clientState");
-            return copy.toString();
-        }
-        return node == null ? "{}" : node.toString();
+    private String withoutClientState(JsonNode node) {
+        return node == null ? "{}" : decoder.withoutSecrets(node);
     }
 
     private static String textOrNull(JsonNode node, String field) {
