@@ -1,85 +1,93 @@
 package dev.beacon.job.decode;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.beacon.job.redact.ClientStateRedaction;
+import dev.beacon.job.redact.SecretScrubber;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
 /**
- * The {@code raw} text of a dead letter: the input as received, with {@code clientState} values redacted (the
- * dead-letter table is no place for subscription secrets) and cut to a maximum length.
+ * The {@code raw} text of a dead letter: the input as received, with {@code clientState} redacted and the configured
+ * secrets scrubbed (the dead-letter table is no place for subscription secrets), cut to a maximum length.
+ *
+ * <p>Order matters: secrets are scrubbed before the cut, so that a cut cannot split one into pieces that no longer
+ * look like it, and the end left by the cut is checked again, so that it cannot leave the start of one.
  */
 record DeadLetterRaw(String text, boolean truncated) {
 
-    static final String REDACTED = "[redacted]";
-    private static final String CLIENT_STATE_KEY = "\"clientState\"";
+    static final String REDACTED = ClientStateRedaction.MARKER;
 
-    static DeadLetterRaw of(String text, int maxChars) {
-        String redacted = redactClientState(text == null ? "" : text);
-        if (redacted.length() <= maxChars) {
-            return new DeadLetterRaw(redacted, false);
-        }
-        int end = maxChars;
-        // Never leave half a surrogate pair at the end.
-        if (Character.isHighSurrogate(redacted.charAt(end - 1))) {
-            end--;
-        }
-        return new DeadLetterRaw(redacted.substring(0, end), true);
+    /**
+     * How far past the limit text is searched for secrets. Redaction can shorten text (a long escaped secret becomes
+     * a short marker), so a little more than the limit is kept; searching all of a 2 MiB record would only cost time.
+     */
+    static final int SEARCH_MARGIN = 8192;
+
+    /** A notification that parsed: {@code clientState} is redacted by structure, then the JSON is written. */
+    static DeadLetterRaw ofJson(JsonNode node, Function<JsonNode, String> toJson, int maxChars,
+            SecretScrubber secrets) {
+        String json = toJson.apply(ClientStateRedaction.masked(node));
+        String window = searchWindow(json, maxChars);
+        boolean cut = window.length() < json.length();
+        return cut(cut ? secrets.redactCutText(window) : secrets.redact(window), maxChars, secrets, cut);
     }
 
     /**
-     * Replaces the value of every {@code "clientState": "..."} member with {@link #REDACTED}. A plain scanner, not a
-     * regex, so that it works on malformed or cut-off JSON and cannot overflow the stack on long strings. A value cut
-     * off by the end of the text is redacted to the end.
+     * A record that did not parse (or whose envelope was rejected): only the part that can survive the cut is
+     * decoded, and {@code clientState} members are found by scanning the text.
      */
-    static String redactClientState(String json) {
-        int key = indexOfKey(json, 0);
-        if (key < 0) {
-            return json;
+    static DeadLetterRaw ofRecordValue(byte[] value, int maxChars, SecretScrubber secrets) {
+        byte[] bytes = value == null ? new byte[0] : value;
+        // A UTF-16 char never takes more than 3 UTF-8 bytes.
+        int prefix = (int) Math.min(bytes.length, 3L * ((long) maxChars + SEARCH_MARGIN) + 4);
+        // End on a character boundary: half a character would decode to U+FFFD and hide the start of a secret.
+        while (prefix > 0 && prefix < bytes.length && (bytes[prefix] & 0xC0) == 0x80) {
+            prefix--;
         }
-        StringBuilder out = new StringBuilder(json.length());
-        int copied = 0;
-        while (key >= 0) {
-            int i = skipWhitespace(json, key + CLIENT_STATE_KEY.length());
-            if (i < json.length() && json.charAt(i) == ':') {
-                i = skipWhitespace(json, i + 1);
-                if (i < json.length() && json.charAt(i) == '"') {
-                    int valueStart = i + 1;
-                    int valueEnd = endOfString(json, valueStart);
-                    out.append(json, copied, valueStart).append(REDACTED);
-                    copied = valueEnd;
-                    i = valueEnd;
-                }
-            }
-            key = indexOfKey(json, Math.max(i, key + 1));
-        }
-        out.append(json, copied, json.length());
-        return out.toString();
+        return ofText(new String(bytes, 0, prefix, StandardCharsets.UTF_8), maxChars, secrets,
+                prefix < bytes.length);
     }
 
-    private static int indexOfKey(String json, int from) {
-        for (int i = json.indexOf('"', from); i >= 0; i = json.indexOf('"', i + 1)) {
-            if (json.regionMatches(true, i, CLIENT_STATE_KEY, 0, CLIENT_STATE_KEY.length())) {
-                return i;
-            }
-        }
-        return -1;
+    /** Text that may be broken or already cut. */
+    static DeadLetterRaw ofText(String text, int maxChars, SecretScrubber secrets, boolean alreadyTruncated) {
+        String all = text == null ? "" : text;
+        String window = searchWindow(all, maxChars);
+        String masked = ClientStateRedaction.maskedInText(window);
+        return cut(secrets.redactCutText(masked), maxChars, secrets,
+                alreadyTruncated || window.length() < all.length());
     }
 
-    private static int skipWhitespace(String s, int i) {
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-            i++;
-        }
-        return i;
+    private static String searchWindow(String text, int maxChars) {
+        long window = (long) maxChars + SEARCH_MARGIN;
+        return text.length() <= window ? text : text.substring(0, safeEnd(text, (int) window));
     }
 
-    /** The index of the closing quote of a JSON string whose content starts at {@code i}, or the text's length. */
-    private static int endOfString(String s, int i) {
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c == '\\') {
-                i += 2;
-            } else if (c == '"') {
-                return i;
-            } else {
-                i++;
+    /** Without configured secrets: {@code clientState} members only. */
+    static DeadLetterRaw of(String text, int maxChars) {
+        return ofText(text, maxChars, SecretScrubber.none(), false);
+    }
+
+    /**
+     * Cuts to {@code maxChars}, never inside a surrogate pair. When the cut leaves the start of a secret at the end,
+     * that start is replaced by the marker, and the result still fits (unless the limit is shorter than the marker).
+     */
+    private static DeadLetterRaw cut(String text, int maxChars, SecretScrubber secrets, boolean alreadyTruncated) {
+        String body = text;
+        String suffix = "";
+        boolean truncated = alreadyTruncated;
+        while (body.length() + suffix.length() > maxChars && !body.isEmpty()) {
+            body = body.substring(0, safeEnd(body, Math.max(0, maxChars - suffix.length())));
+            truncated = true;
+            int secretStart = secrets.startOfSecretAtEnd(body);
+            if (secretStart >= 0) {
+                body = body.substring(0, secretStart);
+                suffix = REDACTED;
             }
         }
-        return s.length();
+        return new DeadLetterRaw(body + suffix, truncated);
+    }
+
+    private static int safeEnd(String s, int end) {
+        return end > 0 && Character.isHighSurrogate(s.charAt(end - 1)) ? end - 1 : end;
     }
 }

@@ -22,8 +22,9 @@ import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.audit.DeadLetterReason;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.ingest.SourceRef;
+import dev.beacon.job.redact.ClientStateRedaction;
+import dev.beacon.job.redact.SecretScrubber;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -48,10 +49,17 @@ public final class NotificationDecoder {
     private static final String VALUE = "value";
 
     private final DecodeLimits limits;
+    private final SecretScrubber secrets;
     private final ObjectMapper mapper;
 
     public NotificationDecoder(DecodeLimits limits) {
+        this(limits, SecretScrubber.none());
+    }
+
+    /** {@code secrets}: scrubbed from every dead letter's raw text and detail, and from {@link #withoutSecrets}. */
+    public NotificationDecoder(DecodeLimits limits, SecretScrubber secrets) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.secrets = Objects.requireNonNull(secrets, "secrets");
         // The parser enforces the limits while reading, so a 10,000-level document fails at level 65 instead of
         // building (or recursing into) a huge tree.
         JsonFactory factory = JsonFactory.builder()
@@ -123,7 +131,13 @@ public final class NotificationDecoder {
     public DeadLetter deadLetter(
             ChangeNotification notification, DeadLetterReason reason, String detail, long failedAtMillis) {
         DeadLetterRaw raw = rawOf(notification.node());
-        return new DeadLetter(notification.source(), reason, detail, raw.text(), raw.truncated(), failedAtMillis);
+        return new DeadLetter(notification.source(), reason, secrets.redact(detail), raw.text(), raw.truncated(),
+                failedAtMillis);
+    }
+
+    /** The node as JSON for another system: every {@code clientState} member removed, secrets scrubbed. */
+    public String withoutSecrets(JsonNode node) {
+        return secrets.redact(toJson(ClientStateRedaction.removed(node)));
     }
 
     // ---- envelopes -------------------------------------------------------------------------------------------
@@ -555,20 +569,16 @@ public final class NotificationDecoder {
 
     private DecodedItem.Invalid invalid(SourceRef ref, DeadLetterReason reason, String detail, JsonNode item) {
         DeadLetterRaw raw = rawOf(item);
-        return new DecodedItem.Invalid(ref, reason, detail, raw.text(), raw.truncated());
+        return new DecodedItem.Invalid(ref, reason, secrets.redact(detail), raw.text(), raw.truncated());
     }
 
     private DeadLetterRaw rawOf(JsonNode item) {
-        return DeadLetterRaw.of(toJson(item), limits.maxDeadLetterRawChars());
+        return DeadLetterRaw.ofJson(item, this::toJson, limits.maxDeadLetterRawChars(), secrets);
     }
 
     private DecodeResult failure(RawRecord record, DeadLetterReason reason, String detail) {
-        byte[] value = record.value() == null ? new byte[0] : record.value();
-        // Decode only what can survive the cut: a UTF-16 char never takes more than 3 UTF-8 bytes.
-        int prefix = (int) Math.min(value.length, 3L * limits.maxDeadLetterRawChars() + 4);
-        DeadLetterRaw raw = DeadLetterRaw.of(new String(value, 0, prefix, StandardCharsets.UTF_8),
-                limits.maxDeadLetterRawChars());
-        return DecodeResult.failure(record.ref(), reason, detail, raw.text(), raw.truncated() || prefix < value.length);
+        DeadLetterRaw raw = DeadLetterRaw.ofRecordValue(record.value(), limits.maxDeadLetterRawChars(), secrets);
+        return DecodeResult.failure(record.ref(), reason, secrets.redact(detail), raw.text(), raw.truncated());
     }
 
     /** The notifications of one record, numbered in order across collections and CloudEvents batches. */

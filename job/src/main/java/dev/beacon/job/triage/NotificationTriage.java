@@ -1,7 +1,6 @@
 package dev.beacon.job.triage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.job.audit.AuditOutcome;
 import dev.beacon.job.audit.AuditRecord;
 import dev.beacon.job.audit.AuditTrail;
@@ -61,10 +60,10 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        decoder = new NotificationDecoder(settings.limits());
         // A configuration error stops the job for good (no restart loop), logged once naming the setting.
         TriageResources resources = TriageResources.loadOrStopJob(settings, getRuntimeContext().getJobInfo().getJobId());
         clientStates = resources.clientStates();
+        decoder = new NotificationDecoder(settings.limits(), resources.scrubber());
         decryptor = new RichNotificationDecryptor(resources.keys());
         detector = new EmergencyDetector(resources.rules());
         metrics = new TriageMetrics(getRuntimeContext().getMetricGroup());
@@ -191,12 +190,7 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
                 n.chatId(), n.messageId(), outcome, reason, null, now, AuditTrail.latency(n.source(), now)));
     }
 
-    private static String withoutClientState(JsonNode node) {
-        if (node instanceof ObjectNode object) {
-            ObjectNode copy = object.deepCopy();
-            copy.remove("clientState");
-            return copy.toString();
-        }
-        return node == null ? "{}" : node.toString();
+    private String withoutClientState(JsonNode node) {
+        return node == null ? "{}" : decoder.withoutSecrets(node);
     }
 }

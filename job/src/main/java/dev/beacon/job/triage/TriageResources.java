@@ -4,6 +4,7 @@ import dev.beacon.job.config.BeaconOptions;
 import dev.beacon.job.config.InvalidSettingException;
 import dev.beacon.job.config.Secret;
 import dev.beacon.job.detect.DetectionRules;
+import dev.beacon.job.redact.SecretScrubber;
 import dev.beacon.job.verify.ClientStateVerifier;
 import dev.beacon.job.verify.DecryptionKeys;
 import java.io.UncheckedIOException;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * @param keys empty (every rich notification becomes an {@code unknown_certificate} dead letter) when no keystore is
  *             configured at all; a keystore that is configured but unusable is an error
  */
-public record TriageResources(ClientStateVerifier clientStates, DecryptionKeys keys, DetectionRules rules) {
+public record TriageResources(
+        ClientStateVerifier clientStates, SecretScrubber scrubber, DecryptionKeys keys, DetectionRules rules) {
 
     private static final Logger LOG = LoggerFactory.getLogger(TriageResources.class);
 
@@ -35,7 +37,9 @@ public record TriageResources(ClientStateVerifier clientStates, DecryptionKeys k
 
     /** @throws InvalidSettingException naming the first setting that is missing or unusable */
     public static TriageResources load(TriageSettings settings) {
-        return new TriageResources(clientStates(settings), keys(settings), rules(settings.rulesFile()));
+        List<String> secrets = clientStateSecrets(settings);
+        return new TriageResources(new ClientStateVerifier(secrets), SecretScrubber.of(secrets), keys(settings),
+                rules(settings.rulesFile()));
     }
 
     /**
@@ -60,6 +64,10 @@ public record TriageResources(ClientStateVerifier clientStates, DecryptionKeys k
     }
 
     static ClientStateVerifier clientStates(TriageSettings settings) {
+        return new ClientStateVerifier(clientStateSecrets(settings));
+    }
+
+    private static List<String> clientStateSecrets(TriageSettings settings) {
         String setting = InvalidSettingException.secretSetting(settings.clientState(),
                 BeaconOptions.CLIENT_STATE_FILE.key());
         String value = resolve(settings.clientState(), setting);
@@ -68,7 +76,7 @@ public record TriageResources(ClientStateVerifier clientStates, DecryptionKeys k
             throw new InvalidSettingException(setting, (value == null ? "is not set" : "is empty")
                     + "; it must hold the subscriptions' clientState (several, comma-separated, during a rotation)");
         }
-        return new ClientStateVerifier(secrets);
+        return secrets;
     }
 
     static DecryptionKeys keys(TriageSettings settings) {

@@ -19,8 +19,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Authenticates and decrypts the {@code encryptedContent} of a Graph rich notification, as Graph documents it:
- * unwrap the symmetric key with our RSA private key (OAEP, SHA-1), check the HMAC-SHA256 of the ciphertext with that
- * key, and only then decrypt it (AES-256-CBC, PKCS#5 padding, IV = first 16 bytes of the key).
+ * unwrap the symmetric key with our RSA private key (OAEP, SHA-1; any key size, 2048 to 4096 bits are tested), check
+ * the HMAC-SHA256 of the ciphertext with that key, and only then decrypt it (AES-256-CBC, PKCS#5 padding, IV = first
+ * 16 bytes of the key).
  *
  * <p>One per operator instance: the Cipher and Mac instances are created once and re-initialised per item, so it is
  * not thread-safe.
@@ -49,16 +50,19 @@ public final class RichNotificationDecryptor {
     /**
      * The plaintext (UTF-8 JSON of the resource) of an authentic rich notification.
      *
-     * @throws RichNotificationException with {@code UNKNOWN_CERTIFICATE} when no key matches the certificate id,
-     *     {@code HMAC_MISMATCH} when the signature is missing or wrong, {@code DECRYPTION_FAILED} for anything else
+     * @throws RichNotificationException with {@code UNKNOWN_CERTIFICATE} when no key matches the certificate id or
+     *     thumbprint, {@code HMAC_MISMATCH} when the signature is missing or wrong, {@code DECRYPTION_FAILED} for
+     *     anything else
      */
     public byte[] decrypt(EncryptedContent content) throws RichNotificationException {
         if (content == null) {
             throw new RichNotificationException(DECRYPTION_FAILED, "no encrypted content");
         }
-        PrivateKey privateKey = keys.forCertificateId(content.encryptionCertificateId())
+        PrivateKey privateKey = keys.find(content.encryptionCertificateId(), content.encryptionCertificateThumbprint())
                 .orElseThrow(() -> new RichNotificationException(UNKNOWN_CERTIFICATE,
-                        "no private key for encryptionCertificateId " + clip(content.encryptionCertificateId())));
+                        "no private key for encryptionCertificateId " + clip(content.encryptionCertificateId())
+                                + " or encryptionCertificateThumbprint "
+                                + clip(content.encryptionCertificateThumbprint())));
 
         byte[] symmetricKey = unwrapKey(privateKey, content.dataKey());
         try {

@@ -30,6 +30,12 @@ public final class GraphEncryption {
         return encrypt(plaintextJson, key, certificateId, aesKey);
     }
 
+    /** For {@code keys}' certificate, with its real thumbprint: what Graph sends for that certificate. */
+    public static EncryptedContent encrypt(byte[] plaintextJson, TestKeys keys, String certificateId) {
+        EncryptedContent c = encrypt(plaintextJson, keys.publicKey(), certificateId);
+        return new EncryptedContent(c.data(), c.dataSignature(), c.dataKey(), certificateId, keys.thumbprint());
+    }
+
     /** With a fixed AES key, so that {@code data} and {@code dataSignature} are deterministic (known-answer tests). */
     public static EncryptedContent encrypt(byte[] plaintextJson, PublicKey key, String certificateId, byte[] aesKey) {
         if (aesKey.length != 32) {
@@ -65,7 +71,10 @@ public final class GraphEncryption {
                 content.dataKey(), content.encryptionCertificateId(), content.encryptionCertificateThumbprint());
     }
 
-    /** Stands in for the certificate thumbprint Graph sends (SHA-1, upper-case hex); only informational. */
+    /**
+     * Looks like the certificate thumbprint Graph sends (SHA-1, upper-case hex) but hashes the public key, so it
+     * matches no certificate: content encrypted for a bare public key is found by its certificate id only.
+     */
     private static String thumbprintOf(PublicKey key) throws GeneralSecurityException {
         return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-1").digest(key.getEncoded()));
     }

@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.Certificate;
@@ -16,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HexFormat;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -23,8 +25,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * An RSA-2048 key pair and a self-signed certificate, generated at run time, standing in for the certificate a
- * Graph subscription's rich notifications are encrypted for. Never commit a private key: generate one per test.
+ * An RSA key pair (2048 bits unless asked otherwise) and a self-signed certificate, generated at run time, standing
+ * in for the certificate a Graph subscription's rich notifications are encrypted for. Never commit a private key:
+ * generate one per test.
  */
 public final class TestKeys {
 
@@ -39,15 +42,20 @@ public final class TestKeys {
     }
 
     public static TestKeys generate(String certificateId) {
+        Instant now = Instant.now();
+        return generate(certificateId, 2048, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)));
+    }
+
+    /** A key of {@code bits} bits whose certificate is valid from {@code notBefore} to {@code notAfter}. */
+    public static TestKeys generate(String certificateId, int bits, Instant notBefore, Instant notAfter) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
+            generator.initialize(bits);
             KeyPair keyPair = generator.generateKeyPair();
             X500Name subject = new X500Name("CN=beacon-test-" + certificateId);
-            Instant now = Instant.now();
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-                    BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(30))), subject, keyPair.getPublic());
+                    BigInteger.valueOf(System.nanoTime()).abs(), Date.from(notBefore), Date.from(notAfter), subject,
+                    keyPair.getPublic());
             X509Certificate certificate = new JcaX509CertificateConverter()
                     .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA")
                             .build(keyPair.getPrivate())));
@@ -88,6 +96,16 @@ public final class TestKeys {
 
     public String certificateId() {
         return certificateId;
+    }
+
+    /** The certificate's thumbprint as Graph sends it: SHA-1 of its DER encoding, upper-case hex. */
+    public String thumbprint() {
+        try {
+            return HexFormat.of().withUpperCase()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -124,7 +124,8 @@ class RichNotificationDecryptorTest {
         EncryptedContent content = GraphEncryption.encrypt(plaintext(), keys.publicKey(), "retired-cert");
 
         assertFails(content, DeadLetterReason.UNKNOWN_CERTIFICATE,
-                "no private key for encryptionCertificateId retired-cert");
+                "no private key for encryptionCertificateId retired-cert or encryptionCertificateThumbprint "
+                        + content.encryptionCertificateThumbprint());
         assertThat(catchThrowableOfType(RichNotificationException.class,
                         () -> new RichNotificationDecryptor(DecryptionKeys.none()).decrypt(content))
                 .reason()).isEqualTo(DeadLetterReason.UNKNOWN_CERTIFICATE);
