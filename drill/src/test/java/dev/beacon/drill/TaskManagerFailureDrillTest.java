@@ -1,0 +1,170 @@
+package dev.beacon.drill;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.beacon.drill.FailureDrill.Mode;
+import dev.beacon.drill.cluster.FlinkCli;
+import dev.beacon.drill.cluster.StandaloneCluster;
+import dev.beacon.drill.scenario.DrillKeys;
+import dev.beacon.drill.scenario.DrillScenario;
+import dev.beacon.drill.scenario.GraphNotifications;
+import dev.beacon.testing.KafkaFixture;
+import dev.beacon.testing.PostgresFixture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Failure drills of the packaged job ({@code job/target/beacon-job.jar}) on a real multi-process Flink standalone
+ * cluster: a JobManager and two TaskManagers as separate JVMs, a real Kafka broker with a four-partition input topic
+ * and a real PostgreSQL, both in this JVM on loopback. The job is submitted with the {@code flink} CLI; in each
+ * round a TaskManager is killed with kill -9 while calls are half delivered, and a replacement is started. The
+ * full plan also stops the job with a savepoint and restores it. Then the invariants of {@link DrillAssertions}:
+ * nothing lost, and exactly one fact per call with its deterministic id, in PostgreSQL and on the facts topic.
+ *
+ * <p>Runs after the job module is packaged (this module's test phase). Logs: {@code target/drill/}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TaskManagerFailureDrillTest {
+
+    private static final DrillPlan PLAN = DrillPlan.fromSystemProperties();
+    private static final Path WORK = Path.of(System.getProperty("beacon.drill.work-dir", "target/drill"));
+
+    private static KafkaFixture kafka;
+    private static PostgresFixture postgres;
+    private static StandaloneCluster cluster;
+    private static FailureDrill.Environment env;
+
+    @BeforeAll
+    static void startKafkaPostgresAndTheCluster() throws IOException {
+        Path jobJar = Path.of(System.getProperty("beacon.drill.job-jar", "../job/target/beacon-job.jar"));
+        if (!Files.isRegularFile(jobJar)) {
+            fail("No job jar at " + jobJar + ": the drill runs in the build after the job module's package phase");
+        }
+        deleteRecursively(WORK);
+        Files.createDirectories(WORK);
+        kafka = KafkaFixture.start();
+        postgres = new PostgresFixture().start();
+
+        // Secrets the way operators provide them: a keystore file, and values in the TaskManagers' environment.
+        DrillKeys keys = DrillKeys.generate(DrillScenario.CERTIFICATE_ID);
+        String keystorePassword = randomSecret();
+        String clientState = randomSecret();
+        Path keystore = keys.writePkcs12(WORK.resolve("decryption.p12"), keystorePassword.toCharArray());
+        Map<String, String> secrets = Map.of(
+                "BEACON_CLIENT_STATE", clientState,
+                "BEACON_DECRYPTION_KEYSTORE", keystore.toAbsolutePath().toString(),
+                "BEACON_DECRYPTION_KEYSTORE_PASSWORD", keystorePassword,
+                "BEACON_JDBC_PASSWORD", postgres.password());
+
+        String classpath = Files.readString(Path.of(System.getProperty("beacon.drill.flink-classpath"))).strip()
+                + java.io.File.pathSeparator + System.getProperty("beacon.drill.launcher-classes");
+        cluster = StandaloneCluster.start(new StandaloneCluster.Settings(WORK.resolve("cluster"), classpath, 2,
+                secrets), 2, Duration.ofMinutes(3));
+        env = new FailureDrill.Environment(kafka, postgres, cluster, new FlinkCli(cluster, Duration.ofMinutes(3)),
+                jobJar, new GraphNotifications(DrillScenario.TENANT, clientState, keys));
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        try {
+            if (cluster != null) {
+                cluster.close();
+            }
+        } finally {
+            try {
+                if (kafka != null) {
+                    kafka.close();
+                }
+            } finally {
+                if (postgres != null) {
+                    postgres.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void atLeastOnceSurvivesTaskManagerKills() {
+        check(new FailureDrill(env, Mode.AT_LEAST_ONCE, PLAN).run());
+    }
+
+    @Test
+    @Order(2)
+    void exactlyOnceSurvivesTaskManagerKills() {
+        check(new FailureDrill(env, Mode.EXACTLY_ONCE, PLAN).run());
+    }
+
+    /** Prints and saves the summary, then asserts every invariant group, reporting all failing groups at once. */
+    private static void check(FailureDrill.Outcome outcome) {
+        DrillAssertions a = outcome.assertions();
+        Observed o = outcome.observed();
+        Path callTable = WORK.resolve(outcome.mode() + "-calls.txt");
+        String summary = DrillSummary.of(outcome);
+        System.out.println(summary);
+        try {
+            Files.writeString(callTable, a.callTable(o), StandardCharsets.UTF_8);
+            Files.writeString(WORK.resolve("summary.txt"), summary + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Executable[] checks = Stream.of(
+                group("No input lost: every position audited, every call a fact with all its desk messages",
+                        a.inputLost(o)),
+                group("PostgreSQL: exactly one emergency_call row per call, with the deterministic fact_id and "
+                        + "notification_count = distinct desk messages", a.postgresContract(o)),
+                group("Kafka: the keys whose last record is a fact revision are exactly the deterministic ids; "
+                        + "every other key ends superseded by its call's live id", a.kafkaContract(o)),
+                outcome.mode() == Mode.EXACTLY_ONCE
+                        ? group("Exactly-once (read_committed): no (fact_id, revision) twice",
+                                a.duplicateRevisions(o))
+                        : null)
+                .filter(e -> e != null).toArray(Executable[]::new);
+        assertAll(outcome.mode() + " drill: " + a.counts(o) + "\nPer call (also in " + callTable + "):\n"
+                + a.callTable(o), checks);
+    }
+
+    private static Executable group(String invariant, List<String> violations) {
+        return () -> {
+            if (!violations.isEmpty()) {
+                fail(invariant + " — " + violations.size() + " violation(s):\n  "
+                        + String.join("\n  ", violations));
+            }
+        };
+    }
+
+    private static String randomSecret() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
