@@ -42,7 +42,8 @@ class MigrateFromShadedJarIT {
                 "BEACON_JDBC_PASSWORD_FILE", passwordFile.toString()));
 
         assertThat(first.exitCode).as(first.toString()).isZero();
-        assertThat(first.stdout).isEqualTo("Beacon schema is up to date (3 migration(s) applied now).\n");
+        // V1 to V3 and the repeatable analyst views.
+        assertThat(first.stdout).isEqualTo("Beacon schema is up to date (4 migration(s) applied now).\n");
         assertThat(first.stderr).doesNotContain("Exception").doesNotContain(PG.password());
         assertThat(second.exitCode).as(second.toString()).isZero();
         assertThat(second.stdout).isEqualTo("Beacon schema is up to date (0 migration(s) applied now).\n");
