@@ -6,8 +6,8 @@ import dev.beacon.drill.cluster.JobObserver;
 import dev.beacon.drill.cluster.Poll;
 import dev.beacon.drill.cluster.StandaloneCluster;
 import dev.beacon.drill.scenario.DrillScenario;
-import dev.beacon.drill.scenario.GraphNotifications;
 import dev.beacon.drill.scenario.Publisher;
+import dev.beacon.job.testing.SampleStream;
 import dev.beacon.testing.KafkaFixture;
 import dev.beacon.testing.PostgresFixture;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ public final class FailureDrill {
 
     /** Kafka, PostgreSQL, the cluster and the job jar, shared by the drills of one test class. */
     public record Environment(KafkaFixture kafka, PostgresFixture postgres, StandaloneCluster cluster, FlinkCli cli,
-            Path jobJar, GraphNotifications notifications) {}
+            Path jobJar, SampleStream notifications) {}
 
     private final Environment env;
     private final Mode mode;

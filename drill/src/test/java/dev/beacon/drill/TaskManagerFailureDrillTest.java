@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.beacon.drill.FailureDrill.Mode;
 import dev.beacon.drill.cluster.FlinkCli;
 import dev.beacon.drill.cluster.StandaloneCluster;
-import dev.beacon.drill.scenario.DrillKeys;
 import dev.beacon.drill.scenario.DrillScenario;
-import dev.beacon.drill.scenario.GraphNotifications;
+import dev.beacon.job.testing.SampleStream;
+import dev.beacon.job.testing.TestKeys;
 import dev.beacon.testing.KafkaFixture;
 import dev.beacon.testing.PostgresFixture;
 import java.io.IOException;
@@ -64,10 +64,11 @@ class TaskManagerFailureDrillTest {
         postgres = new PostgresFixture().start();
 
         // Secrets the way operators provide them: a keystore file, and values in the TaskManagers' environment.
-        DrillKeys keys = DrillKeys.generate(DrillScenario.CERTIFICATE_ID);
+        // The job's test keys: a per-run RSA key and certificate, the keystore alias being the certificate id.
+        TestKeys keys = TestKeys.generate(DrillScenario.CERTIFICATE_ID);
         String keystorePassword = randomSecret();
         String clientState = randomSecret();
-        Path keystore = keys.writePkcs12(WORK.resolve("decryption.p12"), keystorePassword.toCharArray());
+        Path keystore = TestKeys.writePkcs12(WORK.resolve("decryption.p12"), keystorePassword.toCharArray(), keys);
         Map<String, String> secrets = Map.of(
                 "BEACON_CLIENT_STATE", clientState,
                 "BEACON_DECRYPTION_KEYSTORE", keystore.toAbsolutePath().toString(),
@@ -79,7 +80,7 @@ class TaskManagerFailureDrillTest {
         cluster = StandaloneCluster.start(new StandaloneCluster.Settings(WORK.resolve("cluster"), classpath, 2,
                 secrets), 2, Duration.ofMinutes(3));
         env = new FailureDrill.Environment(kafka, postgres, cluster, new FlinkCli(cluster, Duration.ofMinutes(3)),
-                jobJar, new GraphNotifications(DrillScenario.TENANT, clientState, keys));
+                jobJar, new SampleStream(clientState, keys));
     }
 
     @AfterAll

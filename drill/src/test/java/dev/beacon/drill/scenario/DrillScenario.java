@@ -1,6 +1,8 @@
 package dev.beacon.drill.scenario;
 
 import dev.beacon.job.correlate.FactIds;
+import dev.beacon.job.testing.SampleStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,16 +25,20 @@ import java.util.List;
  *
  * Each round is split where a call is half written: its later desk messages go before the TaskManager is killed,
  * its earliest one after, so the anchor of that call's id arrives while the job is recovering.
+ *
+ * <p>The records themselves (Graph notification collections with the message encrypted for the job's certificate)
+ * come from the job's {@link SampleStream}, the same code the job's own tests use.
  */
 public final class DrillScenario {
 
-    public static final String TENANT = "5f2a7c1e-3d4b-4e8f-9a10-1b2c3d4e5f60";
+    /** The tenant every notification of {@link SampleStream} comes from. */
+    public static final String TENANT = SampleStream.TENANT;
     public static final String CERTIFICATE_ID = "beacon-drill";
     /** The desk members' {@code getAllMessages} subscriptions: Alice, Bob and Carol. */
     static final List<String> DESK = List.of("alice", "bob", "carol");
     static final List<String> DESK_SUBSCRIPTIONS = List.of(
-            "6a1f0c52-8d3e-4b7a-9f21-0e4d5c6b7a81",
-            "7b2e1d63-9e4f-4c8b-8a32-1f5e6d7c8b92",
+            SampleStream.SUB_ALICE,
+            SampleStream.SUB_BOB,
             "8c3f2e74-af50-4d9c-9b43-2a6f7e8d9ca3");
     /** How long after the first desk message the others are created (Teams posts them within a second). */
     private static final long[] DESK_DELAYS_MILLIS = {0, 350, 820};
@@ -81,12 +87,13 @@ public final class DrillScenario {
         }
     }
 
-    private final GraphNotifications notifications;
+    private final SampleStream notifications;
     private final int partitions;
     private final List<Call> calls = new ArrayList<>();
     private int chatter;
 
-    public DrillScenario(GraphNotifications notifications, int partitions) {
+    /** @param notifications builds the records, with the clientState and keys the TaskManagers were given */
+    public DrillScenario(SampleStream notifications, int partitions) {
         if (partitions < DESK.size()) {
             throw new IllegalArgumentException("needs at least " + DESK.size() + " partitions, one per desk member");
         }
@@ -157,8 +164,9 @@ public final class DrillScenario {
         List<Delivery> out = new ArrayList<>();
         for (DeskMessage m : latestFirst) {
             int k = call.desk().indexOf(m);
-            byte[] value = notifications.emergency(m.subscriptionId(), m.chatId(), m.messageId(), m.createdAtMillis(),
-                    call.callerUserId(), call.callerName(), call.dialed(), "Building " + call.index() + ", Floor 2");
+            byte[] value = utf8(notifications.deskNotification(m.subscriptionId(), m.chatId(), m.messageId(),
+                    Instant.ofEpochMilli(m.createdAtMillis()).toString(), call.callerUserId(), call.callerName(),
+                    call.dialed(), "Building " + call.index() + ", Floor 2"));
             out.add(new Delivery((call.index() + k) % partitions, value, Kind.DESK_MESSAGE, call.index(),
                     call.label() + ", " + m.desk() + "'s chat, created +" + (m.createdAtMillis()
                             - call.earliestCreatedAtMillis()) + " ms"));
@@ -170,8 +178,12 @@ public final class DrillScenario {
         int n = chatter++;
         String chatId = "19:drill-chatter-" + n + "@unq.gbl.spaces";
         String messageId = Long.toString(FIRST_CALL.toEpochMilli() + n);
-        byte[] value = notifications.chatter(DESK_SUBSCRIPTIONS.get(n % DESK.size()), chatId, messageId,
-                FIRST_CALL.toEpochMilli() + n, "Lunch at noon? (" + n + ")");
+        byte[] value = utf8(notifications.chatterNotification(DESK_SUBSCRIPTIONS.get(n % DESK.size()), chatId,
+                messageId, FIRST_CALL.plusMillis(n).toString(), "Lunch at noon? (" + n + ")"));
         return new Delivery(n % partitions, value, Kind.CHATTER, -1, "chatter " + n);
+    }
+
+    private static byte[] utf8(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * A realistic, deterministic stream of what Graph writes into Event Hubs for one tenant with two security-desk
- * members (two subscriptions), used by the local run and by the end-to-end tests, which assert its exact outcome:
+ * members (two subscriptions), used by the local run and by the end-to-end tests, which assert its exact outcome
+ * (the failure drill builds its own scenario from {@link #deskNotification} and {@link #chatterNotification}):
  *
  * <ul>
  *   <li>call 1: Ada dials 911; both desk chats are notified; one notification is redelivered; a reaction arrives as
@@ -45,6 +46,8 @@ public final class SampleStream {
     public static final String CALL1_AT = "2026-11-22T09:00:01.000Z";
     public static final String CALL2_AT = "2026-11-22T09:30:00.000Z";
     public static final String CALL3_AT = "2026-11-22T14:00:05.000Z";
+    /** When the chatter of {@link #records()} was written. */
+    private static final String CHATTER_AT = "2026-11-22T08:59:00.000Z";
 
     /** One Kafka record: key, value and headers (name/value pairs), plus what it stands for. */
     public record Record(String key, byte[] value, String[] headers, String what) {
@@ -71,16 +74,14 @@ public final class SampleStream {
     public List<Record> records() {
         List<Record> out = new ArrayList<>();
         out.add(new Record(null, collection(validation()), "validation record of a new subscription"));
-        out.add(new Record(null, collection(rich(SUB_ALICE, "created", "19:bob-alice@unq.gbl.spaces", "1763802000001",
-                chatter("1763802000001", "19:bob-alice@unq.gbl.spaces", "Lunch at noon? The usual place."))),
-                "ordinary chatter"));
+        out.add(new Record(null, chatterNotification(SUB_ALICE, "19:bob-alice@unq.gbl.spaces", "1763802000001",
+                CHATTER_AT, "Lunch at noon? The usual place."), "ordinary chatter"));
 
         ObjectNode call1Alice = call1Alice();
         String call1AliceRecord = collection(rich(SUB_ALICE, "created", CHAT_ALICE_CALL1, "1763802001000", call1Alice));
         out.add(new Record(CHAT_ALICE_CALL1, call1AliceRecord, "call 1 (911), Alice's chat"));
-        out.add(new Record(CHAT_BOB_CALL1, collection(rich(SUB_BOB, "created", CHAT_BOB_CALL1, "1763802001400",
-                emergency("1763802001400", CHAT_BOB_CALL1, ADA, "Ada Lovelace", "911", CALL1_AT,
-                        "Building 4, Floor 2, 1 Microsoft Way, Redmond, WA 98052"))),
+        out.add(new Record(CHAT_BOB_CALL1, deskNotification(SUB_BOB, CHAT_BOB_CALL1, "1763802001400", CALL1_AT, ADA,
+                "Ada Lovelace", "911", "Building 4, Floor 2, 1 Microsoft Way, Redmond, WA 98052"),
                 "call 1, Bob's chat"));
         out.add(new Record(CHAT_ALICE_CALL1, call1AliceRecord, "call 1, Alice's chat, redelivered"));
 
@@ -91,13 +92,12 @@ public final class SampleStream {
         out.add(new Record(CHAT_ALICE_CALL1, collection(
                 rich(SUB_ALICE, "updated", CHAT_ALICE_CALL1, "1763802001000", reacted),
                 rich(SUB_BOB, "created", "19:bob-carol@unq.gbl.spaces", "1763802005000",
-                        chatter("1763802005000", "19:bob-carol@unq.gbl.spaces", "Did you see the fire drill memo?"))),
+                        chatter("1763802005000", "19:bob-carol@unq.gbl.spaces", CHATTER_AT,
+                                "Did you see the fire drill memo?"))),
                 "a reaction to call 1 (no content change) and chatter, in one collection"));
 
-        ObjectNode call2 = emergency("1763803800000", CHAT_ALICE_CALL2, GRACE, "Grace Hopper", "933", CALL2_AT,
-                "Building 7, Floor 1");
-        out.add(new Record(CHAT_ALICE_CALL2, collection(rich(SUB_ALICE, "created", CHAT_ALICE_CALL2, "1763803800000",
-                call2)), "call 2 (933 test call)"));
+        out.add(new Record(CHAT_ALICE_CALL2, deskNotification(SUB_ALICE, CHAT_ALICE_CALL2, "1763803800000", CALL2_AT,
+                GRACE, "Grace Hopper", "933", "Building 7, Floor 1"), "call 2 (933 test call)"));
         ObjectNode call2Edited = emergency("1763803800000", CHAT_ALICE_CALL2, GRACE, "Grace Hopper", "933", CALL2_AT,
                 "Building 7, Floor 3, Room 301");
         call2Edited.put("lastModifiedDateTime", "2026-11-22T09:31:00.000Z");
@@ -135,9 +135,8 @@ public final class SampleStream {
         out.add(new Record(null, collection(notification(SUB_BOB, "created", "19:bob-dave@thread.v2", "1763803930000")),
                 "no resource data (needs hydration)"));
 
-        out.add(new Record(CHAT_ALICE_CALL3, collection(rich(SUB_ALICE, "created", CHAT_ALICE_CALL3, "1763820005000",
-                emergency("1763820005000", CHAT_ALICE_CALL3, ADA, "Ada Lovelace", "112", CALL3_AT,
-                        "Building 2, Floor 5"))), "call 3 (112), five hours after call 1"));
+        out.add(new Record(CHAT_ALICE_CALL3, deskNotification(SUB_ALICE, CHAT_ALICE_CALL3, "1763820005000", CALL3_AT,
+                ADA, "Ada Lovelace", "112", "Building 2, Floor 5"), "call 3 (112), five hours after call 1"));
         ObjectNode call3Bob = rich(SUB_BOB, "created", CHAT_BOB_CALL3, "1763820005300",
                 emergency("1763820005300", CHAT_BOB_CALL3, ADA, "Ada Lovelace", "112", "2026-11-22T14:00:05.300Z",
                         "Building 2, Floor 5"));
@@ -149,7 +148,7 @@ public final class SampleStream {
         out.add(new Record(null, "[".repeat(5000) + "]".repeat(5000), "absurdly nested JSON"));
 
         ObjectNode binary = rich(SUB_BOB, "created", "19:bob-erin@unq.gbl.spaces", "1763820100000",
-                chatter("1763820100000", "19:bob-erin@unq.gbl.spaces", "Coffee?"));
+                chatter("1763820100000", "19:bob-erin@unq.gbl.spaces", CHATTER_AT, "Coffee?"));
         out.add(new Record(null, bytes(binary), new String[] {"ce_specversion", "1.0", "ce_id", "evt-binary-1",
                 "ce_type", "Microsoft.Graph.ChatMessageCreated", "ce_source", "/tenants/" + TENANT + "/applications/beacon",
                 "content-type", "application/json"}, "chatter in CloudEvents binary mode"));
@@ -169,11 +168,10 @@ public final class SampleStream {
             String at = java.time.Instant.parse("2026-11-22T10:00:00Z").plusSeconds(600L * i).toString();
             String alice = "19:alice-call-" + i + "@thread.v2";
             String bob = "19:bob-call-" + i + "@thread.v2";
-            String aliceRecord = collection(rich(SUB_ALICE, "created", alice, "100" + i,
-                    emergency("100" + i, alice, caller, name, "911", at, "Site " + i)));
+            String aliceRecord = deskNotification(SUB_ALICE, alice, "100" + i, at, caller, name, "911", "Site " + i);
             out.add(new Record(caller, aliceRecord, "call " + i + ", Alice's chat"));
-            out.add(new Record(caller, collection(rich(SUB_BOB, "created", bob, "200" + i,
-                    emergency("200" + i, bob, caller, name, "911", at, "Site " + i))), "call " + i + ", Bob's chat"));
+            out.add(new Record(caller, deskNotification(SUB_BOB, bob, "200" + i, at, caller, name, "911", "Site " + i),
+                    "call " + i + ", Bob's chat"));
             out.add(new Record(caller, aliceRecord, "call " + i + ", Alice's chat, redelivered"));
         }
         return out;
@@ -186,8 +184,25 @@ public final class SampleStream {
     public Record callInAlicesChat(String messageId, String caller, String name, String dialed, String at,
             String where) {
         String chat = "19:alice-" + messageId + "@thread.v2";
-        return new Record(chat, collection(rich(SUB_ALICE, "created", chat, messageId,
-                emergency(messageId, chat, caller, name, dialed, at, where))), "call " + messageId + ", Alice's chat");
+        return new Record(chat, deskNotification(SUB_ALICE, chat, messageId, at, caller, name, dialed, where),
+                "call " + messageId + ", Alice's chat");
+    }
+
+    /**
+     * One desk member's notification of an emergency call as Graph writes it to Event Hubs: a collection holding one
+     * {@code created} rich notification of subscription {@code subscriptionId}, the message encrypted for the job's
+     * certificate. The message is {@code messageId} in chat {@code chatId}, created {@code at} (ISO-8601), from
+     * {@code caller} ({@code name}), who dialed {@code dialed} at {@code where}.
+     */
+    public String deskNotification(String subscriptionId, String chatId, String messageId, String at, String caller,
+            String name, String dialed, String where) {
+        return collection(rich(subscriptionId, "created", chatId, messageId,
+                emergency(messageId, chatId, caller, name, dialed, at, where)));
+    }
+
+    /** An ordinary chat message (from Bob Builder), in the same shape: the job must ignore it and keep nothing of it. */
+    public String chatterNotification(String subscriptionId, String chatId, String messageId, String at, String text) {
+        return collection(rich(subscriptionId, "created", chatId, messageId, chatter(messageId, chatId, at, text)));
     }
 
     /** Ada's call-1 message in Alice's chat, as Graph would return it. */
@@ -220,10 +235,10 @@ public final class SampleStream {
             String later = reorderedCallAt(i).plusSeconds(2).toString();
             String alice = "19:alice-reordered-" + i + "@thread.v2";
             String bob = "19:bob-reordered-" + i + "@thread.v2";
-            early.add(new Record(caller, collection(rich(SUB_ALICE, "created", alice, "300" + i,
-                    emergency("300" + i, alice, caller, name, "911", at, "Site " + i))), "call " + i + ", earlier"));
-            late.add(new Record(caller, collection(rich(SUB_BOB, "created", bob, "400" + i,
-                    emergency("400" + i, bob, caller, name, "911", later, "Site " + i))), "call " + i + ", later"));
+            early.add(new Record(caller, deskNotification(SUB_ALICE, alice, "300" + i, at, caller, name, "911",
+                    "Site " + i), "call " + i + ", earlier"));
+            late.add(new Record(caller, deskNotification(SUB_BOB, bob, "400" + i, later, caller, name, "911",
+                    "Site " + i), "call " + i + ", later"));
         }
         return new ReorderedCalls(early, late);
     }
@@ -238,8 +253,8 @@ public final class SampleStream {
         return m;
     }
 
-    private ObjectNode chatter(String id, String chatId, String text) {
-        ObjectNode m = message(id, chatId, "2026-11-22T08:59:00.000Z", "<p>" + text + "</p>");
+    private ObjectNode chatter(String id, String chatId, String at, String text) {
+        ObjectNode m = message(id, chatId, at, "<p>" + text + "</p>");
         user(m, "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d", "Bob Builder");
         return m;
     }
@@ -294,10 +309,10 @@ public final class SampleStream {
         return n;
     }
 
-    /** A rich notification: the message encrypted for the job's certificate, as Graph does it. */
+    /** A rich notification: the message encrypted for the job's certificate (id and thumbprint), as Graph does it. */
     private ObjectNode rich(String subscriptionId, String changeType, String chatId, String messageId, ObjectNode message) {
         ObjectNode n = notification(subscriptionId, changeType, chatId, messageId);
-        n.set("encryptedContent", encrypted(GraphEncryption.encrypt(bytes(message), keys.publicKey(), keys.certificateId())));
+        n.set("encryptedContent", encrypted(GraphEncryption.encrypt(bytes(message), keys, keys.certificateId())));
         return n;
     }
 
