@@ -141,8 +141,12 @@ public final class CallerCalls {
         call.revision = revisions + 1;
         call.updatedAtMillis = now;
         derive(call);
+        String guessed = null;
         if (mayHaveBeenPublished.test(ref.createdAtMillis)) {
-            previousIds.add(FactIds.factId(call.tenantId, call.callerUserId, ref.createdAtMillis));
+            String own = FactIds.factId(call.tenantId, call.callerUserId, ref.createdAtMillis);
+            if (previousIds.add(own)) {
+                guessed = own; // this attempt never published it; only a failed one may have
+            }
         }
         previousIds.remove(call.factId);
         call.supersedes.clear();
@@ -157,7 +161,7 @@ public final class CallerCalls {
         List<EmergencyCallFact> published = new ArrayList<>();
         published.add(call.copy());
         for (String id : previousIds) {
-            published.add(EmergencyCallFact.supersede(id, call, now));
+            published.add(EmergencyCallFact.supersede(id, call, now, id.equals(guessed)));
         }
         return new Decision(AuditOutcome.MERGED, null, call, published, removed);
     }

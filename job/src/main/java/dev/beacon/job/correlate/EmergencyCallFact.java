@@ -18,6 +18,11 @@ public class EmergencyCallFact {
     public String factId;
     /** Set only on a supersede record: the live id that replaces {@link #factId}. */
     public String supersededBy;
+    /**
+     * Only on a supersede record: true when this attempt never published {@link #factId} itself and answers it only
+     * because an earlier, failed attempt may have. Transactional outputs, whose failed attempts were aborted, skip it.
+     */
+    public boolean speculative;
     public String tenantId;
     public String callerUserId;
     public String callerDisplayName;
@@ -45,9 +50,16 @@ public class EmergencyCallFact {
 
     /** The supersede record for a provisional id of this call. */
     public static EmergencyCallFact supersede(String provisionalId, EmergencyCallFact live, long nowMillis) {
+        return supersede(provisionalId, live, nowMillis, false);
+    }
+
+    /** The supersede record for a provisional id; {@code speculative}: see {@link #speculative}. */
+    public static EmergencyCallFact supersede(
+            String provisionalId, EmergencyCallFact live, long nowMillis, boolean speculative) {
         EmergencyCallFact s = new EmergencyCallFact();
         s.factId = provisionalId;
         s.supersededBy = live.factId;
+        s.speculative = speculative;
         s.tenantId = live.tenantId;
         s.callerUserId = live.callerUserId;
         s.callStartedAtMillis = live.callStartedAtMillis;
@@ -67,6 +79,7 @@ public class EmergencyCallFact {
         EmergencyCallFact c = new EmergencyCallFact();
         c.factId = factId;
         c.supersededBy = supersededBy;
+        c.speculative = speculative;
         c.tenantId = tenantId;
         c.callerUserId = callerUserId;
         c.callerDisplayName = callerDisplayName;
@@ -102,6 +115,7 @@ public class EmergencyCallFact {
                 && revision == f.revision
                 && Objects.equals(factId, f.factId)
                 && Objects.equals(supersededBy, f.supersededBy)
+                && speculative == f.speculative
                 && Objects.equals(tenantId, f.tenantId)
                 && Objects.equals(callerUserId, f.callerUserId)
                 && Objects.equals(callerDisplayName, f.callerDisplayName)

@@ -25,6 +25,7 @@ public final class FactTypes {
         HashMap<String, TypeInformation<?>> fields = new HashMap<>();
         fields.put("factId", Types.STRING);
         fields.put("supersededBy", Types.STRING);
+        fields.put("speculative", Types.BOOLEAN);
         fields.put("tenantId", Types.STRING);
         fields.put("callerUserId", Types.STRING);
         fields.put("callerDisplayName", Types.STRING);

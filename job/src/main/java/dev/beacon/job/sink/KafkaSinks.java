@@ -31,7 +31,8 @@ public final class KafkaSinks {
 
     public static KafkaSink<EmergencyCallFact> facts(
             Properties producerProps, String topic, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
-        return build(producerProps, guarantee, transactionalIdPrefix, factRecords(topic));
+        return build(producerProps, guarantee, transactionalIdPrefix,
+                factRecords(topic, guarantee == DeliveryGuarantee.EXACTLY_ONCE));
     }
 
     public static KafkaSink<DeadLetter> deadLetters(
@@ -50,7 +51,15 @@ public final class KafkaSinks {
     }
 
     public static KafkaRecordSerializationSchema<EmergencyCallFact> factRecords(String topic) {
-        return new FactCloudEventSerializer(topic);
+        return factRecords(topic, false);
+    }
+
+    /**
+     * @param transactional true for exactly-once output: what a failed attempt wrote was aborted, so speculative
+     *                      supersedes (answers to ids only a failed attempt may have published) are left out
+     */
+    public static KafkaRecordSerializationSchema<EmergencyCallFact> factRecords(String topic, boolean transactional) {
+        return new FactCloudEventSerializer(topic, transactional);
     }
 
     /** Keyed by {@code source/partition/offset/itemIndex}, the dead letter's identity. */
@@ -111,10 +120,12 @@ public final class KafkaSinks {
         private static final long serialVersionUID = 1L;
 
         private final String topic;
+        private final boolean skipSpeculative;
         private transient ObjectMapper mapper;
 
-        FactCloudEventSerializer(String topic) {
+        FactCloudEventSerializer(String topic, boolean skipSpeculative) {
             this.topic = topic;
+            this.skipSpeculative = skipSpeculative;
         }
 
         @Override
@@ -125,6 +136,9 @@ public final class KafkaSinks {
         @Override
         public ProducerRecord<byte[], byte[]> serialize(
                 EmergencyCallFact fact, KafkaSinkContext context, Long timestamp) {
+            if (skipSpeculative && fact.speculative) {
+                return null; // the KafkaWriter skips null records
+            }
             return FactCloudEvents.toRecord(topic, fact, mapper);
         }
     }

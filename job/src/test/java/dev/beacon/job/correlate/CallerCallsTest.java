@@ -106,9 +106,24 @@ class CallerCallsTest {
                 Signals.created("chat-2", "m-1").createdAt(CREATED_AT + 2_000).build()), NOW, ANYTHING_MAY_BE_PUBLISHED);
 
         String ownId = FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT + 2_000);
-        assertThat(d.published()).extracting(f -> f.factId, f -> f.supersededBy).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT), null),
-                org.assertj.core.groups.Tuple.tuple(ownId, FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT)));
+        String liveId = FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT);
+        assertThat(d.published()).extracting(f -> f.factId, f -> f.supersededBy, f -> f.speculative)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(liveId, null, false),
+                        org.assertj.core.groups.Tuple.tuple(ownId, liveId, true));
+    }
+
+    @Test
+    void aSupersedeOfAnIdThisAttemptPublishedIsNeverSpeculative() {
+        CallerCalls caller = new CallerCalls(GAP, new ArrayList<>());
+        caller.apply(new MessageChange(NEW, Signals.created("chat-2", "m-1").createdAt(CREATED_AT + 2_000).build()),
+                NOW, ANYTHING_MAY_BE_PUBLISHED);
+        CallerCalls.Decision d = caller.apply(new MessageChange(NEW, Signals.created("chat-1", "m-1").build()), NOW,
+                ANYTHING_MAY_BE_PUBLISHED);
+
+        assertThat(d.published()).extracting(f -> f.supersededBy != null, f -> f.speculative).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(false, false),
+                org.assertj.core.groups.Tuple.tuple(true, false));
     }
 
     /** A workload with everything that can reorder: several callers, desk chats, a bridge, edits and deletions. */

@@ -115,6 +115,18 @@ class KafkaSinksTest {
     }
 
     @Test
+    void aSpeculativeSupersedeIsLeftOutOnlyByTheTransactionalSink() throws Exception {
+        EmergencyCallFact live = fact(FACT_B, 2, CALL_STARTED);
+        EmergencyCallFact speculative = EmergencyCallFact.supersede(FACT_A, live, CALL_STARTED + 1_000, true);
+        EmergencyCallFact confirmed = EmergencyCallFact.supersede(FACT_A, live, CALL_STARTED + 1_000, false);
+
+        assertThat(opened(KafkaSinks.factRecords("t", true)).serialize(speculative, null, null)).isNull();
+        assertThat(opened(KafkaSinks.factRecords("t", true)).serialize(confirmed, null, null)).isNotNull();
+        assertThat(opened(KafkaSinks.factRecords("t", false)).serialize(speculative, null, null)).isNotNull();
+        assertThat(opened(KafkaSinks.factRecords("t", true)).serialize(live, null, null)).isNotNull();
+    }
+
+    @Test
     void readFactRejectsARecordWithoutCloudEventHeaders() {
         ConsumerRecord<byte[], byte[]> plain = new ConsumerRecord<>("t", 0, 7L, null, "{}".getBytes());
 
