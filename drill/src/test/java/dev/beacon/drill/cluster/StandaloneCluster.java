@@ -79,8 +79,33 @@ public final class StandaloneCluster implements AutoCloseable {
         writeConfiguration();
     }
 
-    /** Starts the JobManager and {@code taskManagers} TaskManagers and waits until all their slots are registered. */
+    /**
+     * Starts the JobManager and {@code taskManagers} TaskManagers and waits until all their slots are registered.
+     * The JobManager's ports are picked free here and bound a moment later by its own JVM; when another process takes
+     * one in between, the JobManager dies with a BindException and the cluster is started again on new ports.
+     */
     public static StandaloneCluster start(Settings settings, int taskManagers, Duration timeout) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(settings, taskManagers, timeout);
+            } catch (RuntimeException e) {
+                if (attempt >= 3 || !jobManagerLostAPortRace(settings)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean jobManagerLostAPortRace(Settings settings) {
+        Path log = settings.workDir().resolve("logs").resolve("jobmanager.log");
+        try {
+            return Files.exists(log) && Files.readString(log).contains("java.net.BindException");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static StandaloneCluster startOnce(Settings settings, int taskManagers, Duration timeout) {
         StandaloneCluster cluster;
         try {
             cluster = new StandaloneCluster(settings);
