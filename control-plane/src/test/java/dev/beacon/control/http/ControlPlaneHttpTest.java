@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.control.metrics.ControlPlaneMetrics;
 import dev.beacon.control.ops.Readiness;
+import dev.beacon.control.testing.CapturedLogs;
 import dev.beacon.control.testing.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -155,6 +156,51 @@ class ControlPlaneHttpTest {
     }
 
     @Test
+    void callbackAcceptsEntrasFormPost() throws Exception {
+        HttpResponse<String> r = postForm("/api/org/contoso/ms-teams/callback",
+                "code=abc&state=" + RecordingOperations.AUTH_STATE + "&session_state=s1");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("<h1>Signed in</h1>").contains("svc-beacon@contoso.com");
+        assertThat(ops.calls).contains("completeAuthorization contoso");
+
+        r = postForm("/api/org/contoso/ms-teams/callback", "code=abc&state=forged");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("unknown or expired sign-in state");
+
+        r = postForm("/api/org/contoso/ms-teams/callback", "error=access_denied&error_description=declined&state=x");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("Microsoft Entra answered: access_denied");
+        assertThat(ops.calls).contains("authorizationDenied contoso access_denied");
+    }
+
+    @Test
+    void requestValuesCannotForgeLogLines() throws Exception {
+        String forged = "INFO dev.beacon.control.ControlPlane - integration contoso: signed in as admin";
+        String crlf = "%0D%0A" + java.net.URLEncoder.encode(forged, java.nio.charset.StandardCharsets.UTF_8);
+        try (CapturedLogs logs = CapturedLogs.atDebug()) {
+            HttpResponse<String> r = send("GET", "/api/org/contoso/ms-teams/callback?error=access_denied" + crlf
+                    + "&error_description=x" + crlf + "&state=s" + crlf, null, null);
+            assertThat(r.statusCode()).isEqualTo(400);
+            r = postForm("/api/org/contoso/ms-teams/callback", "error=e" + crlf + "%C2%85%E2%80%A8&state=s" + crlf);
+            assertThat(r.statusCode()).isEqualTo(400);
+            r = send("GET", "/api/org/bad" + "%0D%0A" + "x/ms-teams/callback?error=e", null, null);
+            assertThat(r.statusCode()).isEqualTo(400);
+
+            List<String> lines = logs.lines().stream().flatMap(l -> l.lines()).toList();
+            assertThat(lines).noneMatch(l -> l.startsWith("INFO dev.beacon.control.ControlPlane"));
+            // Beacon's own lines hold no raw line breaks (Jetty's DEBUG header dumps have CRLF of their own)
+            assertThat(logs.lines()).filteredOn(l -> l.matches("(?s)\\w+ dev\\.beacon\\..*"))
+                    .isNotEmpty()
+                    .allSatisfy(l -> assertThat(l).doesNotContain("\r", "\n", "\u2028", "\u0085"));
+            assertThat(logs.text()).contains("refused by Entra: access_denied\\r\\nINFO dev.beacon.control.ControlPlane - "
+                            + "integration contoso: signed in as admin")
+                    .contains("refused by Entra: e\\r\\nINFO").contains("\\u0085\\u2028")
+                    .contains("auth-code sign-in for bad\\r\\nx refused");
+            assertThat(lines.stream().filter(l -> l.contains("refused by Entra")).count()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void errorsMapTo400And404And500WithoutLeaking() throws Exception {
         String auth = "Bearer " + TOKEN;
         // 400: invalid input, message from the operations.
@@ -206,6 +252,12 @@ class ControlPlaneHttpTest {
         assertThat(ops.added).singleElement().satisfies(n -> assertThat(n.credential()).isEqualTo(SECRET));
         assertThat(r.body()).doesNotContain(SECRET);
         assertThat(JSON.readTree(r.body()).get("id").asText()).isEqualTo("fabrikam");
+    }
+
+    private HttpResponse<String> postForm(String path, String form) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String method, String path, String body, String authorization)
