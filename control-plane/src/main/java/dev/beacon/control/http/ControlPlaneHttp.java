@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
 import dev.beacon.control.LogSafe;
 import dev.beacon.control.metrics.ControlPlaneMetrics;
+import dev.beacon.control.ops.ConnectLinkRefusedException;
 import dev.beacon.control.ops.ControlPlaneOperations;
 import dev.beacon.control.ops.LoginView;
 import dev.beacon.control.ops.NewIntegration;
@@ -114,8 +115,7 @@ public final class ControlPlaneHttp implements AutoCloseable {
             }
             ctx.status(HttpStatus.NO_CONTENT);
         });
-        r.post("/api/integrations/{id}/login",
-                ctx -> ctx.json(ops.startDeviceCodeLogin(existingIntegration(ctx))));
+        r.post("/api/integrations/{id}/login", ctx -> ctx.json(ops.startLogin(existingIntegration(ctx))));
         r.get("/api/integrations/{id}/login", ctx -> ctx.json(ops.loginState(existingIntegration(ctx))));
         r.post("/api/integrations/{id}/certificates/rotate",
                 ctx -> ctx.json(ops.rotateCertificates(existingIntegration(ctx))));
@@ -129,13 +129,8 @@ public final class ControlPlaneHttp implements AutoCloseable {
             ctx.status(HttpStatus.NO_CONTENT);
         });
 
-        r.get("/api/org/{org_id}/ms-teams/connect", ctx -> {
-            String id = ctx.pathParam("org_id");
-            if (ops.integration(id).isEmpty()) {
-                throw noIntegration(id);
-            }
-            ctx.redirect(ops.authorizationUrl(id).toString(), HttpStatus.FOUND);
-        });
+        // a browser opens it with a sign-in link's ticket (beaconctl login), or an admin with the bearer token
+        r.get("/api/org/{org_id}/ms-teams/connect", this::connect, Access.OPEN);
         // Entra answers with response_mode=form_post (what MSAL4J asks for): a POST of a form; GET for query mode
         r.get("/api/org/{org_id}/ms-teams/callback", this::callback, Access.OPEN);
         r.post("/api/org/{org_id}/ms-teams/callback", this::callback, Access.OPEN);
@@ -169,6 +164,31 @@ public final class ControlPlaneHttp implements AutoCloseable {
             readiness = new Readiness(false, List.of("readiness check failed: " + e.getClass().getSimpleName()));
         }
         ctx.status(readiness.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(readiness);
+    }
+
+    /**
+     * Starts an auth-code sign-in: redirects to Entra. Allowed with the admin bearer token, or with a
+     * {@code ticket} from {@code beaconctl login} (single use, short-lived, for this integration only). A refused
+     * ticket gets a page saying why, and no redirect.
+     */
+    private void connect(Context ctx) {
+        String id = ctx.pathParam("org_id");
+        String ticket = ctx.queryParam("ticket");
+        if (ticket == null && !auth.allows(ctx.header("Authorization"))) {
+            throw new Unauthorized();
+        }
+        if (ops.integration(id).isEmpty()) {
+            throw noIntegration(id);
+        }
+        if (ticket == null) {
+            ctx.redirect(ops.authorizationUrl(id).toString(), HttpStatus.FOUND);
+            return;
+        }
+        try {
+            ctx.redirect(ops.authorizationUrlWithTicket(id, ticket).toString(), HttpStatus.FOUND);
+        } catch (ConnectLinkRefusedException e) {
+            page(ctx, HttpStatus.FORBIDDEN, "Sign-in link refused", e.getMessage());
+        }
     }
 
     /**

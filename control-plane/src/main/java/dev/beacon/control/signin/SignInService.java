@@ -88,6 +88,8 @@ public final class SignInService implements TokenSource, AutoCloseable {
     private final Map<String, MsalApp> apps = new ConcurrentHashMap<>();
     private final Map<String, DeviceCodeSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, PendingAuthorization> states = new ConcurrentHashMap<>();
+    /** The latest auth-code sign-in per integration, as {@link #loginState} shows it to {@code beaconctl login}. */
+    private final Map<String, LoginView> authCodeLogins = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     /** One MSAL application per integration, rebuilt if the integration's registration changes. */
@@ -208,6 +210,16 @@ public final class SignInService implements TokenSource, AutoCloseable {
             }
             // signed in earlier: the stored tokens tell whether that still holds (e.g. refresh token revoked since)
         }
+        LoginView authCode = authCodeLogins.get(integrationId);
+        if (authCode != null && !"signed-in".equals(authCode.phase())) {
+            if ("pending".equals(authCode.phase()) && authCode.expiresAt() != null
+                    && !clock.instant().isBefore(authCode.expiresAt().plus(settings.stateLifetime()))) {
+                return failedView(integrationId, "expired",
+                        "sign-in: nobody finished the sign-in in time; run 'beaconctl login " + integrationId
+                                + "' for a new link");
+            }
+            return authCode;
+        }
         Integration in = integrations.require(integrationId);
         if (in.authMode() == AuthMode.CLIENT_CREDENTIALS) {
             return new LoginView(integrationId, "signed-in", null, null, "app-only (client credentials)", null,
@@ -227,6 +239,27 @@ public final class SignInService implements TokenSource, AutoCloseable {
     }
 
     // ---- authorization code ---------------------------------------------------------------------------------------
+
+    /**
+     * Records that a one-time sign-in link was handed out ({@code beaconctl login} for an auth-code integration):
+     * {@link #loginState} says {@code pending} until the callback signs in or fails.
+     *
+     * @param link the link to open (it holds a ticket: it is shown to the operator, never logged)
+     */
+    public LoginView authCodeLinkIssued(String integrationId, String link, Instant linkExpiresAt) {
+        requireMode(integrationId, AuthMode.AUTH_CODE);
+        LoginView v = new LoginView(integrationId, "pending", link, null,
+                "Open this link in a browser and sign in with the service account. It works once, needs no admin "
+                        + "token, and expires in " + Duration.between(clock.instant(), linkExpiresAt).toMinutes()
+                        + " minutes.", linkExpiresAt, null, null);
+        authCodeLogins.put(integrationId, v);
+        log.info("integration {}: auth-code sign-in link issued, valid until {}", integrationId, linkExpiresAt);
+        return v;
+    }
+
+    private void authCodeEnded(LoginView outcome) {
+        authCodeLogins.put(outcome.integrationId(), outcome);
+    }
 
     /**
      * Where to send the person who signs in. Entra posts the code and our state back to {@code redirectUri}
@@ -278,13 +311,17 @@ public final class SignInService implements TokenSource, AutoCloseable {
                     .build()));
             signedIn(in, r);
             String username = r.account() == null ? null : r.account().username();
-            return new LoginView(integrationId, "signed-in", null, null, null, null, username, null);
+            LoginView done = new LoginView(integrationId, "signed-in", null, null, null, null, username, null);
+            authCodeEnded(done);
+            return done;
         } catch (Throwable t) {
             Failure f = classify(unwrap(t));
             settleStatusAfterFailedSignIn(integrationId, f.status(), f.detail());
             log.warn("integration {}: authorization code sign-in ended: {} ({})", integrationId, f.phase(),
                     f.detail());
-            return failedView(integrationId, f.phase(), f.detail());
+            LoginView failed = failedView(integrationId, f.phase(), f.detail());
+            authCodeEnded(failed);
+            return failed;
         }
     }
 
@@ -300,7 +337,9 @@ public final class SignInService implements TokenSource, AutoCloseable {
         String detail = "sign-in: Entra answered " + LogSafe.value(error) + (errorDescription == null ? ""
                 : ": " + LogSafe.value(firstLine(errorDescription)));
         settleStatusAfterFailedSignIn(integrationId, IntegrationStatus.NEEDS_SIGN_IN, detail);
-        return failedView(integrationId, declined ? "declined" : "failed", detail);
+        LoginView failed = failedView(integrationId, declined ? "declined" : "failed", detail);
+        authCodeEnded(failed);
+        return failed;
     }
 
     private StateCheck checkState(String integrationId, String state, URI redirectUri) {

@@ -78,7 +78,7 @@ class ControlPlaneHttpTest {
             assertThat(r.body()).doesNotContain(TOKEN);
         }
         assertThat(ops.calls).contains("status", "listIntegrations", "addIntegration fabrikam",
-                "startDeviceCodeLogin contoso", "loginState contoso", "rotateCertificates contoso",
+                "startLogin contoso", "startDeviceCodeLogin contoso", "loginState contoso", "rotateCertificates contoso",
                 "listSubscriptions null", "listSubscriptions contoso", "renewSubscription sub-1",
                 "deleteSubscription sub-2", "authorizationUrl contoso", "removeIntegration contoso");
     }
@@ -153,6 +153,29 @@ class ControlPlaneHttpTest {
                 null, null);
         assertThat(r.statusCode()).isEqualTo(500);
         assertThat(r.body()).contains("Internal error").doesNotContain(SECRET).doesNotContain("token endpoint");
+    }
+
+    @Test
+    void connectOpensWithATicketInsteadOfTheAdminToken() throws Exception {
+        HttpResponse<String> r = send("GET", "/api/org/contoso/ms-teams/connect?ticket="
+                + RecordingOperations.GOOD_TICKET, null, null);
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(r.headers().firstValue("Location")).contains("https://login.microsoftonline.com/tenant-contoso"
+                + "/oauth2/v2.0/authorize?client_id=client-contoso&response_type=code&state=state-123");
+
+        r = send("GET", "/api/org/contoso/ms-teams/connect?ticket=v1.reused.mac", null, null);
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.headers().firstValue("Location")).isEmpty();
+        assertThat(r.body()).contains("<h1>Sign-in link refused</h1>")
+                .contains("This sign-in link was already used; a link works once. Run &#39;beaconctl login "
+                        + "contoso&#39; for a new link.");
+        assertThat(ops.calls).containsExactly("authorizationUrlWithTicket contoso", "authorizationUrl contoso",
+                "authorizationUrlWithTicket contoso");
+
+        r = send("GET", "/api/org/contoso/ms-teams/connect", null, null);
+        assertThat(r.statusCode()).isEqualTo(401);
+        r = send("GET", "/api/org/nobody/ms-teams/connect?ticket=x", null, null);
+        assertThat(r.statusCode()).isEqualTo(404);
     }
 
     @Test
