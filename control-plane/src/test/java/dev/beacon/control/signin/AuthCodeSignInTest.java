@@ -164,6 +164,50 @@ class AuthCodeSignInTest {
                 .containsEntry("state", query(url).get("state"));
     }
 
+    @Test
+    void loginStateFollowsTheLinkUntilTheCallbackOrItsExpiry() throws Exception {
+        SignInService s = h.service();
+        assertThat(s.loginState("acme").phase()).isEqualTo("none");
+        java.time.Instant linkExpiry = h.clock.instant().plus(java.time.Duration.ofMinutes(10));
+        LoginView pending = s.authCodeLinkIssued("acme", "https://beacon.example/connect?ticket=t", linkExpiry);
+        assertThat(pending).isEqualTo(new LoginView("acme", "pending", "https://beacon.example/connect?ticket=t",
+                null, "Open this link in a browser and sign in with the service account. It works once, needs no "
+                + "admin token, and expires in 10 minutes.", linkExpiry, null, null));
+        assertThat(s.loginState("acme")).isEqualTo(pending);
+
+        // a forged callback (unknown state) changes nothing
+        s.completeAuthorizationCode("acme", "x", "forged", CALLBACK);
+        assertThat(s.loginState("acme")).isEqualTo(pending);
+
+        Map<String, String> back = followToCallback(s.authorizationUrl("acme", CALLBACK));
+        s.completeAuthorizationCode("acme", back.get("code"), back.get("state"), CALLBACK);
+        assertThat(s.loginState("acme").phase()).isEqualTo("signed-in");
+        assertThat(s.loginState("acme").username()).isEqualTo("desk@contoso.example");
+
+        // globex: nobody opens the link; after the link's and the state's lifetimes it says so
+        s.authCodeLinkIssued("globex", "https://beacon.example/connect?ticket=u", linkExpiry);
+        h.clock.advance(java.time.Duration.ofMinutes(19));
+        assertThat(s.loginState("globex").phase()).isEqualTo("pending");
+        h.clock.advance(java.time.Duration.ofMinutes(1));
+        assertThat(s.loginState("globex")).isEqualTo(new LoginView("globex", "expired", null, null, null, null, null,
+                "sign-in: nobody finished the sign-in in time; run 'beaconctl login globex' for a new link"));
+    }
+
+    @Test
+    void entrasErrorReachesStatusAndLogsEscaped() throws Exception {
+        SignInService s = h.service();
+        Map<String, String> back = followToCallback(s.authorizationUrl("acme", CALLBACK));
+        try (dev.beacon.control.testing.CapturedLogs logs = dev.beacon.control.testing.CapturedLogs.atDebug()) {
+            LoginView v = s.authorizationDenied("acme", back.get("state"), CALLBACK,
+                    "access_denied\r\nWARN forged", "line one\u0085WARN forged too\r\nTrace ID: 1");
+            assertThat(v.phase()).isEqualTo("failed");
+            // the description's first line only (Entra appends trace ids on further lines); the error escaped
+            assertThat(v.detail()).isEqualTo("sign-in: Entra answered access_denied\\r\\nWARN forged: line one");
+            assertThat(h.integrations.require("acme").statusDetail()).isEqualTo(v.detail());
+            assertThat(logs.lines()).noneMatch(l -> l.lines().anyMatch(x -> x.startsWith("WARN forged")));
+        }
+    }
+
     /**
      * Plays the browser: opens the authorize URL at the emulator, which answers (form_post, as MSAL asks) with an
      * auto-submitting form aimed at our callback; returns the fields it would POST.
