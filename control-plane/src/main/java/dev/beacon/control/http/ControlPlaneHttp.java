@@ -174,14 +174,19 @@ public final class ControlPlaneHttp implements AutoCloseable {
     private void connect(Context ctx) {
         String id = ctx.pathParam("org_id");
         String ticket = ctx.queryParam("ticket");
-        if (ticket == null && !auth.allows(ctx.header("Authorization"))) {
-            throw new Unauthorized();
-        }
-        if (ops.integration(id).isEmpty()) {
-            throw noIntegration(id);
-        }
         if (ticket == null) {
+            if (!auth.allows(ctx.header("Authorization"))) {
+                throw new Unauthorized();
+            }
+            if (ops.integration(id).isEmpty()) {
+                throw noIntegration(id);
+            }
             ctx.redirect(ops.authorizationUrl(id).toString(), HttpStatus.FOUND);
+            return;
+        }
+        if (ops.integration(id).isEmpty()) { // without the admin token, say no more than for a bad ticket
+            page(ctx, HttpStatus.FORBIDDEN, "Sign-in link refused", "This sign-in link is not valid. Run "
+                    + "'beaconctl login <integration>' for a new link.");
             return;
         }
         try {

@@ -175,7 +175,10 @@ class ControlPlaneHttpTest {
         r = send("GET", "/api/org/contoso/ms-teams/connect", null, null);
         assertThat(r.statusCode()).isEqualTo(401);
         r = send("GET", "/api/org/nobody/ms-teams/connect?ticket=x", null, null);
-        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.statusCode()).isEqualTo(403); // no 404: a ticket does not tell which integrations exist
+        assertThat(r.body()).contains("This sign-in link is not valid. Run &#39;beaconctl login "
+                + "&lt;integration&gt;&#39; for a new link.");
+        assertThat(r.headers().firstValue("Location")).isEmpty();
     }
 
     @Test
