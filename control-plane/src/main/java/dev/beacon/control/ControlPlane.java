@@ -14,6 +14,7 @@ import dev.beacon.control.integration.IntegrationStore;
 import dev.beacon.control.lifecycle.LifecycleConsumer;
 import dev.beacon.control.metrics.ControlPlaneMetrics;
 import dev.beacon.control.ops.CertificateView;
+import dev.beacon.control.ops.ConnectLinkRefusedException;
 import dev.beacon.control.ops.ControlPlaneOperations;
 import dev.beacon.control.ops.DesiredSubscriptionView;
 import dev.beacon.control.ops.IntegrationView;
@@ -23,6 +24,7 @@ import dev.beacon.control.ops.Readiness;
 import dev.beacon.control.ops.StatusReport;
 import dev.beacon.control.ops.SubscriptionView;
 import dev.beacon.control.signin.AppCredential;
+import dev.beacon.control.signin.ConnectTickets;
 import dev.beacon.control.signin.MicrosoftEndpoints;
 import dev.beacon.control.signin.SignInService;
 import dev.beacon.control.signin.SignInSettings;
@@ -76,6 +78,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     private final IntegrationStore integrations;
     private final TokenVault tokenVault;
     private final SignInService signIn;
+    private final ConnectTickets tickets;
     private final SubscriptionStore subscriptions;
     private final GapStore gaps;
     private final ClientStates clientStates;
@@ -100,6 +103,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         this.integrations = new IntegrationStore(sql, vault, clock);
         this.tokenVault = new TokenVault(sql, vault, clock);
         this.signIn = new SignInService(integrations, tokenVault, endpoints, clock, signInSettings);
+        this.tickets = new ConnectTickets(vault.derivedKey("connect-ticket"), clock, ConnectTickets.DEFAULT_LIFETIME);
         this.subscriptions = new SubscriptionStore(sql);
         this.gaps = new GapStore(sql, clock);
         this.clientStates = new ClientStates(sql, vault, clock);
@@ -286,6 +290,35 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     public LoginView loginState(String integrationId) {
         integrations.require(integrationId);
         return signIn.loginState(integrationId);
+    }
+
+    @Override
+    public LoginView startLogin(String integrationId) {
+        Integration i = integrations.require(integrationId);
+        return switch (i.authMode()) {
+            case DEVICE_CODE -> signIn.startDeviceCode(integrationId);
+            case AUTH_CODE -> {
+                ConnectTickets.Ticket t = tickets.issue(integrationId);
+                String base = settings.publicUrl().toString().replaceAll("/+$", "");
+                yield signIn.authCodeLinkIssued(integrationId, base + "/api/org/" + integrationId
+                        + "/ms-teams/connect?ticket=" + t.value(), t.expiresAt());
+            }
+            case CLIENT_CREDENTIALS -> throw new IllegalArgumentException("integration '" + integrationId
+                    + "' uses client-credentials: app-only tokens come from its client secret or certificate, "
+                    + "nobody signs in");
+        };
+    }
+
+    @Override
+    public URI authorizationUrlWithTicket(String integrationId, String ticket) {
+        integrations.require(integrationId);
+        try {
+            tickets.redeem(integrationId, ticket);
+        } catch (ConnectLinkRefusedException e) {
+            log.warn("integration {}: sign-in link refused: {}", LogSafe.value(integrationId), e.getMessage());
+            throw e;
+        }
+        return authorizationUrl(integrationId);
     }
 
     @Override

@@ -12,8 +12,12 @@ import org.apache.logging.log4j.core.config.Configurator;
  */
 public final class LogGuards {
 
-    /** Loggers that write secrets at DEBUG or finer. */
+    /**
+     * Loggers that write secrets at DEBUG or finer. All of Jetty: besides headers, many of its classes print the
+     * request URI with its query (a sign-in link's ticket, a callback's code and state).
+     */
     static final List<String> SECRET_BEARING = List.of(
+            "org.eclipse.jetty",
             "org.eclipse.jetty.http.HttpParser",
             "org.eclipse.jetty.http.HttpGenerator",
             "org.eclipse.jetty.server.internal.HttpConnection",

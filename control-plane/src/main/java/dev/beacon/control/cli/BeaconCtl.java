@@ -150,7 +150,9 @@ public final class BeaconCtl implements Callable<Integer> {
         }
     }
 
-    @Command(name = "login", description = "Sign an integration in with a device code and wait for the result.")
+    @Command(name = "login", description = {"Sign an integration in and wait for the result.",
+            "device-code: shows Microsoft's URL and a code to enter there.",
+            "auth-code: prints a one-time link (10 minutes) to open in a browser; no admin token needed there."})
     static final class Login extends Sub implements Callable<Integer> {
         @Parameters(paramLabel = "INTEGRATION")
         String integration;
@@ -172,13 +174,16 @@ public final class BeaconCtl implements Callable<Integer> {
             LoginView v = api().post(path, null, new TypeReference<>() { });
             if (v.verificationUri() != null) {
                 out().println("Open:  " + v.verificationUri());
+            }
+            if (v.userCode() != null) {
                 out().println("Code:  " + v.userCode());
             }
             if (v.message() != null) {
                 out().println(v.message());
             }
             if (v.expiresAt() != null) {
-                out().println("The code expires " + TextTable.relative(v.expiresAt(), root.clock.instant()) + ".");
+                out().println((v.userCode() != null ? "The code" : "The link") + " expires "
+                        + TextTable.relative(v.expiresAt(), root.clock.instant()) + ".");
             }
             out().println("Waiting for the sign-in...");
             out().flush();
@@ -355,9 +360,15 @@ public final class BeaconCtl implements Callable<Integer> {
                 IntegrationView v = api().post("/api/integrations", new NewIntegration(id, name, tenant, clientId,
                         authMode, kind, credential, password, desired), new TypeReference<>() { });
                 out().println("Added integration " + v.id() + " (" + v.authMode() + ", status " + v.status() + ").");
-                if (!"client-credentials".equals(v.authMode())) {
-                    out().println("Next: beaconctl login " + v.id());
-                }
+                out().println(switch (v.authMode()) {
+                    case "device-code" -> "Next: beaconctl login " + v.id()
+                            + "   (shows a code to enter at Microsoft's sign-in page)";
+                    case "auth-code" -> "Next: beaconctl login " + v.id()
+                            + "   (prints a one-time link to open in a browser; Entra must list "
+                            + v.id() + "'s callback /api/org/" + v.id() + "/ms-teams/callback as a redirect URI)";
+                    default -> "Next: beaconctl status   (app-only: no sign-in; the leader gets tokens with the "
+                            + "client credential and creates the subscriptions)";
+                });
                 return 0;
             }
         }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
+import dev.beacon.control.LogSafe;
 import dev.beacon.control.metrics.ControlPlaneMetrics;
+import dev.beacon.control.ops.ConnectLinkRefusedException;
 import dev.beacon.control.ops.ControlPlaneOperations;
 import dev.beacon.control.ops.LoginView;
 import dev.beacon.control.ops.NewIntegration;
@@ -67,8 +69,8 @@ public final class ControlPlaneHttp implements AutoCloseable {
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(json, false));
-            config.requestLogger.http((ctx, ms) -> LOG.debug("{} {} -> {} ({} ms)", ctx.method(), ctx.path(),
-                    ctx.status().getCode(), Math.round(ms)));
+            config.requestLogger.http((ctx, ms) -> LOG.debug("{} {} -> {} ({} ms)", ctx.method(),
+                    LogSafe.value(ctx.path()), ctx.status().getCode(), Math.round(ms)));
             routes(config.routes);
         }).start(host, port);
         LOG.info("control plane HTTP listening on {}:{}", host, app.port());
@@ -113,8 +115,7 @@ public final class ControlPlaneHttp implements AutoCloseable {
             }
             ctx.status(HttpStatus.NO_CONTENT);
         });
-        r.post("/api/integrations/{id}/login",
-                ctx -> ctx.json(ops.startDeviceCodeLogin(existingIntegration(ctx))));
+        r.post("/api/integrations/{id}/login", ctx -> ctx.json(ops.startLogin(existingIntegration(ctx))));
         r.get("/api/integrations/{id}/login", ctx -> ctx.json(ops.loginState(existingIntegration(ctx))));
         r.post("/api/integrations/{id}/certificates/rotate",
                 ctx -> ctx.json(ops.rotateCertificates(existingIntegration(ctx))));
@@ -128,14 +129,11 @@ public final class ControlPlaneHttp implements AutoCloseable {
             ctx.status(HttpStatus.NO_CONTENT);
         });
 
-        r.get("/api/org/{org_id}/ms-teams/connect", ctx -> {
-            String id = ctx.pathParam("org_id");
-            if (ops.integration(id).isEmpty()) {
-                throw noIntegration(id);
-            }
-            ctx.redirect(ops.authorizationUrl(id).toString(), HttpStatus.FOUND);
-        });
+        // a browser opens it with a sign-in link's ticket (beaconctl login), or an admin with the bearer token
+        r.get("/api/org/{org_id}/ms-teams/connect", this::connect, Access.OPEN);
+        // Entra answers with response_mode=form_post (what MSAL4J asks for): a POST of a form; GET for query mode
         r.get("/api/org/{org_id}/ms-teams/callback", this::callback, Access.OPEN);
+        r.post("/api/org/{org_id}/ms-teams/callback", this::callback, Access.OPEN);
 
         r.exception(Unauthorized.class, (e, ctx) -> ctx.status(HttpStatus.UNAUTHORIZED)
                 .header("WWW-Authenticate", "Bearer realm=\"beacon\"")
@@ -150,7 +148,7 @@ public final class ControlPlaneHttp implements AutoCloseable {
                 ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
         r.exception(Exception.class, (e, ctx) -> {
             String errorId = UUID.randomUUID().toString();
-            LOG.error("{} {} failed, error id {}", ctx.method(), ctx.path(), errorId, e);
+            LOG.error("{} {} failed, error id {}", ctx.method(), LogSafe.value(ctx.path()), errorId, e);
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
                     .json(Map.of("error", "internal error; the server log has details under this id",
                             "errorId", errorId));
@@ -168,24 +166,59 @@ public final class ControlPlaneHttp implements AutoCloseable {
         ctx.status(readiness.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(readiness);
     }
 
-    /** Entra's redirect after an auth-code sign-in; a person reads the answer, so it is a small HTML page. */
+    /**
+     * Starts an auth-code sign-in: redirects to Entra. Allowed with the admin bearer token, or with a
+     * {@code ticket} from {@code beaconctl login} (single use, short-lived, for this integration only). A refused
+     * ticket gets a page saying why, and no redirect.
+     */
+    private void connect(Context ctx) {
+        String id = ctx.pathParam("org_id");
+        String ticket = ctx.queryParam("ticket");
+        if (ticket == null) {
+            if (!auth.allows(ctx.header("Authorization"))) {
+                throw new Unauthorized();
+            }
+            if (ops.integration(id).isEmpty()) {
+                throw noIntegration(id);
+            }
+            ctx.redirect(ops.authorizationUrl(id).toString(), HttpStatus.FOUND);
+            return;
+        }
+        if (ops.integration(id).isEmpty()) { // without the admin token, say no more than for a bad ticket
+            page(ctx, HttpStatus.FORBIDDEN, "Sign-in link refused", "This sign-in link is not valid. Run "
+                    + "'beaconctl login <integration>' for a new link.");
+            return;
+        }
+        try {
+            ctx.redirect(ops.authorizationUrlWithTicket(id, ticket).toString(), HttpStatus.FOUND);
+        } catch (ConnectLinkRefusedException e) {
+            page(ctx, HttpStatus.FORBIDDEN, "Sign-in link refused", e.getMessage());
+        }
+    }
+
+    /**
+     * Entra's answer after an auth-code sign-in: a form POST ({@code response_mode=form_post}) or a GET with the
+     * parameters in the query. A person reads the answer, so it is a small HTML page. Nothing the request carries is
+     * logged unescaped ({@link LogSafe}), and the code never.
+     */
     private void callback(Context ctx) {
         String id = ctx.pathParam("org_id");
-        String error = ctx.queryParam("error");
+        String error = callbackParam(ctx, "error");
         if (error != null) {
-            String description = ctx.queryParam("error_description");
-            LOG.warn("auth-code sign-in for {} refused by Entra: {}", id, error);
+            String description = callbackParam(ctx, "error_description");
+            LOG.warn("auth-code sign-in for {} refused by Entra: {}", LogSafe.value(id), LogSafe.value(error));
             try {
-                ops.authorizationDenied(id, ctx.queryParam("state"), error, description);
+                ops.authorizationDenied(id, callbackParam(ctx, "state"), error, description);
             } catch (IllegalArgumentException | NoSuchElementException e) {
-                LOG.warn("auth-code refusal for {} not recorded: {}", id, e.getMessage());
+                LOG.warn("auth-code refusal for {} not recorded: {}", LogSafe.value(id),
+                        LogSafe.value(e.getMessage()));
             }
             page(ctx, HttpStatus.BAD_REQUEST, "Sign-in failed",
                     "Microsoft Entra answered: " + error + (description == null ? "" : " — " + description));
             return;
         }
-        String code = ctx.queryParam("code");
-        String state = ctx.queryParam("state");
+        String code = callbackParam(ctx, "code");
+        String state = callbackParam(ctx, "state");
         if (code == null || code.isBlank() || state == null || state.isBlank()) {
             page(ctx, HttpStatus.BAD_REQUEST, "Sign-in failed", "The callback is missing its code or state.");
             return;
@@ -204,10 +237,18 @@ public final class ControlPlaneHttp implements AutoCloseable {
             page(ctx, HttpStatus.BAD_REQUEST, "Sign-in failed", String.valueOf(e.getMessage()));
         } catch (RuntimeException e) {
             String errorId = UUID.randomUUID().toString();
-            LOG.error("auth-code callback for {} failed, error id {}", id, errorId, e);
+            LOG.error("auth-code callback for {} failed, error id {}", LogSafe.value(id), errorId, e);
             page(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "Sign-in failed",
                     "Internal error; the server log has details under id " + errorId + ".");
         }
+    }
+
+    /** A callback parameter: from the form body of a POST (form_post), else from the query. */
+    private static String callbackParam(Context ctx, String name) {
+        if ("POST".equals(ctx.method().name())) {
+            return ctx.formParam(name);
+        }
+        return ctx.queryParam(name);
     }
 
     private static void page(Context ctx, HttpStatus status, String title, String text) {

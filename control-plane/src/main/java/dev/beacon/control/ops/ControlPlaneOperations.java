@@ -24,6 +24,21 @@ public interface ControlPlaneOperations {
     /** Starts a device-code sign-in (or returns the one in progress); the result shows URL and code. */
     LoginView startDeviceCodeLogin(String integrationId);
 
+    /**
+     * Starts the sign-in the integration's auth mode uses: device code (URL and code, as
+     * {@link #startDeviceCodeLogin}), or auth code (a one-time, short-lived link to {@code /connect?ticket=…} that a
+     * browser opens without the admin token). Client credentials need no sign-in: IllegalArgumentException.
+     */
+    LoginView startLogin(String integrationId);
+
+    /**
+     * The authorize URL for a browser that came with a sign-in link's ticket instead of the admin token; spends the
+     * ticket.
+     *
+     * @throws ConnectLinkRefusedException the ticket is altered or not ours, another integration's, expired or used
+     */
+    URI authorizationUrlWithTicket(String integrationId, String ticket);
+
     /** The latest sign-in state of an integration (pending, signed-in, expired, declined, …). */
     LoginView loginState(String integrationId);
 

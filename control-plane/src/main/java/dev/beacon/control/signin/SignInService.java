@@ -18,6 +18,7 @@ import com.microsoft.aad.msal4j.Prompt;
 import com.microsoft.aad.msal4j.PublicClientApplication;
 import com.microsoft.aad.msal4j.ResponseMode;
 import com.microsoft.aad.msal4j.SilentParameters;
+import dev.beacon.control.LogSafe;
 import dev.beacon.control.integration.AuthMode;
 import dev.beacon.control.integration.Integration;
 import dev.beacon.control.integration.IntegrationStatus;
@@ -87,13 +88,27 @@ public final class SignInService implements TokenSource, AutoCloseable {
     private final Map<String, MsalApp> apps = new ConcurrentHashMap<>();
     private final Map<String, DeviceCodeSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, PendingAuthorization> states = new ConcurrentHashMap<>();
+    /** The latest auth-code sign-in per integration, as {@link #loginState} shows it to {@code beaconctl login}. */
+    private final Map<String, LoginView> authCodeLogins = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     /** One MSAL application per integration, rebuilt if the integration's registration changes. */
     private record MsalApp(String clientId, String tenantId, AuthMode mode, AbstractClientApplicationBase app) {}
 
-    /** A started authorization-code sign-in, found by its {@code state}. */
-    private record PendingAuthorization(String integrationId, URI redirectUri, Instant expiresAt) {}
+    /**
+     * A started authorization-code sign-in, found by its {@code state}; {@code codeVerifier} is its PKCE secret
+     * (RFC 7636), sent only to Entra's token endpoint.
+     */
+    private record PendingAuthorization(String integrationId, URI redirectUri, Instant expiresAt,
+                                        String codeVerifier) {
+        @Override
+        public String toString() {
+            return "PendingAuthorization[" + integrationId + ", expires " + expiresAt + "]";
+        }
+    }
+
+    /** What checking a callback's {@code state} found: the pending sign-in, or why it was refused. */
+    private record StateCheck(PendingAuthorization pending, String rejected) {}
 
     public SignInService(IntegrationStore integrations, TokenVault vault, MicrosoftEndpoints endpoints, Clock clock,
                          SignInSettings settings) {
@@ -195,6 +210,16 @@ public final class SignInService implements TokenSource, AutoCloseable {
             }
             // signed in earlier: the stored tokens tell whether that still holds (e.g. refresh token revoked since)
         }
+        LoginView authCode = authCodeLogins.get(integrationId);
+        if (authCode != null && !"signed-in".equals(authCode.phase())) {
+            if ("pending".equals(authCode.phase()) && authCode.expiresAt() != null
+                    && !clock.instant().isBefore(authCode.expiresAt().plus(settings.stateLifetime()))) {
+                return failedView(integrationId, "expired",
+                        "sign-in: nobody finished the sign-in in time; run 'beaconctl login " + integrationId
+                                + "' for a new link");
+            }
+            return authCode;
+        }
         Integration in = integrations.require(integrationId);
         if (in.authMode() == AuthMode.CLIENT_CREDENTIALS) {
             return new LoginView(integrationId, "signed-in", null, null, "app-only (client credentials)", null,
@@ -215,21 +240,47 @@ public final class SignInService implements TokenSource, AutoCloseable {
 
     // ---- authorization code ---------------------------------------------------------------------------------------
 
-    /** Where to send the person who signs in; Entra redirects to {@code redirectUri} with a code and our state. */
+    /**
+     * Records that a one-time sign-in link was handed out ({@code beaconctl login} for an auth-code integration):
+     * {@link #loginState} says {@code pending} until the callback signs in or fails.
+     *
+     * @param link the link to open (it holds a ticket: it is shown to the operator, never logged)
+     */
+    public LoginView authCodeLinkIssued(String integrationId, String link, Instant linkExpiresAt) {
+        requireMode(integrationId, AuthMode.AUTH_CODE);
+        LoginView v = new LoginView(integrationId, "pending", link, null,
+                "Open this link in a browser and sign in with the service account. It works once, needs no admin "
+                        + "token, and expires in " + Duration.between(clock.instant(), linkExpiresAt).toMinutes()
+                        + " minutes.", linkExpiresAt, null, null);
+        authCodeLogins.put(integrationId, v);
+        log.info("integration {}: auth-code sign-in link issued, valid until {}", integrationId, linkExpiresAt);
+        return v;
+    }
+
+    private void authCodeEnded(LoginView outcome) {
+        authCodeLogins.put(outcome.integrationId(), outcome);
+    }
+
+    /**
+     * Where to send the person who signs in. Entra posts the code and our state back to {@code redirectUri}
+     * ({@code response_mode=form_post}: MSAL4J overrides any other mode). The request carries a PKCE challenge
+     * (S256); its verifier stays here, with the state, until the code is redeemed.
+     */
     public URI authorizationUrl(String integrationId, URI redirectUri) {
         Integration in = requireMode(integrationId, AuthMode.AUTH_CODE);
         dropExpiredStates();
-        byte[] b = new byte[32];
-        random.nextBytes(b);
-        String state = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        String state = randomToken(32);
+        String verifier = randomToken(32); // 43 characters of [A-Za-z0-9_-]: RFC 7636 §4.1
         states.put(state, new PendingAuthorization(integrationId, redirectUri,
-                clock.instant().plus(settings.stateLifetime())));
+                clock.instant().plus(settings.stateLifetime()), verifier));
         ConfidentialClientApplication app = (ConfidentialClientApplication) app(in).app();
         try {
             return app.getAuthorizationRequestUrl(AuthorizationRequestUrlParameters
                     .builder(redirectUri.toString(), settings.delegatedScopes())
                     .state(state)
-                    .responseMode(ResponseMode.QUERY)
+                    .responseMode(ResponseMode.FORM_POST)
+                    .codeChallenge(pkceChallenge(verifier))
+                    .codeChallengeMethod("S256")
                     .prompt(Prompt.SELECT_ACCOUNT)
                     .build()).toURI();
         } catch (URISyntaxException e) {
@@ -242,10 +293,11 @@ public final class SignInService implements TokenSource, AutoCloseable {
      * integration or with another redirect URI is rejected (phase {@code failed}) and changes nothing.
      */
     public LoginView completeAuthorizationCode(String integrationId, String code, String state, URI redirectUri) {
-        Optional<String> rejected = checkState(integrationId, state, redirectUri);
-        if (rejected.isPresent()) {
-            log.warn("integration {}: authorization callback rejected: {}", integrationId, rejected.get());
-            return failedView(integrationId, "failed", rejected.get());
+        StateCheck check = checkState(integrationId, state, redirectUri);
+        if (check.rejected() != null) {
+            log.warn("integration {}: authorization callback rejected: {}", LogSafe.value(integrationId),
+                    check.rejected());
+            return failedView(integrationId, "failed", check.rejected());
         }
         Integration in = requireMode(integrationId, AuthMode.AUTH_CODE);
         if (code == null || code.isBlank()) {
@@ -254,48 +306,74 @@ public final class SignInService implements TokenSource, AutoCloseable {
         ConfidentialClientApplication app = (ConfidentialClientApplication) app(in).app();
         try {
             IAuthenticationResult r = await(app.acquireToken(AuthorizationCodeParameters.builder(code, redirectUri)
-                    .scopes(settings.delegatedScopes()).build()));
+                    .scopes(settings.delegatedScopes())
+                    .codeVerifier(check.pending().codeVerifier())
+                    .build()));
             signedIn(in, r);
             String username = r.account() == null ? null : r.account().username();
-            return new LoginView(integrationId, "signed-in", null, null, null, null, username, null);
+            LoginView done = new LoginView(integrationId, "signed-in", null, null, null, null, username, null);
+            authCodeEnded(done);
+            return done;
         } catch (Throwable t) {
             Failure f = classify(unwrap(t));
             settleStatusAfterFailedSignIn(integrationId, f.status(), f.detail());
             log.warn("integration {}: authorization code sign-in ended: {} ({})", integrationId, f.phase(),
                     f.detail());
-            return failedView(integrationId, f.phase(), f.detail());
+            LoginView failed = failedView(integrationId, f.phase(), f.detail());
+            authCodeEnded(failed);
+            return failed;
         }
     }
 
     /** The callback came back with {@code error=…} (for example the person declined consent). */
     public LoginView authorizationDenied(String integrationId, String state, URI redirectUri, String error,
                                          String errorDescription) {
-        Optional<String> rejected = checkState(integrationId, state, redirectUri);
-        if (rejected.isPresent()) {
-            return failedView(integrationId, "failed", rejected.get());
+        StateCheck check = checkState(integrationId, state, redirectUri);
+        if (check.rejected() != null) {
+            return failedView(integrationId, "failed", check.rejected());
         }
         boolean declined = "access_denied".equals(error) || "consent_required".equals(error);
-        String detail = "sign-in: Entra answered " + error + (errorDescription == null ? ""
-                : ": " + firstLine(errorDescription));
+        // error and description came through the browser: shown in status and logs only escaped and capped
+        String detail = "sign-in: Entra answered " + LogSafe.value(error) + (errorDescription == null ? ""
+                : ": " + LogSafe.value(firstLine(errorDescription)));
         settleStatusAfterFailedSignIn(integrationId, IntegrationStatus.NEEDS_SIGN_IN, detail);
-        return failedView(integrationId, declined ? "declined" : "failed", detail);
+        LoginView failed = failedView(integrationId, declined ? "declined" : "failed", detail);
+        authCodeEnded(failed);
+        return failed;
     }
 
-    private Optional<String> checkState(String integrationId, String state, URI redirectUri) {
+    private StateCheck checkState(String integrationId, String state, URI redirectUri) {
         PendingAuthorization p = state == null ? null : states.remove(state); // single use, even when rejected
         if (p == null) {
-            return Optional.of("sign-in: unknown or already used state; start the sign-in again");
+            return new StateCheck(null, "sign-in: unknown or already used state; start the sign-in again");
         }
         if (!p.integrationId().equals(integrationId)) {
-            return Optional.of("sign-in: the state was issued for another integration");
+            return new StateCheck(null, "sign-in: the state was issued for another integration");
         }
         if (!clock.instant().isBefore(p.expiresAt())) {
-            return Optional.of("sign-in: the state expired; start the sign-in again");
+            return new StateCheck(null, "sign-in: the state expired; start the sign-in again");
         }
         if (!p.redirectUri().equals(redirectUri)) {
-            return Optional.of("sign-in: the redirect URI differs from the one the sign-in started with");
+            return new StateCheck(null, "sign-in: the redirect URI differs from the one the sign-in started with");
         }
-        return Optional.empty();
+        return new StateCheck(p, null);
+    }
+
+    private String randomToken(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** RFC 7636 S256: BASE64URL(SHA-256(ASCII(verifier))), unpadded. */
+    static String pkceChallenge(String verifier) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private void dropExpiredStates() {

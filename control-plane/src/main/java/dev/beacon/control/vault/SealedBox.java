@@ -78,6 +78,21 @@ public final class SealedBox {
         return Base64.getEncoder().encodeToString(k);
     }
 
+    /**
+     * A 32-byte key for another purpose (for example signing sign-in links), derived from the primary key with
+     * HMAC-SHA256 over {@code purpose}: every replica with the same vault key derives the same key, and the vault
+     * key itself never leaves this class. Rotating the vault key changes it.
+     */
+    public byte[] derivedKey(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(keys.get(primaryId).getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("beacon derived key/" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
     /** The id of the key that seals new values. */
     public String primaryKeyId() {
         return primaryId;

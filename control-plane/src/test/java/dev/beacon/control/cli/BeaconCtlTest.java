@@ -8,6 +8,7 @@ import dev.beacon.control.http.AdminAuth;
 import dev.beacon.control.http.ControlPlaneHttp;
 import dev.beacon.control.http.RecordingOperations;
 import dev.beacon.control.metrics.ControlPlaneMetrics;
+import dev.beacon.control.ops.IntegrationView;
 import dev.beacon.control.ops.LoginView;
 import dev.beacon.control.testing.MutableClock;
 import java.io.PrintWriter;
@@ -101,7 +102,9 @@ class BeaconCtlTest {
                 "--resource", "/chats/getAllMessages", "--notification-url", "EventHub:https://ns/eh?tenantId=t",
                 "--lifetime-minutes", "60", "--no-resource-data");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).isEqualTo("Added integration fabrikam (client-credentials, status needs-sign-in).\n");
+        assertThat(r.out()).isEqualTo("Added integration fabrikam (client-credentials, status needs-sign-in).\n"
+                + "Next: beaconctl status   (app-only: no sign-in; the leader gets tokens with the client credential "
+                + "and creates the subscriptions)\n");
         assertThat(r.out() + r.err()).doesNotContain(SECRET);
         assertThat(ops.added).singleElement().satisfies(n -> {
             assertThat(n.credential()).isEqualTo(SECRET);
@@ -125,7 +128,9 @@ class BeaconCtlTest {
                 "--auth-mode", "auth-code", "--certificate-file", cert.toString(),
                 "--certificate-password-file", pw.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("Next: beaconctl login tailspin");
+        assertThat(r.out()).isEqualTo("Added integration tailspin (auth-code, status needs-sign-in).\n"
+                + "Next: beaconctl login tailspin   (prints a one-time link to open in a browser; Entra must list "
+                + "tailspin's callback /api/org/tailspin/ms-teams/callback as a redirect URI)\n");
         assertThat(ops.added).singleElement().satisfies(n -> {
             assertThat(n.credentialKind()).isEqualTo("certificate");
             assertThat(Base64.getDecoder().decode(n.credential())).isEqualTo(p12);
@@ -154,7 +159,44 @@ class BeaconCtlTest {
                 "enter the code ABCD-EFGH to authenticate.", "The code expires in 15m00s.", "  slow-down",
                 "Signed in as svc-beacon@contoso.com.");
         assertThat(ops.calls.stream().filter(c -> c.equals("loginState contoso")).count()).isEqualTo(3);
-        assertThat(ops.calls).contains("startDeviceCodeLogin contoso");
+        assertThat(ops.calls).contains("startLogin contoso", "startDeviceCodeLogin contoso");
+    }
+
+    @Test
+    void addDeviceCodeSaysLoginShowsACode() {
+        Run r = run("integrations", "add", "--id", "wingtip", "--tenant", "t", "--client-id", "c",
+                "--auth-mode", "device-code");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("Added integration wingtip (device-code, status needs-sign-in).\n"
+                + "Next: beaconctl login wingtip   (shows a code to enter at Microsoft's sign-in page)\n");
+    }
+
+    @Test
+    void loginForAnAuthCodeIntegrationPrintsTheOneTimeLinkAndWaits() {
+        ops.integrations.put("fabrikam", new IntegrationView("fabrikam", "Fabrikam", "t", "c", "auth-code",
+                "needs-sign-in", null, true, null, List.of(), RecordingOperations.NOW));
+        ops.loginStates.add(pending("pending"));
+        ops.loginStates.add(new LoginView("fabrikam", "signed-in", null, null, null, null, "svc@fabrikam.com",
+                null));
+        Run r = run("login", "fabrikam", "--poll-interval", "10ms");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("Open:  " + RecordingOperations.CONNECT_LINK + "\n"
+                + "Open this link in a browser and sign in with the service account. It works once, needs no admin "
+                + "token, and expires in 10 minutes.\n"
+                + "The link expires in 10m00s.\n"
+                + "Waiting for the sign-in...\n"
+                + "Signed in as svc@fabrikam.com.\n");
+        assertThat(ops.calls).contains("startLogin fabrikam").doesNotContain("startDeviceCodeLogin fabrikam");
+    }
+
+    @Test
+    void loginForClientCredentialsSaysThereIsNothingToSignIn() {
+        ops.integrations.put("app", new IntegrationView("app", "App", "t", "c", "client-credentials",
+                "active", null, false, null, List.of(), RecordingOperations.NOW));
+        Run r = run("login", "app");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("error: HTTP 400: integration 'app' uses client-credentials: app-only tokens "
+                + "come from its client secret or certificate, nobody signs in\n");
     }
 
     @Test

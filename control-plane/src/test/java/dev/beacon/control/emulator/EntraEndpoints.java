@@ -30,7 +30,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code POST /{tenant}/oauth2/v2.0/token}: grants {@code device_code} (MSAL's literal and the RFC 8628 URN),
  *       {@code refresh_token} (rotating: a refresh token works once, as Entra replaces it on use),
  *       {@code authorization_code} and {@code client_credentials} (client secret or certificate assertion);</li>
- *   <li>{@code GET /{tenant}/oauth2/v2.0/authorize}: redirects back with a code, or {@code error=access_denied};</li>
+ *   <li>{@code GET /{tenant}/oauth2/v2.0/authorize}: answers with a code, or {@code error=access_denied}, the way
+ *       {@code response_mode} asks: {@code form_post} an auto-submitting HTML form that POSTs {@code code} and
+ *       {@code state} to the redirect URI; {@code query} (the default for {@code response_type=code}) a 302 with them
+ *       in the query; {@code fragment} a 302 with them after {@code #}. A PKCE {@code code_challenge}
+ *       ({@code S256} or {@code plain}) is bound to the code and checked against {@code code_verifier} at the token
+ *       endpoint ({@code invalid_grant}, AADSTS501481, on a mismatch or when it is missing);</li>
  *   <li>{@code GET|POST /devicelogin}: the page a person (or the demo) uses to approve or decline a code.</li>
  * </ul>
  *
@@ -83,7 +88,7 @@ public final class EntraEndpoints {
                                      String revokedBecause) {}
 
     private record AuthCodeEntry(EmulatedUser user, String clientId, String redirectUri, String scope,
-                                 Instant expiresAt) {}
+                                 Instant expiresAt, String codeChallenge, String codeChallengeMethod) {}
 
     private final MicrosoftEmulator emulator;
     private final SecureRandom random = new SecureRandom();
@@ -99,6 +104,7 @@ public final class EntraEndpoints {
     private final List<String> issuedAccessTokens = new CopyOnWriteArrayList<>();
     private final List<String> issuedRefreshTokens = new CopyOnWriteArrayList<>();
     private final AtomicInteger slowDowns = new AtomicInteger();
+    private final AtomicInteger authorizeAnswers = new AtomicInteger();
     private volatile DeviceCodeGrant lastDeviceCode;
     private volatile Duration accessTokenLifetime = Duration.ofHours(1);
     private volatile Duration refreshIn;
@@ -227,6 +233,11 @@ public final class EntraEndpoints {
     public int grantCount(String grantType) {
         AtomicInteger n = grants.get(grantType);
         return n == null ? 0 : n.get();
+    }
+
+    /** How many authorize requests were answered with a code or an error (malformed ones not counted). */
+    public int authorizeAnswers() {
+        return authorizeAnswers.get();
     }
 
     /** Every access token issued through the token endpoint, in order. */
@@ -360,6 +371,11 @@ public final class EntraEndpoints {
             return oauthError(400, "invalid_grant", 50148,
                     "The redirect_uri does not match the one used to obtain the authorization code.", null);
         }
+        if (code.codeChallenge() != null && !pkceMatches(code, r.form("code_verifier"))) {
+            return oauthError(400, "invalid_grant", 501481,
+                    "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+                    null);
+        }
         return delegatedTokens(code.user(), clientId, r.form("scope") == null ? code.scope() : r.form("scope"));
     }
 
@@ -432,25 +448,73 @@ public final class EntraEndpoints {
     }
 
     private Response authorize(Request r) {
-        String tenant = r.pathParams().get(0);
         String redirect = r.query().get("redirect_uri");
         String state = r.query().get("state");
         if (redirect == null || r.query().get("client_id") == null || !"code".equals(r.query().get("response_type"))) {
             return html(400, "<p>AADSTS900144: client_id, redirect_uri and response_type=code are required.</p>");
         }
+        String mode = r.query().getOrDefault("response_mode", "query");
+        if (!List.of("query", "form_post", "fragment").contains(mode)) {
+            return html(400, "<p>AADSTS900144: response_mode must be query, fragment or form_post.</p>");
+        }
+        String challenge = r.query().get("code_challenge");
+        String method = r.query().getOrDefault("code_challenge_method", "plain");
+        if (challenge != null && !List.of("S256", "plain").contains(method)) {
+            return html(400, "<p>AADSTS501491: Invalid size of Code_Challenge parameter or unsupported "
+                    + "code_challenge_method.</p>");
+        }
         EmulatedUser user = consentingUser;
-        String location;
+        Map<String, String> params = new java.util.LinkedHashMap<>();
         if (user == null) {
-            location = redirect + sep(redirect) + "error=access_denied&error_description="
-                    + enc("AADSTS65004: User declined to consent to access the app.") + stateParam(state);
+            params.put("error", "access_denied");
+            params.put("error_description", "AADSTS65004: User declined to consent to access the app.");
         } else {
             String code = "emu-ac-" + token(24);
             authCodes.put(code, new AuthCodeEntry(user, r.query().get("client_id"), redirect,
-                    nz(r.query().get("scope")), emulator.clock().instant().plus(Duration.ofMinutes(10))));
-            location = redirect + sep(redirect) + "code=" + enc(code) + stateParam(state)
-                    + "&session_state=" + UUID.randomUUID();
+                    nz(r.query().get("scope")), emulator.clock().instant().plus(Duration.ofMinutes(10)), challenge,
+                    challenge == null ? null : method));
+            params.put("code", code);
         }
+        if (state != null) {
+            params.put("state", state);
+        }
+        if (user != null) {
+            params.put("session_state", UUID.randomUUID().toString());
+        }
+        authorizeAnswers.incrementAndGet();
+        if ("form_post".equals(mode)) {
+            StringBuilder form = new StringBuilder("<!doctype html><html><head><title>Working...</title></head>"
+                    + "<body><form method=\"POST\" name=\"hiddenform\" action=\"" + escape(redirect) + "\">");
+            params.forEach((k, v) -> form.append("<input type=\"hidden\" name=\"").append(escape(k))
+                    .append("\" value=\"").append(escape(v)).append("\" />"));
+            form.append("<noscript><p>Script is disabled. Click Submit to continue.</p>"
+                    + "<input type=\"submit\" value=\"Submit\" /></noscript></form>"
+                    + "<script>document.forms[0].submit();</script></body></html>");
+            return html(200, form.toString());
+        }
+        StringBuilder q = new StringBuilder();
+        params.forEach((k, v) -> q.append(q.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
+        String location = "fragment".equals(mode) ? redirect + "#" + q : redirect + sep(redirect) + q;
         return new Response(302, Map.of("Location", location), "");
+    }
+
+    /** RFC 7636 §4.6: S256 compares BASE64URL(SHA-256(verifier)), plain the verifier itself. */
+    private static boolean pkceMatches(AuthCodeEntry code, String verifier) {
+        if (verifier == null || verifier.length() < 43 || verifier.length() > 128) {
+            return false;
+        }
+        String computed = verifier;
+        if ("S256".equals(code.codeChallengeMethod())) {
+            try {
+                computed = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return java.security.MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII),
+                code.codeChallenge().getBytes(StandardCharsets.US_ASCII));
     }
 
     private Response deviceLogin(Request r) {
@@ -586,10 +650,6 @@ public final class EntraEndpoints {
 
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static String stateParam(String state) {
-        return state == null ? "" : "&state=" + enc(state);
     }
 
     private static String sep(String url) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.control.metrics.ControlPlaneMetrics;
 import dev.beacon.control.ops.Readiness;
+import dev.beacon.control.testing.CapturedLogs;
 import dev.beacon.control.testing.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,7 +78,7 @@ class ControlPlaneHttpTest {
             assertThat(r.body()).doesNotContain(TOKEN);
         }
         assertThat(ops.calls).contains("status", "listIntegrations", "addIntegration fabrikam",
-                "startDeviceCodeLogin contoso", "loginState contoso", "rotateCertificates contoso",
+                "startLogin contoso", "startDeviceCodeLogin contoso", "loginState contoso", "rotateCertificates contoso",
                 "listSubscriptions null", "listSubscriptions contoso", "renewSubscription sub-1",
                 "deleteSubscription sub-2", "authorizationUrl contoso", "removeIntegration contoso");
     }
@@ -155,6 +156,77 @@ class ControlPlaneHttpTest {
     }
 
     @Test
+    void connectOpensWithATicketInsteadOfTheAdminToken() throws Exception {
+        HttpResponse<String> r = send("GET", "/api/org/contoso/ms-teams/connect?ticket="
+                + RecordingOperations.GOOD_TICKET, null, null);
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(r.headers().firstValue("Location")).contains("https://login.microsoftonline.com/tenant-contoso"
+                + "/oauth2/v2.0/authorize?client_id=client-contoso&response_type=code&state=state-123");
+
+        r = send("GET", "/api/org/contoso/ms-teams/connect?ticket=v1.reused.mac", null, null);
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.headers().firstValue("Location")).isEmpty();
+        assertThat(r.body()).contains("<h1>Sign-in link refused</h1>")
+                .contains("This sign-in link was already used; a link works once. Run &#39;beaconctl login "
+                        + "contoso&#39; for a new link.");
+        assertThat(ops.calls).containsExactly("authorizationUrlWithTicket contoso", "authorizationUrl contoso",
+                "authorizationUrlWithTicket contoso");
+
+        r = send("GET", "/api/org/contoso/ms-teams/connect", null, null);
+        assertThat(r.statusCode()).isEqualTo(401);
+        r = send("GET", "/api/org/nobody/ms-teams/connect?ticket=x", null, null);
+        assertThat(r.statusCode()).isEqualTo(403); // no 404: a ticket does not tell which integrations exist
+        assertThat(r.body()).contains("This sign-in link is not valid. Run &#39;beaconctl login "
+                + "&lt;integration&gt;&#39; for a new link.");
+        assertThat(r.headers().firstValue("Location")).isEmpty();
+    }
+
+    @Test
+    void callbackAcceptsEntrasFormPost() throws Exception {
+        HttpResponse<String> r = postForm("/api/org/contoso/ms-teams/callback",
+                "code=abc&state=" + RecordingOperations.AUTH_STATE + "&session_state=s1");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("<h1>Signed in</h1>").contains("svc-beacon@contoso.com");
+        assertThat(ops.calls).contains("completeAuthorization contoso");
+
+        r = postForm("/api/org/contoso/ms-teams/callback", "code=abc&state=forged");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("unknown or expired sign-in state");
+
+        r = postForm("/api/org/contoso/ms-teams/callback", "error=access_denied&error_description=declined&state=x");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("Microsoft Entra answered: access_denied");
+        assertThat(ops.calls).contains("authorizationDenied contoso access_denied");
+    }
+
+    @Test
+    void requestValuesCannotForgeLogLines() throws Exception {
+        String forged = "INFO dev.beacon.control.ControlPlane - integration contoso: signed in as admin";
+        String crlf = "%0D%0A" + java.net.URLEncoder.encode(forged, java.nio.charset.StandardCharsets.UTF_8);
+        try (CapturedLogs logs = CapturedLogs.atDebug()) {
+            HttpResponse<String> r = send("GET", "/api/org/contoso/ms-teams/callback?error=access_denied" + crlf
+                    + "&error_description=x" + crlf + "&state=s" + crlf, null, null);
+            assertThat(r.statusCode()).isEqualTo(400);
+            r = postForm("/api/org/contoso/ms-teams/callback", "error=e" + crlf + "%C2%85%E2%80%A8&state=s" + crlf);
+            assertThat(r.statusCode()).isEqualTo(400);
+            r = send("GET", "/api/org/bad" + "%0D%0A" + "x/ms-teams/callback?error=e", null, null);
+            assertThat(r.statusCode()).isEqualTo(400);
+
+            List<String> lines = logs.lines().stream().flatMap(l -> l.lines()).toList();
+            assertThat(lines).noneMatch(l -> l.startsWith("INFO dev.beacon.control.ControlPlane"));
+            // Beacon's own lines hold no raw line breaks (Jetty's DEBUG header dumps have CRLF of their own)
+            assertThat(logs.lines()).filteredOn(l -> l.matches("(?s)\\w+ dev\\.beacon\\..*"))
+                    .isNotEmpty()
+                    .allSatisfy(l -> assertThat(l).doesNotContain("\r", "\n", "\u2028", "\u0085"));
+            assertThat(logs.text()).contains("refused by Entra: access_denied\\r\\nINFO dev.beacon.control.ControlPlane - "
+                            + "integration contoso: signed in as admin")
+                    .contains("refused by Entra: e\\r\\nINFO").contains("\\u0085\\u2028")
+                    .contains("auth-code sign-in for bad\\r\\nx refused");
+            assertThat(lines.stream().filter(l -> l.contains("refused by Entra")).count()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void errorsMapTo400And404And500WithoutLeaking() throws Exception {
         String auth = "Bearer " + TOKEN;
         // 400: invalid input, message from the operations.
@@ -206,6 +278,12 @@ class ControlPlaneHttpTest {
         assertThat(ops.added).singleElement().satisfies(n -> assertThat(n.credential()).isEqualTo(SECRET));
         assertThat(r.body()).doesNotContain(SECRET);
         assertThat(JSON.readTree(r.body()).get("id").asText()).isEqualTo("fabrikam");
+    }
+
+    private HttpResponse<String> postForm(String path, String form) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String method, String path, String body, String authorization)

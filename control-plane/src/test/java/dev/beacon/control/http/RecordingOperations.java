@@ -107,6 +107,36 @@ public final class RecordingOperations implements ControlPlaneOperations {
                         + "code ABCD-EFGH to authenticate.", NOW.plusSeconds(900), null, null);
     }
 
+    public static final String GOOD_TICKET = "v1.good-ticket.mac";
+    public static final String CONNECT_LINK = "https://beacon.example/api/org/fabrikam/ms-teams/connect?ticket="
+            + GOOD_TICKET;
+
+    @Override
+    public synchronized LoginView startLogin(String integrationId) {
+        calls.add("startLogin " + integrationId);
+        IntegrationView i = integrations.get(integrationId);
+        if (i != null && "auth-code".equals(i.authMode())) {
+            return new LoginView(integrationId, "pending", CONNECT_LINK, null, "Open this link in a browser and "
+                    + "sign in with the service account. It works once, needs no admin token, and expires in 10 "
+                    + "minutes.", NOW.plusSeconds(600), null, null);
+        }
+        if (i != null && "client-credentials".equals(i.authMode())) {
+            throw new IllegalArgumentException("integration '" + integrationId + "' uses client-credentials: "
+                    + "app-only tokens come from its client secret or certificate, nobody signs in");
+        }
+        return startDeviceCodeLogin(integrationId);
+    }
+
+    @Override
+    public URI authorizationUrlWithTicket(String integrationId, String ticket) {
+        calls.add("authorizationUrlWithTicket " + integrationId);
+        if (!GOOD_TICKET.equals(ticket)) {
+            throw new dev.beacon.control.ops.ConnectLinkRefusedException("This sign-in link was already used; a "
+                    + "link works once. Run 'beaconctl login " + integrationId + "' for a new link.");
+        }
+        return authorizationUrl(integrationId);
+    }
+
     @Override
     public synchronized LoginView loginState(String integrationId) {
         calls.add("loginState " + integrationId);

@@ -2,6 +2,7 @@ package dev.beacon.control.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.beacon.control.emulator.AutoPostForm;
 import dev.beacon.control.emulator.EntraEndpoints;
 import dev.beacon.control.integration.AuthMode;
 import dev.beacon.control.integration.IntegrationStatus;
@@ -53,7 +54,10 @@ class AuthCodeSignInTest {
         Map<String, String> q = query(url);
         assertThat(q).containsEntry("client_id", SignInHarness.CLIENT_ID)
                 .containsEntry("redirect_uri", CALLBACK.toString())
-                .containsEntry("response_type", "code");
+                .containsEntry("response_type", "code")
+                .containsEntry("response_mode", "form_post")
+                .containsEntry("code_challenge_method", "S256");
+        assertThat(q.get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
         assertThat(q.get("scope")).contains("https://graph.microsoft.com/Chat.Read").contains("offline_access");
 
         Map<String, String> back = followToCallback(url);
@@ -119,15 +123,102 @@ class AuthCodeSignInTest {
         assertThat(h.integrations.require("acme").status()).isEqualTo(IntegrationStatus.NEEDS_SIGN_IN);
     }
 
-    /** Plays the browser: opens the authorize URL at the emulator and reads the 302 back to our callback. */
-    private Map<String, String> followToCallback(URI authorizeUrl) throws Exception {
-        HttpResponse<String> r = h.http().send(HttpRequest.newBuilder(h.emulatorUri(authorizeUrl)).GET().build(),
+    @Test
+    void theCodeIsBoundToThePkceChallenge() throws Exception {
+        SignInService s = h.service();
+        URI url = s.authorizationUrl("acme", CALLBACK);
+        Map<String, String> back = followToCallback(url);
+        // redeemed without the verifier (or with another one), as someone who stole the code would: refused
+        String base = "grant_type=authorization_code&client_id=" + SignInHarness.CLIENT_ID + "&client_secret="
+                + SECRET + "&redirect_uri=" + SignInHarness.enc(CALLBACK.toString()) + "&code="
+                + SignInHarness.enc(back.get("code"));
+        HttpResponse<String> wrong = h.tokenRequest(base + "&code_verifier=" + "x".repeat(43));
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(wrong.body()).contains("\"error\":\"invalid_grant\"").contains("AADSTS501481");
+        // the emulator spends a code on its first use, like Entra: the state is still good, the code is not
+        LoginView after = s.completeAuthorizationCode("acme", back.get("code"), back.get("state"), CALLBACK);
+        assertThat(after.phase()).isEqualTo("needs-interaction"); // MSAL's reading of invalid_grant
+        assertThat(after.detail()).contains("invalid_grant").contains("AADSTS70008");
+        assertThat(h.integrations.require("acme").status()).isEqualTo(IntegrationStatus.NEEDS_INTERACTION);
+        assertThat(PG.queryValue("SELECT count(*) FROM token_cache WHERE integration_id = 'acme'")).isEqualTo(0L);
+
+        Map<String, String> again = followToCallback(s.authorizationUrl("acme", CALLBACK));
+        HttpResponse<String> none = h.tokenRequest(base.replace(SignInHarness.enc(back.get("code")),
+                SignInHarness.enc(again.get("code"))));
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(none.body()).contains("AADSTS501481");
+    }
+
+    @Test
+    void theEmulatorAnswersQueryModeWithARedirect() throws Exception {
+        URI url = h.service().authorizationUrl("acme", CALLBACK);
+        URI queryMode = URI.create(h.emulatorUri(url).toString().replace("response_mode=form_post",
+                "response_mode=query"));
+        HttpResponse<String> r = h.http().send(HttpRequest.newBuilder(queryMode).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(302);
         URI location = URI.create(r.headers().firstValue("Location").orElseThrow());
         assertThat(location.getScheme() + "://" + location.getHost() + location.getPath())
                 .isEqualTo(CALLBACK.toString());
-        return query(location);
+        assertThat(query(location)).containsKeys("code", "state", "session_state")
+                .containsEntry("state", query(url).get("state"));
+    }
+
+    @Test
+    void loginStateFollowsTheLinkUntilTheCallbackOrItsExpiry() throws Exception {
+        SignInService s = h.service();
+        assertThat(s.loginState("acme").phase()).isEqualTo("none");
+        java.time.Instant linkExpiry = h.clock.instant().plus(java.time.Duration.ofMinutes(10));
+        LoginView pending = s.authCodeLinkIssued("acme", "https://beacon.example/connect?ticket=t", linkExpiry);
+        assertThat(pending).isEqualTo(new LoginView("acme", "pending", "https://beacon.example/connect?ticket=t",
+                null, "Open this link in a browser and sign in with the service account. It works once, needs no "
+                + "admin token, and expires in 10 minutes.", linkExpiry, null, null));
+        assertThat(s.loginState("acme")).isEqualTo(pending);
+
+        // a forged callback (unknown state) changes nothing
+        s.completeAuthorizationCode("acme", "x", "forged", CALLBACK);
+        assertThat(s.loginState("acme")).isEqualTo(pending);
+
+        Map<String, String> back = followToCallback(s.authorizationUrl("acme", CALLBACK));
+        s.completeAuthorizationCode("acme", back.get("code"), back.get("state"), CALLBACK);
+        assertThat(s.loginState("acme").phase()).isEqualTo("signed-in");
+        assertThat(s.loginState("acme").username()).isEqualTo("desk@contoso.example");
+
+        // globex: nobody opens the link; after the link's and the state's lifetimes it says so
+        s.authCodeLinkIssued("globex", "https://beacon.example/connect?ticket=u", linkExpiry);
+        h.clock.advance(java.time.Duration.ofMinutes(19));
+        assertThat(s.loginState("globex").phase()).isEqualTo("pending");
+        h.clock.advance(java.time.Duration.ofMinutes(1));
+        assertThat(s.loginState("globex")).isEqualTo(new LoginView("globex", "expired", null, null, null, null, null,
+                "sign-in: nobody finished the sign-in in time; run 'beaconctl login globex' for a new link"));
+    }
+
+    @Test
+    void entrasErrorReachesStatusAndLogsEscaped() throws Exception {
+        SignInService s = h.service();
+        Map<String, String> back = followToCallback(s.authorizationUrl("acme", CALLBACK));
+        try (dev.beacon.control.testing.CapturedLogs logs = dev.beacon.control.testing.CapturedLogs.atDebug()) {
+            LoginView v = s.authorizationDenied("acme", back.get("state"), CALLBACK,
+                    "access_denied\r\nWARN forged", "line one\u0085WARN forged too\r\nTrace ID: 1");
+            assertThat(v.phase()).isEqualTo("failed");
+            // the description's first line only (Entra appends trace ids on further lines); the error escaped
+            assertThat(v.detail()).isEqualTo("sign-in: Entra answered access_denied\\r\\nWARN forged: line one");
+            assertThat(h.integrations.require("acme").statusDetail()).isEqualTo(v.detail());
+            assertThat(logs.lines()).noneMatch(l -> l.lines().anyMatch(x -> x.startsWith("WARN forged")));
+        }
+    }
+
+    /**
+     * Plays the browser: opens the authorize URL at the emulator, which answers (form_post, as MSAL asks) with an
+     * auto-submitting form aimed at our callback; returns the fields it would POST.
+     */
+    private Map<String, String> followToCallback(URI authorizeUrl) throws Exception {
+        HttpResponse<String> r = h.http().send(HttpRequest.newBuilder(h.emulatorUri(authorizeUrl)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        AutoPostForm form = AutoPostForm.parse(r.body());
+        assertThat(form.action()).isEqualTo(CALLBACK.toString());
+        return form.fields();
     }
 
     private static Map<String, String> query(URI u) {
