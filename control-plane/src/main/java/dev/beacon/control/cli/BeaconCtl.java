@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "beaconctl", mixinStandardHelpOptions = true, version = "beaconctl 0.1",
         description = "Operate the Beacon control plane.",
         subcommands = {BeaconCtl.Login.class, BeaconCtl.Status.class, BeaconCtl.Integrations.class,
-                BeaconCtl.Subscriptions.class, BeaconCtl.Certs.class, BeaconCtl.Db.class, BeaconCtl.Serve.class})
+                BeaconCtl.Subscriptions.class, BeaconCtl.Certs.class, BeaconCtl.Db.class, BeaconCtl.Serve.class,
+                BeaconCtl.Ingress.class})
 public final class BeaconCtl implements Callable<Integer> {
 
     private static volatile ServiceLauncher launcherOverride;
@@ -504,6 +505,19 @@ public final class BeaconCtl implements Callable<Integer> {
                     : ServiceLoader.load(ServiceLauncher.class).findFirst().orElseThrow(() ->
                             new IllegalStateException("no ServiceLauncher on the classpath"));
             launcher.run(s);
+            return 0;
+        }
+    }
+
+    @Command(name = "ingress", description = "Run the webhook ingress: receive Graph and Event Grid deliveries and "
+            + "forward them to Kafka (BEACON_INGRESS_* settings; holds no vault key and no Graph token).")
+    static final class Ingress extends Sub implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            var s = dev.beacon.control.ingress.IngressSettings.fromEnv(root.env);
+            out().println(s.describe());
+            out().flush();
+            dev.beacon.control.ingress.IngressService.runUntilStopped(s);
             return 0;
         }
     }
