@@ -3,6 +3,7 @@ package dev.beacon.control.ingress;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -48,6 +49,13 @@ public final class ValidationTokenVerifier {
         }
     }
 
+    /** The keys could not be fetched: not the sender's fault, so the ingress answers 503 and Graph retries. */
+    public static final class KeysUnavailable extends Exception {
+        public KeysUnavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
     public ValidationTokenVerifier(URI jwksUrl, Set<String> appIds, Duration minRefresh) {
@@ -74,7 +82,8 @@ public final class ValidationTokenVerifier {
      * @param tenants       the tenant ids of the collection's notifications (issuers must be for one of them)
      * @param richTenants   the tenants of notifications with encrypted content (each needs a valid token)
      */
-    public void verify(List<String> tokens, Set<String> tenants, Set<String> richTenants) throws Rejected {
+    public void verify(List<String> tokens, Set<String> tenants, Set<String> richTenants)
+            throws Rejected, KeysUnavailable {
         if (tokens.isEmpty()) {
             throw new Rejected("rich notifications without validationTokens");
         }
@@ -90,12 +99,14 @@ public final class ValidationTokenVerifier {
         }
     }
 
-    private String verifyOne(String token, Collection<String> tenants, int index) throws Rejected {
+    private String verifyOne(String token, Collection<String> tenants, int index) throws Rejected, KeysUnavailable {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
         } catch (ParseException e) {
             throw new Rejected("validation token " + index + " is not a JWT");
+        } catch (KeySourceException e) {
+            throw new KeysUnavailable("the JWKS could not be fetched (" + e.getClass().getSimpleName() + ")");
         } catch (BadJOSEException | JOSEException e) {
             throw new Rejected("validation token " + index + " refused: "
                     + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));

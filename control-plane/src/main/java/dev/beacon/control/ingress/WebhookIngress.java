@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *       when the collection has rich (encrypted) content or {@code validationTokens}, every token must verify
  *       ({@link ValidationTokenVerifier}). One bad item refuses the whole delivery (403) and nothing is forwarded:
  *       the body is forwarded unchanged, so it cannot be forwarded in part, and a batch with a forged item is not
- *       trusted. 202 once Kafka acknowledged; 503 when it did not in time (Graph retries).</li>
+ *       trusted. 202 once Kafka acknowledged; 503 when it did not in time, or when the JWKS could not be fetched
+ *       (Graph retries).</li>
  *   <li>{@code OPTIONS /webhooks/eventgrid/{integration}}: CloudEvents abuse protection, 200 with
  *       {@code WebHook-Allowed-Origin}.</li>
  *   <li>{@code POST /webhooks/eventgrid/{integration}}: an Event Grid {@code SubscriptionValidationEvent} is answered
@@ -205,6 +206,11 @@ public final class WebhookIngress implements AutoCloseable {
                 tokens.verify(list, tenants, richTenants);
             } catch (ValidationTokenVerifier.Rejected e) {
                 refuse(ctx, route, integration, HttpStatus.FORBIDDEN, e.getMessage());
+                return;
+            } catch (ValidationTokenVerifier.KeysUnavailable e) {
+                LOG.warn("{} {}: {}; answered 503", route, integration, e.getMessage());
+                ctx.header("Retry-After", "1");
+                plain(ctx, HttpStatus.SERVICE_UNAVAILABLE, "temporarily unavailable");
                 return;
             }
         }
