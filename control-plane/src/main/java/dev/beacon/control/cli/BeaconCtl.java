@@ -307,10 +307,14 @@ public final class BeaconCtl implements Callable<Integer> {
             List<String> resources = new ArrayList<>();
             @Option(names = "--change-types", description = "e.g. created,updated,deleted (default: the server's).")
             String changeTypes;
-            @Option(names = "--notification-url", paramLabel = "U", description = "EventHub:…, EventGrid:… or https.")
+            @Option(names = "--notification-url", paramLabel = "U",
+                    description = "EventHub:…, EventGrid:…, https, or 'ingress' (the webhook ingress's routes).")
             String notificationUrl;
             @Option(names = "--lifecycle-url", paramLabel = "U", description = "Default: the notification URL.")
             String lifecycleUrl;
+            @Option(names = "--ingress-url", paramLabel = "URL", description = "Public https URL of the webhook "
+                    + "ingress, for --notification-url ingress (default: BEACON_INGRESS_PUBLIC_URL).")
+            String ingressUrl;
             @Option(names = "--no-resource-data", description = "Subscribe without resource data (no encryption).")
             boolean noResourceData;
             @Option(names = "--lifetime-minutes", paramLabel = "N", description = "45..4320 (default: the server's).")
@@ -341,6 +345,18 @@ public final class BeaconCtl implements Callable<Integer> {
                 } else if (envSecret.isPresent() && !"device-code".equals(authMode)) {
                     kind = "secret";
                     credential = envSecret.get();
+                }
+                if (dev.beacon.control.ingress.IngressRoutes.SHORTHAND.equalsIgnoreCase(notificationUrl)) {
+                    // Delivered to this integration's routes on the webhook ingress (beaconctl ingress).
+                    URI base = ingressUrl != null
+                            ? dev.beacon.control.ingress.IngressRoutes.checkedPublicUrl(ingressUrl)
+                            : dev.beacon.control.ingress.IngressRoutes.publicUrl(root.env).orElseThrow(() ->
+                                    new IllegalArgumentException("--notification-url ingress needs --ingress-url or "
+                                            + "BEACON_INGRESS_PUBLIC_URL"));
+                    notificationUrl = dev.beacon.control.ingress.IngressRoutes.notificationUrl(base, id);
+                    if (lifecycleUrl == null) {
+                        lifecycleUrl = dev.beacon.control.ingress.IngressRoutes.lifecycleUrl(base, id);
+                    }
                 }
                 List<DesiredSubscriptionView> desired = new ArrayList<>();
                 Boolean resourceData = noResourceData ? Boolean.FALSE : null;
