@@ -525,7 +525,8 @@ public final class BeaconCtl implements Callable<Integer> {
         }
     }
 
-    @Command(name = "ingress", description = "Run the webhook ingress: receive Graph and Event Grid deliveries and "
+    @Command(name = "ingress", mixinStandardHelpOptions = true,
+            description = "Run the webhook ingress: receive Graph and Event Grid deliveries and "
             + "forward them to Kafka (BEACON_INGRESS_* settings; holds no vault key and no Graph token).")
     static final class Ingress extends Sub implements Callable<Integer> {
         @Override

@@ -65,7 +65,7 @@ public class KafkaForwarder implements AutoCloseable {
             LOG.warn("Kafka did not acknowledge within {} ms; answering 503", timeoutMillis);
             return false;
         } catch (ExecutionException e) {
-            LOG.warn("Kafka refused the record ({}); answering 503", e.getCause().getClass().getSimpleName());
+            LOG.warn("Kafka did not take the record ({}); answering 503", e.getCause().getClass().getSimpleName());
             return false;
         } catch (KafkaException e) {
             LOG.warn("Kafka send failed ({}); answering 503", e.getClass().getSimpleName());
