@@ -1,7 +1,11 @@
 package dev.beacon.control.ingress;
 
 import dev.beacon.control.LogGuards;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +25,25 @@ public final class IngressService implements AutoCloseable {
         this.http = http;
     }
 
-    public static IngressService start(IngressSettings settings) {
+    /**
+     * Jetty's I/O, HTTP and server loggers print the first and last bytes of every buffer at DEBUG: on the ingress
+     * that is a request body, which may end with a clientState or a validation token. They stay at INFO here even
+     * when an operator turns everything to DEBUG (found by {@code IngressWebhookTest}, which captures DEBUG).
+     */
+    static final List<String> BODY_BEARING = List.of("org.eclipse.jetty.io", "org.eclipse.jetty.http",
+            "org.eclipse.jetty.server", "org.eclipse.jetty.ee10", "io.javalin");
+
+    static void applyLogGuards() {
         LogGuards.apply();
+        for (String name : BODY_BEARING) {
+            if (LogManager.getLogger(name).isDebugEnabled()) {
+                Configurator.setLevel(name, Level.INFO);
+            }
+        }
+    }
+
+    public static IngressService start(IngressSettings settings) {
+        applyLogGuards();
         AcceptedClientStates states = AcceptedClientStates.from(settings);
         ValidationTokenVerifier verifier = new ValidationTokenVerifier(settings.jwksUrl(), settings.appIds(),
                 settings.jwksMinRefresh());

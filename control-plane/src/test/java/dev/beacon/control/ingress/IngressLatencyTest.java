@@ -46,7 +46,13 @@ class IngressLatencyTest {
                         List.of(TestJwks.sign(key, TestJwks.claims().build())));
                 report("plain notification", run(http, uri, plain));
                 report("rich notification + validation token", run(http, uri, rich));
-                assertThat(kafka.readAll("teams-events", false)).hasSize(2 * (WARM_UP + REQUESTS));
+                long t0 = System.nanoTime();
+                long[] concurrent = runConcurrently(http, uri, plain, 8);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                report("plain notification, 8 concurrent clients", concurrent);
+                System.out.println(String.format(Locale.ROOT, "INGRESS THROUGHPUT 8 concurrent clients: %.0f "
+                        + "accepted deliveries/s", REQUESTS / seconds));
+                assertThat(kafka.readAll("teams-events", false)).hasSize(2 * (WARM_UP + REQUESTS) + REQUESTS);
             }
         }
     }
@@ -63,6 +69,35 @@ class IngressLatencyTest {
             if (i >= WARM_UP) {
                 micros[i - WARM_UP] = us;
             }
+        }
+        Arrays.sort(micros);
+        return micros;
+    }
+
+    private static long[] runConcurrently(HttpClient http, URI uri, String body, int clients) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        long[] micros = new long[REQUESTS];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                done.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < REQUESTS; i = next.getAndIncrement()) {
+                        long t0 = System.nanoTime();
+                        int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        micros[i] = (System.nanoTime() - t0) / 1_000;
+                        assertThat(status).isEqualTo(202);
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
         Arrays.sort(micros);
         return micros;
