@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
  *   <li>{@code BEACON_INGRESS_MAX_BODY} bytes (default {@value #DEFAULT_MAX_BODY});</li>
  *   <li>{@code BEACON_INGRESS_SEND_TIMEOUT} (default 1500ms): how long a request waits for Kafka's
  *       acknowledgement before answering 503;</li>
+ *   <li>{@code BEACON_INGRESS_INTEGRATIONS}: comma-separated integration ids the routes answer for (others get
+ *       404, handshakes included); unset: any;</li>
  *   <li>{@code BEACON_INGRESS_TLS_KEYSTORE} (PKCS12 path) and {@code BEACON_INGRESS_TLS_KEYSTORE_PASSWORD[_FILE]}:
  *       serve HTTPS instead of HTTP.</li>
  * </ul>
@@ -47,7 +49,8 @@ public record IngressSettings(
         int maxBodyBytes,
         Duration sendTimeout,
         Path tlsKeystore,
-        String tlsKeystorePassword) {
+        String tlsKeystorePassword,
+        Set<String> integrations) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8088;
@@ -58,6 +61,12 @@ public record IngressSettings(
 
     public IngressSettings {
         appIds = Set.copyOf(appIds);
+        integrations = Set.copyOf(integrations);
+    }
+
+    /** True when {@code integration} may use the routes: any slug when {@code BEACON_INGRESS_INTEGRATIONS} is unset. */
+    public boolean serves(String integration) {
+        return integrations.isEmpty() || integrations.contains(integration);
     }
 
     public static IngressSettings fromEnv(Map<String, String> env) {
@@ -81,9 +90,7 @@ public record IngressSettings(
         } else if (direct == null && file == null) {
             problems.add("BEACON_CLIENT_STATE or BEACON_CLIENT_STATE_FILE is not set");
         }
-        Set<String> appIds = plain(env, "BEACON_INGRESS_APP_IDS").stream()
-                .flatMap(v -> Arrays.stream(v.split(","))).map(String::strip).filter(s -> !s.isEmpty())
-                .collect(Collectors.toSet());
+        Set<String> appIds = list(env, "BEACON_INGRESS_APP_IDS");
         if (appIds.isEmpty()) {
             problems.add("BEACON_INGRESS_APP_IDS is not set (the app ids rich notifications are addressed to)");
         }
@@ -111,7 +118,7 @@ public record IngressSettings(
         }
         return new IngressSettings(plain(env, "BEACON_INGRESS_HOST").orElse(DEFAULT_HOST), port, bootstrap,
                 plain(env, "BEACON_INGRESS_TOPIC").orElse(DEFAULT_TOPIC), direct, file, appIds, jwks, minRefresh,
-                maxBody, sendTimeout, keystore, keystorePassword);
+                maxBody, sendTimeout, keystore, keystorePassword, list(env, "BEACON_INGRESS_INTEGRATIONS"));
     }
 
     /** One setting per line; secrets shown only as set / not set. */
@@ -122,6 +129,7 @@ public record IngressSettings(
                 "topic:              " + topic,
                 "client states:      " + (clientStateFile != null ? "file " + clientStateFile : "(set)"),
                 "app ids:            " + String.join(",", appIds),
+                "integrations:       " + (integrations.isEmpty() ? "(any)" : String.join(",", integrations)),
                 "jwks url:           " + jwksUrl,
                 "max body:           " + maxBodyBytes + " bytes",
                 "send timeout:       " + sendTimeout.toMillis() + " ms",
@@ -136,6 +144,11 @@ public record IngressSettings(
     private static Optional<String> plain(Map<String, String> env, String name) {
         String v = env.get(name);
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+    }
+
+    private static Set<String> list(Map<String, String> env, String name) {
+        return plain(env, name).stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::strip)
+                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
 
     private static int number(Map<String, String> env, String name, int fallback, List<String> problems) {

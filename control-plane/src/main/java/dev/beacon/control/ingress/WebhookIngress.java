@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * It runs as its own process ({@code beaconctl ingress}) holding no vault key and no Graph token: it checks a
  * delivery, forwards the raw body to the job's topic, and answers only after Kafka acknowledged it.
  *
- * <p>Routes ({@code {integration}} is a slug, {@code [a-z0-9][a-z0-9_-]{0,62}}; anything else is 404):
+ * <p>Routes ({@code {integration}} is a slug, {@code [a-z0-9][a-z0-9_-]{0,62}}, and one of
+ * {@code BEACON_INGRESS_INTEGRATIONS} when that is set; anything else is 404):
  * <ul>
  *   <li>{@code POST /webhooks/graph/{integration}} and {@code POST /webhooks/graph/{integration}/lifecycle}:
  *       with {@code ?validationToken=}: 200 {@code text/plain}, the decoded token (the subscription handshake);
@@ -328,7 +329,7 @@ public final class WebhookIngress implements AutoCloseable {
 
     private String integration(Context ctx) {
         String id = ctx.pathParam("integration");
-        if (!INTEGRATION.matcher(id).matches()) {
+        if (!INTEGRATION.matcher(id).matches() || !settings.serves(id)) {
             plain(ctx, HttpStatus.NOT_FOUND, "not found");
             return null;
         }

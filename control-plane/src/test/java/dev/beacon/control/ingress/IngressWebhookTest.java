@@ -384,6 +384,22 @@ class IngressWebhookTest {
     }
 
     @Test
+    void withAnIntegrationListOnlyThoseIntegrationsAreServed() throws Exception {
+        Rig rig = rig(true, e -> {
+            e.put("BEACON_INGRESS_INTEGRATIONS", "contoso, fabrikam");
+            return e;
+        });
+        String body = collection(List.of(item(CLIENT_STATE, false)), null);
+        assertThat(post(rig.graph("fabrikam"), body).statusCode()).isEqualTo(202);
+        assertThat(post(rig.graph("tailspin"), body).statusCode()).isEqualTo(404);
+        HttpResponse<String> handshake = http.send(HttpRequest.newBuilder(rig.base().resolve(
+                        "/webhooks/graph/tailspin?validationToken=abc")).POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(handshake.statusCode()).isEqualTo(404);
+        assertThat(records(rig)).hasSize(1);
+    }
+
+    @Test
     void clientStatesAreReadFromTheExportFileAndFollowItsRotation() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ingress-cs");
         java.nio.file.Path file = dir.resolve("client-states");
