@@ -44,8 +44,8 @@ class IngressLatencyTest {
                         IngressWebhookTest.item("latency-secret", false)), null);
                 String rich = IngressWebhookTest.collection(List.of(IngressWebhookTest.item("latency-secret", true)),
                         List.of(TestJwks.sign(key, TestJwks.claims().build())));
-                report("plain notification", run(http, uri, plain));
-                report("rich notification + validation token", run(http, uri, rich));
+                report("plain notification, one sequential client", run(http, uri, plain));
+                report("rich notification + validation token, one sequential client", run(http, uri, rich));
                 long t0 = System.nanoTime();
                 long[] concurrent = runConcurrently(http, uri, plain, 8);
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -105,7 +105,7 @@ class IngressLatencyTest {
 
     private static void report(String what, long[] sorted) {
         System.out.println(String.format(Locale.ROOT,
-                "INGRESS LATENCY %s: n=%d sequential, p50=%.2f ms, p90=%.2f ms, p99=%.2f ms, max=%.2f ms", what,
+                "INGRESS LATENCY %s: n=%d, p50=%.2f ms, p90=%.2f ms, p99=%.2f ms, max=%.2f ms", what,
                 sorted.length, sorted[sorted.length / 2] / 1000.0, sorted[(int) (sorted.length * 0.90)] / 1000.0,
                 sorted[(int) (sorted.length * 0.99)] / 1000.0, sorted[sorted.length - 1] / 1000.0));
     }
