@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "beaconctl", mixinStandardHelpOptions = true, version = "beaconctl 0.1",
         description = "Operate the Beacon control plane.",
         subcommands = {BeaconCtl.Login.class, BeaconCtl.Status.class, BeaconCtl.Integrations.class,
-                BeaconCtl.Subscriptions.class, BeaconCtl.Certs.class, BeaconCtl.Db.class, BeaconCtl.Serve.class})
+                BeaconCtl.Subscriptions.class, BeaconCtl.Certs.class, BeaconCtl.Db.class, BeaconCtl.Serve.class,
+                BeaconCtl.Ingress.class})
 public final class BeaconCtl implements Callable<Integer> {
 
     private static volatile ServiceLauncher launcherOverride;
@@ -311,10 +312,14 @@ public final class BeaconCtl implements Callable<Integer> {
             List<String> resources = new ArrayList<>();
             @Option(names = "--change-types", description = "e.g. created,updated,deleted (default: the server's).")
             String changeTypes;
-            @Option(names = "--notification-url", paramLabel = "U", description = "EventHub:…, EventGrid:… or https.")
+            @Option(names = "--notification-url", paramLabel = "U",
+                    description = "EventHub:…, EventGrid:…, https, or 'ingress' (the webhook ingress's routes).")
             String notificationUrl;
             @Option(names = "--lifecycle-url", paramLabel = "U", description = "Default: the notification URL.")
             String lifecycleUrl;
+            @Option(names = "--ingress-url", paramLabel = "URL", description = "Public https URL of the webhook "
+                    + "ingress, for --notification-url ingress (default: BEACON_INGRESS_PUBLIC_URL).")
+            String ingressUrl;
             @Option(names = "--no-resource-data", description = "Subscribe without resource data (no encryption).")
             boolean noResourceData;
             @Option(names = "--lifetime-minutes", paramLabel = "N", description = "45..4320 (default: the server's).")
@@ -345,6 +350,18 @@ public final class BeaconCtl implements Callable<Integer> {
                 } else if (envSecret.isPresent() && !"device-code".equals(authMode)) {
                     kind = "secret";
                     credential = envSecret.get();
+                }
+                if (dev.beacon.control.ingress.IngressRoutes.SHORTHAND.equalsIgnoreCase(notificationUrl)) {
+                    // Delivered to this integration's routes on the webhook ingress (beaconctl ingress).
+                    URI base = ingressUrl != null
+                            ? dev.beacon.control.ingress.IngressRoutes.checkedPublicUrl(ingressUrl)
+                            : dev.beacon.control.ingress.IngressRoutes.publicUrl(root.env).orElseThrow(() ->
+                                    new IllegalArgumentException("--notification-url ingress needs --ingress-url or "
+                                            + "BEACON_INGRESS_PUBLIC_URL"));
+                    notificationUrl = dev.beacon.control.ingress.IngressRoutes.notificationUrl(base, id);
+                    if (lifecycleUrl == null) {
+                        lifecycleUrl = dev.beacon.control.ingress.IngressRoutes.lifecycleUrl(base, id);
+                    }
                 }
                 List<DesiredSubscriptionView> desired = new ArrayList<>();
                 Boolean resourceData = noResourceData ? Boolean.FALSE : null;
@@ -515,6 +532,20 @@ public final class BeaconCtl implements Callable<Integer> {
                     : ServiceLoader.load(ServiceLauncher.class).findFirst().orElseThrow(() ->
                             new IllegalStateException("no ServiceLauncher on the classpath"));
             launcher.run(s);
+            return 0;
+        }
+    }
+
+    @Command(name = "ingress", mixinStandardHelpOptions = true,
+            description = "Run the webhook ingress: receive Graph and Event Grid deliveries and "
+            + "forward them to Kafka (BEACON_INGRESS_* settings; holds no vault key and no Graph token).")
+    static final class Ingress extends Sub implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            var s = dev.beacon.control.ingress.IngressSettings.fromEnv(root.env);
+            out().println(s.describe());
+            out().flush();
+            dev.beacon.control.ingress.IngressService.runUntilStopped(s);
             return 0;
         }
     }

@@ -1,0 +1,132 @@
+package dev.beacon.control.ingress;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The clientState values a notification may carry: from {@code BEACON_CLIENT_STATE} (comma-separated), or from the
+ * job-secrets export's {@code client-states} file, re-read when its modification time changes (checked at most once
+ * a second), so a rotation by the control plane reaches the ingress without a restart.
+ *
+ * <p>{@link #accepts} compares SHA-256 digests with {@link MessageDigest#isEqual} against every accepted value,
+ * without stopping at the first match: the time taken does not tell which value, or how much of one, matched.
+ */
+public final class AcceptedClientStates {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptedClientStates.class);
+
+    private final Path file;
+    private volatile List<byte[]> digests;
+    private volatile FileTime loadedVersion;
+    private volatile long checkedAtNanos;
+
+    private AcceptedClientStates(Path file, List<byte[]> digests) {
+        this.file = file;
+        this.digests = digests;
+    }
+
+    public static AcceptedClientStates of(String commaSeparated) {
+        List<byte[]> d = digestsOf(commaSeparated);
+        if (d.isEmpty()) {
+            throw new IllegalArgumentException("BEACON_CLIENT_STATE holds no value");
+        }
+        return new AcceptedClientStates(null, d);
+    }
+
+    /** Reads the file now (it must exist and hold at least one value) and again whenever it changes. */
+    public static AcceptedClientStates fromFile(Path file) {
+        AcceptedClientStates s = new AcceptedClientStates(file, List.of());
+        if (!s.reload()) {
+            throw new IllegalArgumentException("BEACON_CLIENT_STATE_FILE: cannot read " + file);
+        }
+        if (s.digests.isEmpty()) {
+            throw new IllegalArgumentException("BEACON_CLIENT_STATE_FILE names an empty file: " + file);
+        }
+        return s;
+    }
+
+    public static AcceptedClientStates from(IngressSettings settings) {
+        return settings.clientStateFile() != null ? fromFile(settings.clientStateFile())
+                : of(settings.clientStates());
+    }
+
+    /** True when {@code presented} is one of the accepted values. Null or empty is never accepted. */
+    public boolean accepts(String presented) {
+        if (presented == null || presented.isEmpty()) {
+            return false;
+        }
+        refreshIfChanged();
+        byte[] p = sha256(presented.getBytes(StandardCharsets.UTF_8));
+        boolean match = false;
+        for (byte[] d : digests) {
+            match |= MessageDigest.isEqual(p, d);
+        }
+        return match;
+    }
+
+    public int size() {
+        return digests.size();
+    }
+
+    private void refreshIfChanged() {
+        if (file == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - checkedAtNanos < 1_000_000_000L) {
+            return;
+        }
+        checkedAtNanos = now;
+        try {
+            FileTime t = Files.getLastModifiedTime(file);
+            if (!t.equals(loadedVersion)) {
+                reload();
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot check the clientState file {} ({}); keeping the {} value(s) loaded before", file,
+                    e.getClass().getSimpleName(), digests.size());
+        }
+    }
+
+    private synchronized boolean reload() {
+        try {
+            FileTime t = Files.getLastModifiedTime(file);
+            List<byte[]> d = digestsOf(Files.readString(file, StandardCharsets.UTF_8));
+            if (d.isEmpty() && !digests.isEmpty()) {
+                // A half-written or emptied file must not lock every subscription out; the export writes atomically.
+                LOG.warn("the clientState file {} is empty; keeping the {} value(s) loaded before", file,
+                        digests.size());
+                return true;
+            }
+            digests = d;
+            loadedVersion = t;
+            LOG.info("loaded {} accepted clientState value(s) from {}", d.size(), file);
+            return true;
+        } catch (IOException e) {
+            LOG.warn("cannot read the clientState file {} ({})", file, e.getClass().getSimpleName());
+            return false;
+        }
+    }
+
+    private static List<byte[]> digestsOf(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .map(s -> sha256(s.getBytes(StandardCharsets.UTF_8))).toList();
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.beacon.control.ingress;
+
+import dev.beacon.control.ControlPlaneSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The webhook ingress's configuration, from the environment. It is deliberately small: the ingress holds no vault
+ * key, no database password and no Graph token, only what it needs to check a delivery and forward it.
+ *
+ * <ul>
+ *   <li>{@code BEACON_INGRESS_HOST} (default {@value #DEFAULT_HOST}), {@code BEACON_INGRESS_PORT} (default
+ *       {@value #DEFAULT_PORT});</li>
+ *   <li>{@code BEACON_KAFKA_BOOTSTRAP} (required), {@code BEACON_INGRESS_TOPIC} (default
+ *       {@value #DEFAULT_TOPIC});</li>
+ *   <li>{@code BEACON_CLIENT_STATE} (comma-separated) or {@code BEACON_CLIENT_STATE_FILE} (the job-secrets export's
+ *       {@code client-states} file, re-read when it changes): the accepted clientState values (required);</li>
+ *   <li>{@code BEACON_INGRESS_APP_IDS}: comma-separated app (client) ids, the audience of rich notifications'
+ *       validation tokens (required);</li>
+ *   <li>{@code BEACON_INGRESS_JWKS_URL} (default Microsoft's), {@code BEACON_INGRESS_JWKS_MIN_REFRESH} (default
+ *       30s: at most two JWKS downloads per interval when an unknown key id shows up);</li>
+ *   <li>{@code BEACON_INGRESS_MAX_BODY} bytes (default {@value #DEFAULT_MAX_BODY});</li>
+ *   <li>{@code BEACON_INGRESS_SEND_TIMEOUT} (default 1500ms): how long a request waits for Kafka's
+ *       acknowledgement before answering 503;</li>
+ *   <li>{@code BEACON_INGRESS_INTEGRATIONS}: comma-separated integration ids the routes answer for (others get
+ *       404, handshakes included); unset: any;</li>
+ *   <li>{@code BEACON_INGRESS_TLS_KEYSTORE} (PKCS12 path) and {@code BEACON_INGRESS_TLS_KEYSTORE_PASSWORD[_FILE]}:
+ *       serve HTTPS instead of HTTP.</li>
+ * </ul>
+ */
+public record IngressSettings(
+        String host,
+        int port,
+        String kafkaBootstrap,
+        String topic,
+        String clientStates,
+        Path clientStateFile,
+        Set<String> appIds,
+        URI jwksUrl,
+        Duration jwksMinRefresh,
+        int maxBodyBytes,
+        Duration sendTimeout,
+        Path tlsKeystore,
+        String tlsKeystorePassword,
+        Set<String> integrations) {
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_PORT = 8088;
+    public static final String DEFAULT_TOPIC = "teams-events";
+    public static final int DEFAULT_MAX_BODY = 1_000_000;
+    public static final URI MICROSOFT_JWKS = URI.create("https://login.microsoftonline.com/common/discovery/v2.0/keys");
+    public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofMillis(1500);
+
+    public IngressSettings {
+        appIds = Set.copyOf(appIds);
+        integrations = Set.copyOf(integrations);
+    }
+
+    /** True when {@code integration} may use the routes: any slug when {@code BEACON_INGRESS_INTEGRATIONS} is unset. */
+    public boolean serves(String integration) {
+        return integrations.isEmpty() || integrations.contains(integration);
+    }
+
+    public static IngressSettings fromEnv(Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        int port = number(env, "BEACON_INGRESS_PORT", DEFAULT_PORT, problems);
+        if (port < 0 || port > 65535) {
+            problems.add("BEACON_INGRESS_PORT must be 0..65535");
+        }
+        int maxBody = number(env, "BEACON_INGRESS_MAX_BODY", DEFAULT_MAX_BODY, problems);
+        if (maxBody < 1024) {
+            problems.add("BEACON_INGRESS_MAX_BODY must be at least 1024");
+        }
+        String bootstrap = plain(env, "BEACON_KAFKA_BOOTSTRAP").orElse(null);
+        if (bootstrap == null) {
+            problems.add("BEACON_KAFKA_BOOTSTRAP is not set");
+        }
+        String direct = plain(env, "BEACON_CLIENT_STATE").orElse(null);
+        Path file = plain(env, "BEACON_CLIENT_STATE_FILE").map(Path::of).orElse(null);
+        if (direct != null && file != null) {
+            problems.add("set BEACON_CLIENT_STATE or BEACON_CLIENT_STATE_FILE, not both");
+        } else if (direct == null && file == null) {
+            problems.add("BEACON_CLIENT_STATE or BEACON_CLIENT_STATE_FILE is not set");
+        }
+        Set<String> appIds = list(env, "BEACON_INGRESS_APP_IDS");
+        if (appIds.isEmpty()) {
+            problems.add("BEACON_INGRESS_APP_IDS is not set (the app ids rich notifications are addressed to)");
+        }
+        URI jwks = plain(env, "BEACON_INGRESS_JWKS_URL").map(URI::create).orElse(MICROSOFT_JWKS);
+        if (!"https".equals(jwks.getScheme()) && !"http".equals(jwks.getScheme())) {
+            problems.add("BEACON_INGRESS_JWKS_URL must be an http(s) URL");
+        }
+        Duration minRefresh = duration(env, "BEACON_INGRESS_JWKS_MIN_REFRESH", Duration.ofSeconds(30), problems);
+        Duration sendTimeout = duration(env, "BEACON_INGRESS_SEND_TIMEOUT", DEFAULT_SEND_TIMEOUT, problems);
+        if (sendTimeout.compareTo(Duration.ofMillis(2500)) > 0) {
+            problems.add("BEACON_INGRESS_SEND_TIMEOUT must be at most 2500ms (Graph waits 3 s for an answer)");
+        }
+        Path keystore = plain(env, "BEACON_INGRESS_TLS_KEYSTORE").map(Path::of).orElse(null);
+        String keystorePassword = null;
+        try {
+            keystorePassword = ControlPlaneSettings.secret(env, "BEACON_INGRESS_TLS_KEYSTORE_PASSWORD").orElse(null);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        if (keystore != null && keystorePassword == null) {
+            problems.add("BEACON_INGRESS_TLS_KEYSTORE needs BEACON_INGRESS_TLS_KEYSTORE_PASSWORD[_FILE]");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid ingress settings: " + String.join("; ", problems));
+        }
+        return new IngressSettings(plain(env, "BEACON_INGRESS_HOST").orElse(DEFAULT_HOST), port, bootstrap,
+                plain(env, "BEACON_INGRESS_TOPIC").orElse(DEFAULT_TOPIC), direct, file, appIds, jwks, minRefresh,
+                maxBody, sendTimeout, keystore, keystorePassword, list(env, "BEACON_INGRESS_INTEGRATIONS"));
+    }
+
+    /** One setting per line; secrets shown only as set / not set. */
+    public String describe() {
+        return String.join("\n",
+                "listen:             " + (tlsKeystore == null ? "http://" : "https://") + host + ":" + port,
+                "kafka bootstrap:    " + kafkaBootstrap,
+                "topic:              " + topic,
+                "client states:      " + (clientStateFile != null ? "file " + clientStateFile : "(set)"),
+                "app ids:            " + String.join(",", appIds),
+                "integrations:       " + (integrations.isEmpty() ? "(any)" : String.join(",", integrations)),
+                "jwks url:           " + jwksUrl,
+                "max body:           " + maxBodyBytes + " bytes",
+                "send timeout:       " + sendTimeout.toMillis() + " ms",
+                "tls keystore:       " + (tlsKeystore == null ? "(none: plain HTTP)" : tlsKeystore));
+    }
+
+    @Override
+    public String toString() {
+        return "IngressSettings[" + host + ":" + port + ", topic=" + topic + ", secrets hidden]";
+    }
+
+    private static Optional<String> plain(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+    }
+
+    private static Set<String> list(Map<String, String> env, String name) {
+        return plain(env, name).stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::strip)
+                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+
+    private static int number(Map<String, String> env, String name, int fallback, List<String> problems) {
+        Optional<String> v = plain(env, name);
+        try {
+            return v.map(Integer::parseInt).orElse(fallback);
+        } catch (NumberFormatException e) {
+            problems.add(name + " must be a number");
+            return fallback;
+        }
+    }
+
+    private static Duration duration(Map<String, String> env, String name, Duration fallback, List<String> problems) {
+        Optional<String> v = plain(env, name);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            Duration d = ControlPlaneSettings.parseDuration(v.get());
+            if (d.isNegative() || d.isZero()) {
+                problems.add(name + " must be positive");
+                return fallback;
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            problems.add(name + ": " + e.getMessage());
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,385 @@
+package dev.beacon.control.ingress;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The internet-facing receiver for Graph change notifications delivered by webhook, and for Event Grid deliveries.
+ * It runs as its own process ({@code beaconctl ingress}) holding no vault key and no Graph token: it checks a
+ * delivery, forwards the raw body to the job's topic, and answers only after Kafka acknowledged it.
+ *
+ * <p>Routes ({@code {integration}} is a slug, {@code [a-z0-9][a-z0-9_-]{0,62}}, and one of
+ * {@code BEACON_INGRESS_INTEGRATIONS} when that is set; anything else is 404):
+ * <ul>
+ *   <li>{@code POST /webhooks/graph/{integration}} and {@code POST /webhooks/graph/{integration}/lifecycle}:
+ *       with {@code ?validationToken=}: 200 {@code text/plain}, the decoded token (the subscription handshake);
+ *       otherwise a Graph collection {@code {"value":[...]}}. Every item's {@code clientState} must be accepted and,
+ *       when the collection has rich (encrypted) content or {@code validationTokens}, every token must verify
+ *       ({@link ValidationTokenVerifier}). One bad item refuses the whole delivery (403) and nothing is forwarded:
+ *       the body is forwarded unchanged, so it cannot be forwarded in part, and a batch with a forged item is not
+ *       trusted. 202 once Kafka acknowledged; 503 when it did not in time, or when the JWKS could not be fetched
+ *       (Graph retries).</li>
+ *   <li>{@code OPTIONS /webhooks/eventgrid/{integration}}: CloudEvents abuse protection, 200 with
+ *       {@code WebHook-Allowed-Origin}.</li>
+ *   <li>{@code POST /webhooks/eventgrid/{integration}}: an Event Grid {@code SubscriptionValidationEvent} is answered
+ *       {@code {"validationResponse": code}}; CloudEvents (one, or a batch) are forwarded like Graph collections,
+ *       each event's notifications needing an accepted {@code clientState}.</li>
+ * </ul>
+ * Bodies over the limit are refused with 413 before they are read in full. Bodies, tokens and secrets are never
+ * logged; logged values from the request have control characters escaped.
+ */
+public final class WebhookIngress implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookIngress.class);
+
+    static final String ROUTE_NOTIFICATIONS = "graph";
+    static final String ROUTE_LIFECYCLE = "graph-lifecycle";
+    static final String ROUTE_EVENTGRID = "eventgrid";
+    static final String SUBSCRIPTION_VALIDATION = "Microsoft.EventGrid.SubscriptionValidationEvent";
+
+    private static final Pattern INTEGRATION = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final int MAX_VALIDATION_TOKEN = 8 * 1024;
+
+    private final IngressSettings settings;
+    private final AcceptedClientStates clientStates;
+    private final ValidationTokenVerifier tokens;
+    private final KafkaForwarder forwarder;
+    private final ObjectMapper json = new ObjectMapper();
+    private Javalin app;
+
+    public WebhookIngress(IngressSettings settings, AcceptedClientStates clientStates, ValidationTokenVerifier tokens,
+                          KafkaForwarder forwarder) {
+        this.settings = Objects.requireNonNull(settings);
+        this.clientStates = Objects.requireNonNull(clientStates);
+        this.tokens = Objects.requireNonNull(tokens);
+        this.forwarder = Objects.requireNonNull(forwarder);
+    }
+
+    /** Binds and serves (HTTPS when a keystore is configured); port 0 picks a free port (see {@link #port()}). */
+    public synchronized WebhookIngress start() {
+        if (app != null) {
+            throw new IllegalStateException("already started");
+        }
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            if (settings.tlsKeystore() != null) {
+                config.jetty.addConnector((server, httpConfig) -> {
+                    SslContextFactory.Server ssl = new SslContextFactory.Server();
+                    ssl.setKeyStorePath(settings.tlsKeystore().toString());
+                    ssl.setKeyStorePassword(settings.tlsKeystorePassword());
+                    ssl.setKeyStoreType("PKCS12");
+                    var https = new org.eclipse.jetty.server.HttpConfiguration(httpConfig);
+                    https.addCustomizer(new SecureRequestCustomizer());
+                    ServerConnector c = new ServerConnector(server, ssl, new HttpConnectionFactory(https));
+                    c.setHost(settings.host());
+                    c.setPort(settings.port());
+                    return c;
+                });
+            }
+            routes(config.routes);
+        });
+        if (settings.tlsKeystore() != null) {
+            app.start();
+        } else {
+            app.start(settings.host(), settings.port());
+        }
+        LOG.info("webhook ingress listening on {}://{}:{}, forwarding to topic {}",
+                settings.tlsKeystore() == null ? "http" : "https", settings.host(), port(), settings.topic());
+        return this;
+    }
+
+    public int port() {
+        var connectors = app.jettyServer().server().getConnectors();
+        for (var c : connectors) {
+            if (c instanceof ServerConnector sc && sc.getLocalPort() > 0) {
+                return sc.getLocalPort();
+            }
+        }
+        return app.port();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+
+    private void routes(RoutesConfig r) {
+        r.before(ctx -> {
+            ctx.header("Cache-Control", "no-store");
+            ctx.header("X-Content-Type-Options", "nosniff");
+        });
+        r.post("/webhooks/graph/{integration}", ctx -> graph(ctx, ROUTE_NOTIFICATIONS));
+        r.post("/webhooks/graph/{integration}/lifecycle", ctx -> graph(ctx, ROUTE_LIFECYCLE));
+        r.options("/webhooks/eventgrid/{integration}", this::eventGridOptions);
+        r.post("/webhooks/eventgrid/{integration}", this::eventGrid);
+        r.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"));
+        r.error(404, ctx -> ctx.contentType("text/plain").result("not found"));
+        r.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed: {}", ctx.method(), LogSafe.clean(ctx.path()), e.getClass().getName());
+            plain(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
+        });
+    }
+
+    // ---- Graph ----
+
+    private void graph(Context ctx, String route) {
+        String integration = integration(ctx);
+        if (integration == null) {
+            return;
+        }
+        String validationToken = ctx.queryParam("validationToken");
+        if (validationToken != null) {
+            if (validationToken.length() > MAX_VALIDATION_TOKEN) {
+                refuse(ctx, route, integration, HttpStatus.BAD_REQUEST, "validation token too long");
+                return;
+            }
+            LOG.info("{} {}: subscription validation handshake answered", route, integration);
+            ctx.status(HttpStatus.OK).contentType("text/plain; charset=utf-8").result(validationToken);
+            return;
+        }
+        byte[] body = body(ctx, route, integration);
+        if (body == null) {
+            return;
+        }
+        JsonNode root = parse(ctx, body, route, integration);
+        if (root == null) {
+            return;
+        }
+        JsonNode items = root.path("value");
+        if (!root.isObject() || !items.isArray() || items.isEmpty()) {
+            refuse(ctx, route, integration, HttpStatus.BAD_REQUEST, "not a Graph notification collection");
+            return;
+        }
+        Set<String> tenants = new LinkedHashSet<>();
+        Set<String> richTenants = new HashSet<>();
+        for (JsonNode item : items) {
+            if (!item.isObject() || !clientStates.accepts(item.path("clientState").textValue())) {
+                refuse(ctx, route, integration, HttpStatus.FORBIDDEN, "clientState not accepted");
+                return;
+            }
+            String tenant = item.path("tenantId").textValue();
+            if (tenant != null) {
+                tenants.add(tenant);
+            }
+            if (item.has("encryptedContent")) {
+                if (tenant == null) {
+                    refuse(ctx, route, integration, HttpStatus.FORBIDDEN, "rich notification without tenantId");
+                    return;
+                }
+                richTenants.add(tenant);
+            }
+        }
+        JsonNode tokenArray = root.path("validationTokens");
+        if (!richTenants.isEmpty() || !tokenArray.isMissingNode()) {
+            List<String> list = new ArrayList<>();
+            if (tokenArray.isArray()) {
+                for (JsonNode t : tokenArray) {
+                    list.add(t.isTextual() ? t.textValue() : "");
+                }
+            }
+            try {
+                tokens.verify(list, tenants, richTenants);
+            } catch (ValidationTokenVerifier.Rejected e) {
+                refuse(ctx, route, integration, HttpStatus.FORBIDDEN, e.getMessage());
+                return;
+            } catch (ValidationTokenVerifier.KeysUnavailable e) {
+                LOG.warn("{} {}: {}; answered 503", route, integration, e.getMessage());
+                ctx.header("Retry-After", "1");
+                plain(ctx, HttpStatus.SERVICE_UNAVAILABLE, "temporarily unavailable");
+                return;
+            }
+        }
+        String key = items.get(0).path("subscriptionId").textValue();
+        forward(ctx, route, integration, key != null ? key : integration, body, items.size());
+    }
+
+    // ---- Event Grid ----
+
+    private void eventGridOptions(Context ctx) {
+        String integration = integration(ctx);
+        if (integration == null) {
+            return;
+        }
+        String origin = ctx.header("WebHook-Request-Origin");
+        if (origin == null || origin.isBlank() || origin.length() > 255 || !LogSafe.clean(origin).equals(origin)) {
+            refuse(ctx, ROUTE_EVENTGRID, integration, HttpStatus.BAD_REQUEST, "no WebHook-Request-Origin");
+            return;
+        }
+        LOG.info("{} {}: CloudEvents abuse-protection handshake answered for origin {}", ROUTE_EVENTGRID,
+                integration, LogSafe.clean(origin));
+        ctx.header("WebHook-Allowed-Origin", origin);
+        ctx.header("WebHook-Allowed-Rate", "*");
+        ctx.header("Allow", "POST, OPTIONS");
+        ctx.status(HttpStatus.OK);
+    }
+
+    private void eventGrid(Context ctx) {
+        String integration = integration(ctx);
+        if (integration == null) {
+            return;
+        }
+        byte[] body = body(ctx, ROUTE_EVENTGRID, integration);
+        if (body == null) {
+            return;
+        }
+        JsonNode root = parse(ctx, body, ROUTE_EVENTGRID, integration);
+        if (root == null) {
+            return;
+        }
+        List<JsonNode> events = new ArrayList<>();
+        if (root.isArray()) {
+            root.forEach(events::add);
+        } else {
+            events.add(root);
+        }
+        if (events.isEmpty() || !events.stream().allMatch(JsonNode::isObject)) {
+            refuse(ctx, ROUTE_EVENTGRID, integration, HttpStatus.BAD_REQUEST, "not an event or a batch of events");
+            return;
+        }
+        JsonNode first = events.get(0);
+        if (SUBSCRIPTION_VALIDATION.equals(first.path("eventType").textValue())) {
+            String code = first.path("data").path("validationCode").textValue();
+            if (code == null || code.length() > 1024) {
+                refuse(ctx, ROUTE_EVENTGRID, integration, HttpStatus.BAD_REQUEST, "validation event without code");
+                return;
+            }
+            LOG.info("{} {}: Event Grid subscription validation answered", ROUTE_EVENTGRID, integration);
+            ctx.status(HttpStatus.OK).json(Map.of("validationResponse", code));
+            return;
+        }
+        for (JsonNode event : events) {
+            if (!"1.0".equals(event.path("specversion").textValue())) {
+                refuse(ctx, ROUTE_EVENTGRID, integration, HttpStatus.BAD_REQUEST,
+                        "not a CloudEvent 1.0 (deliver with the CloudEvents schema)");
+                return;
+            }
+            List<JsonNode> items = notificationsOf(event);
+            if (items.isEmpty() || !items.stream().allMatch(i -> i.isObject()
+                    && clientStates.accepts(i.path("clientState").textValue()))) {
+                refuse(ctx, ROUTE_EVENTGRID, integration, HttpStatus.FORBIDDEN, "clientState not accepted");
+                return;
+            }
+        }
+        forward(ctx, ROUTE_EVENTGRID, integration, integration, body, events.size());
+    }
+
+    /** The Graph notifications in a CloudEvent's data: a collection's items, or the one notification. */
+    private List<JsonNode> notificationsOf(JsonNode event) {
+        JsonNode data = event.get("data");
+        if (data == null && event.path("data_base64").isTextual()) {
+            try {
+                data = json.readTree(Base64.getDecoder().decode(event.get("data_base64").textValue()));
+            } catch (IOException | IllegalArgumentException e) {
+                return List.of();
+            }
+        }
+        if (data == null || !data.isObject()) {
+            return List.of();
+        }
+        List<JsonNode> out = new ArrayList<>();
+        if (data.path("value").isArray()) {
+            data.path("value").forEach(out::add);
+        } else {
+            out.add(data);
+        }
+        return out;
+    }
+
+    // ---- shared ----
+
+    private void forward(Context ctx, String route, String integration, String key, byte[] body, int count) {
+        long started = System.nanoTime();
+        if (forwarder.send(key, body, integration, route)) {
+            LOG.debug("{} {}: {} notification(s) forwarded in {} ms", route, integration, count,
+                    (System.nanoTime() - started) / 1_000_000);
+            ctx.status(HttpStatus.ACCEPTED);
+        } else {
+            LOG.warn("{} {}: {} notification(s) NOT forwarded (Kafka unavailable); answered 503", route, integration,
+                    count);
+            ctx.header("Retry-After", "1");
+            plain(ctx, HttpStatus.SERVICE_UNAVAILABLE, "temporarily unavailable");
+        }
+    }
+
+    private String integration(Context ctx) {
+        String id = ctx.pathParam("integration");
+        if (!INTEGRATION.matcher(id).matches() || !settings.serves(id)) {
+            plain(ctx, HttpStatus.NOT_FOUND, "not found");
+            return null;
+        }
+        return id;
+    }
+
+    /** The body, or null after answering 413 when it is over the limit. */
+    private byte[] body(Context ctx, String route, String integration) {
+        long declared = ctx.req().getContentLengthLong();
+        int max = settings.maxBodyBytes();
+        if (declared > max) {
+            refuse(ctx, route, integration, HttpStatus.CONTENT_TOO_LARGE, "body over " + max + " bytes");
+            return null;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] b = in.readNBytes(max + 1);
+            if (b.length > max) {
+                refuse(ctx, route, integration, HttpStatus.CONTENT_TOO_LARGE, "body over " + max + " bytes");
+                return null;
+            }
+            return b;
+        } catch (IOException e) {
+            refuse(ctx, route, integration, HttpStatus.BAD_REQUEST, "body not readable");
+            return null;
+        }
+    }
+
+    private JsonNode parse(Context ctx, byte[] body, String route, String integration) {
+        try {
+            JsonNode n = json.readTree(body);
+            if (n == null || n.isMissingNode()) {
+                refuse(ctx, route, integration, HttpStatus.BAD_REQUEST, "empty body");
+                return null;
+            }
+            return n;
+        } catch (JsonProcessingException e) {
+            refuse(ctx, route, integration, HttpStatus.BAD_REQUEST, "body is not JSON");
+            return null;
+        } catch (IOException e) {
+            refuse(ctx, route, integration, HttpStatus.BAD_REQUEST, "body not readable");
+            return null;
+        }
+    }
+
+    private void refuse(Context ctx, String route, String integration, HttpStatus status, String reason) {
+        LOG.warn("{} {}: refused {} ({})", route, integration, status.getCode(), LogSafe.clean(reason));
+        plain(ctx, status, reason);
+    }
+
+    private static void plain(Context ctx, HttpStatus status, String text) {
+        ctx.status(status).contentType("text/plain; charset=utf-8").result(LogSafe.clean(text));
+    }
+}
