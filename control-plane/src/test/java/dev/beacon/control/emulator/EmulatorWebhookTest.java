@@ -57,6 +57,7 @@ class EmulatorWebhookTest {
 
     static KafkaFixture kafka;
     static String certificate;
+    static java.security.PrivateKey certificateKey;
 
     final ObjectMapper json = new ObjectMapper();
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -77,6 +78,7 @@ class EmulatorWebhookTest {
                 new Date(System.currentTimeMillis() + Duration.ofDays(30).toMillis()), name, kp.getPublic())
                 .build(new JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate())));
         certificate = Base64.getEncoder().encodeToString(cert.getEncoded());
+        certificateKey = kp.getPrivate();
     }
 
     @AfterAll
@@ -171,6 +173,7 @@ class EmulatorWebhookTest {
                 + "\"@odata.type\":\"#Microsoft.Graph.chatMessage\",\"@odata.id\":\"chats('" + CHAT
                 + "')/messages('1764273600001')\"}");
         assertThat(item.get("encryptedContent").get("encryptionCertificateId").asText()).isEqualTo("cert-1");
+        assertThat(decrypt(item.get("encryptedContent"))).isEqualTo(message);
         JsonNode tokens = json.readTree(sent.get(0)).get("validationTokens");
         assertThat(tokens).hasSize(1);
         JsonNode claims = json.readTree(Base64.getUrlDecoder().decode(tokens.get(0).asText().split("\\.")[1]));
@@ -232,9 +235,30 @@ class EmulatorWebhookTest {
             assertThat(calls.get()).isEqualTo(2);
             assertThat(emulator.graph().handshakes()).isEqualTo(3); // wrong echo; ingress ok + failing lifecycle
             assertThat(emulator.graph().subscriptions()).isEmpty();
+
+            // moving a subscription to a webhook that does not answer correctly is refused the same way
+            EmulatedSubscription s = subscribeThroughIngress();
+            r = http.send(HttpRequest.newBuilder(emulator.baseUri().resolve("/v1.0/subscriptions/" + s.id()))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"notificationUrl\":\"" + base
+                            + "/echo-wrong\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(json.readTree(r.body()).get("error").get("code").asText()).isEqualTo("ValidationError");
+            assertThat(calls.get()).isEqualTo(3);
+            assertThat(emulator.graph().subscription(s.id()).orElseThrow().notificationUrl())
+                    .isEqualTo(webhook("/webhooks/graph/contoso"));
         } finally {
             wrong.stop(0);
         }
+    }
+
+    @Test
+    void eventHubSubscriptionsHaveNoHandshake() throws Exception {
+        HttpResponse<String> r = createSubscription("EventHub:https://beacon-ns.servicebus.windows.net/eventhubname/"
+                + "n?tenantId=contoso.com", "EventHub:https://beacon-ns.servicebus.windows.net/eventhubname/"
+                + "l?tenantId=contoso.com");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(emulator.graph().handshakes()).isZero();
     }
 
     @Test
@@ -281,6 +305,22 @@ class EmulatorWebhookTest {
         assertThat(json.readTree(r.body()).get("error").get("code").asText()).isEqualTo("TooManyRequests");
         assertThat(get("/v1.0" + path, token).body()).isEqualTo(message);
         assertThat(fault.hits()).isEqualTo(1);
+    }
+
+    /** What the job does with encryptedContent: unwrap the key (RSA-OAEP), check the HMAC, AES-CBC decrypt. */
+    static String decrypt(JsonNode content) throws Exception {
+        javax.crypto.Cipher rsa = javax.crypto.Cipher.getInstance("RSA/ECB/OAEPWithSHA1AndMGF1Padding");
+        rsa.init(javax.crypto.Cipher.DECRYPT_MODE, certificateKey);
+        byte[] key = rsa.doFinal(Base64.getDecoder().decode(content.get("dataKey").asText()));
+        byte[] data = Base64.getDecoder().decode(content.get("data").asText());
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        assertThat(Base64.getEncoder().encodeToString(mac.doFinal(data)))
+                .isEqualTo(content.get("dataSignature").asText());
+        javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CBC/PKCS5Padding");
+        aes.init(javax.crypto.Cipher.DECRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"),
+                new javax.crypto.spec.IvParameterSpec(key, 0, 16));
+        return new String(aes.doFinal(data), StandardCharsets.UTF_8);
     }
 
     HttpResponse<String> get(String path, String bearer) throws Exception {

@@ -347,26 +347,31 @@ public final class GraphEndpoints {
         if (body == null) {
             return error(400, "InvalidRequest", "Invalid request body.");
         }
+        EmulatedSubscription before = owned(req, caller);
+        if (before == null) {
+            return notFound(req);
+        }
+        if (body.has("lifecycleNotificationUrl")) {
+            return error(400, "InvalidRequest", "lifecycleNotificationUrl cannot be updated; delete the "
+                    + "subscription and create a new one.");
+        }
+        String newUrl = body.hasNonNull("notificationUrl") ? body.get("notificationUrl").asText() : null;
+        if (newUrl != null) {
+            // a new webhook is validated like on create, before anything changes (and outside the lock)
+            Response bad = checkUrl("notificationUrl", newUrl);
+            if (bad == null && !newUrl.equals(before.notificationUrl())) {
+                bad = handshake(newUrl);
+            }
+            if (bad != null) {
+                return bad;
+            }
+        }
         synchronized (this) {
             EmulatedSubscription s = owned(req, caller);
             if (s == null) {
                 return notFound(req);
             }
-            if (body.has("lifecycleNotificationUrl")) {
-                return error(400, "InvalidRequest", "lifecycleNotificationUrl cannot be updated; delete the "
-                        + "subscription and create a new one.");
-            }
-            String notificationUrl = s.notificationUrl();
-            if (body.hasNonNull("notificationUrl")) {
-                notificationUrl = body.get("notificationUrl").asText();
-                Response bad = checkUrl("notificationUrl", notificationUrl);
-                if (bad == null && !notificationUrl.equals(s.notificationUrl())) {
-                    bad = handshake(notificationUrl);
-                }
-                if (bad != null) {
-                    return bad;
-                }
-            }
+            String notificationUrl = newUrl != null ? newUrl : s.notificationUrl();
             Instant expires = s.expirationDateTime();
             if (body.hasNonNull("expirationDateTime")) {
                 Object e = expiry(body.get("expirationDateTime").asText(), s.resource());
