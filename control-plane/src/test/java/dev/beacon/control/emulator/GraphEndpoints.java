@@ -7,6 +7,13 @@ import dev.beacon.control.emulator.EntraEndpoints.IssuedToken;
 import dev.beacon.control.emulator.MicrosoftEmulator.Request;
 import dev.beacon.control.emulator.MicrosoftEmulator.Response;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -69,8 +76,15 @@ public final class GraphEndpoints {
     private final MicrosoftEmulator emulator;
     private final Map<String, EmulatedSubscription> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, List<String>> requestBodies = new ConcurrentHashMap<>();
+    private final Map<String, String> messages = new ConcurrentHashMap<>();
     private final List<String> createBodies = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile int quotaPerUser = 10;
+    private volatile boolean webhookHandshakes = true;
+    private final java.util.concurrent.atomic.AtomicInteger handshakes = new java.util.concurrent.atomic.AtomicInteger();
+
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(HANDSHAKE_TIMEOUT).build();
 
     GraphEndpoints(MicrosoftEmulator emulator) {
         this.emulator = emulator;
@@ -80,6 +94,20 @@ public final class GraphEndpoints {
         emulator.route("PATCH", "/v1\\.0/subscriptions/([^/]+)", this::patch);
         emulator.route("DELETE", "/v1\\.0/subscriptions/([^/]+)", this::delete);
         emulator.route("POST", "/v1\\.0/subscriptions/([^/]+)/reauthorize", this::reauthorize);
+        emulator.route("GET", "/(?:v1\\.0|beta)/chats/([^/]+)/messages/([^/]+)", this::getMessage);
+    }
+
+    /**
+     * Registers a chat message (Graph chatMessage JSON with an {@code id}) that {@code GET /v1.0|beta/chats/{chatId}/
+     * messages/{id}} serves to callers of {@code tenant}. Throttling: {@code emulator.inject("GET",
+     * "/v1\\.0/chats/.+/messages/.+", Response.json(429, ...).withHeader("Retry-After", "2"), n)}.
+     */
+    public void putMessage(String tenant, String chatId, String messageJson) {
+        JsonNode m = readJson(messageJson);
+        if (m == null || !m.hasNonNull("id")) {
+            throw new IllegalArgumentException("a chatMessage with an id was expected");
+        }
+        messages.put(tenant + "|" + chatId + "|" + m.get("id").asText(), messageJson);
     }
 
     // ---- test API -------------------------------------------------------------------------------------------------
@@ -108,6 +136,19 @@ public final class GraphEndpoints {
                 changeType, notificationUrl, notificationUrl, expires, clientState, false, null, null, 0, 0);
         subscriptions.put(s.id(), s);
         return s;
+    }
+
+    /**
+     * Whether creating (or re-pointing) a webhook subscription first validates the URL like Graph (default on).
+     * Off only for tests whose webhook URLs are placeholders nothing serves.
+     */
+    public void setWebhookHandshakes(boolean on) {
+        this.webhookHandshakes = on;
+    }
+
+    /** How many endpoint validations the emulator attempted. */
+    public int handshakes() {
+        return handshakes.get();
     }
 
     /** Maximum {@code getAllMessages} subscriptions per user (Graph: 10). */
@@ -229,6 +270,14 @@ public final class GraphEndpoints {
                 return c;
             }
         }
+        // Graph validates webhook endpoints before it stores anything (outside the lock: up to 10 s each).
+        Response refused = handshake(notificationUrl);
+        if (refused == null && lifecycleUrl != null) {
+            refused = handshake(lifecycleUrl);
+        }
+        if (refused != null) {
+            return refused;
+        }
         synchronized (this) {
             expire();
             for (EmulatedSubscription s : subscriptions.values()) {
@@ -298,15 +347,31 @@ public final class GraphEndpoints {
         if (body == null) {
             return error(400, "InvalidRequest", "Invalid request body.");
         }
+        EmulatedSubscription before = owned(req, caller);
+        if (before == null) {
+            return notFound(req);
+        }
+        if (body.has("lifecycleNotificationUrl")) {
+            return error(400, "InvalidRequest", "lifecycleNotificationUrl cannot be updated; delete the "
+                    + "subscription and create a new one.");
+        }
+        String newUrl = body.hasNonNull("notificationUrl") ? body.get("notificationUrl").asText() : null;
+        if (newUrl != null) {
+            // a new webhook is validated like on create, before anything changes (and outside the lock)
+            Response bad = checkUrl("notificationUrl", newUrl);
+            if (bad == null && !newUrl.equals(before.notificationUrl())) {
+                bad = handshake(newUrl);
+            }
+            if (bad != null) {
+                return bad;
+            }
+        }
         synchronized (this) {
             EmulatedSubscription s = owned(req, caller);
             if (s == null) {
                 return notFound(req);
             }
-            if (body.has("lifecycleNotificationUrl")) {
-                return error(400, "InvalidRequest", "lifecycleNotificationUrl cannot be updated; delete the "
-                        + "subscription and create a new one.");
-            }
+            String notificationUrl = newUrl != null ? newUrl : s.notificationUrl();
             Instant expires = s.expirationDateTime();
             if (body.hasNonNull("expirationDateTime")) {
                 Object e = expiry(body.get("expirationDateTime").asText(), s.resource());
@@ -328,7 +393,7 @@ public final class GraphEndpoints {
                 }
             }
             var updated = new EmulatedSubscription(s.id(), s.applicationId(), s.creatorId(), s.tenantId(),
-                    s.resource(), s.changeType(), s.notificationUrl(), s.lifecycleNotificationUrl(), expires,
+                    s.resource(), s.changeType(), notificationUrl, s.lifecycleNotificationUrl(), expires,
                     s.clientState(), s.includeResourceData(), certificate, certificateId, s.reauthorizations(),
                     s.renewals() + 1);
             store(updated, req);
@@ -402,9 +467,66 @@ public final class GraphEndpoints {
     }
 
     private static Response checkUrl(String field, String url) {
-        boolean ok = url.startsWith("https://") || url.startsWith("EventHub:https://") || url.startsWith("EventGrid:?");
+        boolean ok = url.startsWith("https://") || loopbackHttp(url) || url.startsWith("EventHub:https://")
+                || url.startsWith("EventGrid:?");
         return ok ? null : error(400, "InvalidRequest", "Invalid " + field + ": it must be an https URL, "
                 + "an EventHub: URL or an EventGrid: URL.");
+    }
+
+    /** The emulator's one relaxation of Graph's https rule: plain http to this machine, for in-process receivers. */
+    private static boolean loopbackHttp(String url) {
+        if (!url.startsWith("http://")) {
+            return false;
+        }
+        try {
+            String host = URI.create(url).getHost();
+            return "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Graph's endpoint validation for a webhook URL (https, or loopback http; Event Hubs and Event Grid URLs have
+     * none): POST {@code ?validationToken=<random>} and expect, within 10 s, 200 with the token as
+     * {@code text/plain}. Null when it passed (or handshakes are switched off); otherwise Graph's 400.
+     */
+    private Response handshake(String url) {
+        if (!url.startsWith("https://") && !url.startsWith("http://")) {
+            return null;
+        }
+        if (!webhookHandshakes) {
+            return null;
+        }
+        handshakes.incrementAndGet();
+        String token = "Validation: Testing client application reachability for subscription Request-Id: "
+                + UUID.randomUUID();
+        String target = url + (url.contains("?") ? "&" : "?") + "validationToken="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(target))
+                    .timeout(HANDSHAKE_TIMEOUT).header("Content-Type", "text/plain; charset=utf-8")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            if (r.statusCode() != 200) {
+                return error(400, "ValidationError", "Subscription validation request failed. Notification "
+                        + "endpoint must respond with 200 OK to validation request.");
+            }
+            if (!r.body().equals(token) || !type.toLowerCase(Locale.ROOT).startsWith("text/plain")) {
+                return error(400, "ValidationError", "Subscription validation request failed. Response must "
+                        + "exactly match validationToken query parameter.");
+            }
+            return null;
+        } catch (HttpTimeoutException e) {
+            return error(400, "ValidationError", "Subscription validation request failed. Notification endpoint "
+                    + "must respond with 200 OK to validation request.");
+        } catch (IOException | IllegalArgumentException e) {
+            return error(400, "ValidationError", "Subscription validation request failed. Notification endpoint "
+                    + "must respond with 200 OK to validation request.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(400, "ValidationError", "Subscription validation request was interrupted.");
+        }
     }
 
     private static Response checkCertificate(String certificate, String certificateId) {
@@ -458,6 +580,26 @@ public final class GraphEndpoints {
         n.putNull("notificationQueryOptions");
         n.putNull("notificationUrlAppId");
         return n;
+    }
+
+    private Response getMessage(Request req) {
+        IssuedToken caller = emulator.entra().validAccessToken(req.bearer()).orElse(null);
+        if (caller == null) {
+            return unauthorized(req);
+        }
+        String chatId = java.net.URLDecoder.decode(req.pathParams().get(0), StandardCharsets.UTF_8);
+        String messageId = java.net.URLDecoder.decode(req.pathParams().get(1), StandardCharsets.UTF_8);
+        String m = messages.get(caller.tenantId() + "|" + chatId + "|" + messageId);
+        return m == null ? error(404, "NotFound", "Resource not found.") : Response.json(200, m);
+    }
+
+    private JsonNode readJson(String text) {
+        try {
+            JsonNode n = emulator.json().readTree(text);
+            return n != null && n.isObject() ? n : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private JsonNode readBody(Request req) {

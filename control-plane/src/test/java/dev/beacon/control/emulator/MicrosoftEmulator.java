@@ -26,9 +26,10 @@ import java.util.regex.Pattern;
  * 127.0.0.1. MSAL reaches it through {@code RoutedHttpClient} (real authority URLs, redirected transport); the
  * Graph client through {@code MicrosoftEndpoints.routedTo}.
  *
- * <p>Endpoints are registered by {@link EntraEndpoints} (device code, token, authorize, device login page) and
- * {@link GraphEndpoints} (subscriptions). Tests can inject failures in front of any route with {@link #inject}:
- * a status with headers (429 with Retry-After, 503, …), a delay, for the next N matching calls.
+ * <p>Endpoints are registered by {@link EntraEndpoints} (device code, token, authorize, device login page),
+ * {@link GraphEndpoints} (subscriptions, with Graph's webhook validation handshake; chat messages) and
+ * {@link GraphNotifications} (webhook deliveries of rich notifications, the validation-token JWKS, dropping).
+ * Tests can inject failures in front of any route with {@link #inject}: a status with headers (429 with Retry-After, 503, …), a delay, for the next N matching calls.
  *
  * <p>Time: expiries use the {@link Clock} given at start, so a test that shares a {@code MutableClock} with the
  * control plane can simulate days.
@@ -120,6 +121,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final EntraEndpoints entra;
     private final GraphEndpoints graph;
+    private final GraphNotifications notifications;
 
     private MicrosoftEmulator(HttpServer server, Clock clock) {
         this.server = server;
@@ -128,6 +130,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
         server.setExecutor(executor);
         this.entra = new EntraEndpoints(this);
         this.graph = new GraphEndpoints(this);
+        this.notifications = new GraphNotifications(this);
     }
 
     /** Starts on 127.0.0.1 with a free port (or {@code port} when > 0). */
@@ -166,6 +169,34 @@ public final class MicrosoftEmulator implements AutoCloseable {
     /** The Graph side: subscriptions, dropping them, quotas. */
     public GraphEndpoints graph() {
         return graph;
+    }
+
+    /** Graph's change-notification publisher: webhook deliveries, validation-token keys, dropping. */
+    public GraphNotifications notifications() {
+        return notifications;
+    }
+
+    /**
+     * POSTs a rich {@code created} notification about {@code chatMessageJson} to the subscription's webhook, as
+     * Graph does; returns the receiver's HTTP status, or {@link GraphNotifications#DROPPED} when it was dropped.
+     */
+    public int deliver(String subscriptionId, String chatMessageJson) {
+        return notifications.deliver(subscriptionId, chatMessageJson);
+    }
+
+    /** The next {@code n} deliveries for the subscription are silently lost (see {@link #droppedNotifications}). */
+    public void dropNextNotifications(String subscriptionId, int n) {
+        notifications.dropNext(subscriptionId, n);
+    }
+
+    /** How many deliveries for the subscription were dropped so far. */
+    public int droppedNotifications(String subscriptionId) {
+        return notifications.dropped(subscriptionId);
+    }
+
+    /** Registers a chat message served by {@code GET /v1.0/chats/{chatId}/messages/{id}} to {@code tenant}. */
+    public void putMessage(String tenant, String chatId, String messageJson) {
+        graph.putMessage(tenant, chatId, messageJson);
     }
 
     /** Registers a route; {@code pathRegex} must match the whole path, its groups become {@code pathParams}. */
