@@ -10,6 +10,7 @@ import dev.beacon.job.decode.DecodeLimits;
 import dev.beacon.job.decode.EncryptedContent;
 import dev.beacon.job.ingest.CaptureLines;
 import dev.beacon.job.ingest.RawRecord;
+import dev.beacon.job.testing.ChatMessages;
 import dev.beacon.job.testing.GraphEncryption;
 import dev.beacon.job.testing.TestKeys;
 import java.io.IOException;
@@ -135,47 +136,13 @@ final class CorpusKit {
 
     /** A Graph chatMessage as the job sees it after decryption. */
     ObjectNode message(String id, String chatId, String createdIso, String html) {
-        ObjectNode m = json.createObjectNode();
-        m.put("id", id);
-        m.putNull("replyToId");
-        m.put("etag", id);
-        m.put("messageType", "message");
-        if (createdIso != null) {
-            m.put("createdDateTime", createdIso);
-            m.put("lastModifiedDateTime", createdIso);
-        }
-        m.putNull("lastEditedDateTime");
-        m.putNull("deletedDateTime");
-        m.putNull("subject");
-        m.putNull("summary");
-        m.put("chatId", chatId);
-        m.put("importance", "normal");
-        m.put("locale", "en-us");
-        m.putNull("webUrl");
+        ObjectNode m = ChatMessages.chatter(html).id(id).chatId(chatId).times(createdIso).node();
         from(m, CHATTER_USER, "Bob Builder", TENANT);
-        ObjectNode body = m.putObject("body");
-        body.put("contentType", "html");
-        body.put("content", html);
-        m.putArray("attachments");
-        m.putArray("mentions");
-        m.putArray("reactions");
         return m;
     }
 
     static void from(ObjectNode message, String userId, String name, String tenantId) {
-        ObjectNode from = message.putObject("from");
-        from.putNull("application");
-        from.putNull("device");
-        ObjectNode user = from.putObject("user");
-        user.put("@odata.type", "#microsoft.graph.teamworkUserIdentity");
-        if (userId != null) {
-            user.put("id", userId);
-        }
-        user.put("displayName", name);
-        user.put("userIdentityType", "aadUser");
-        if (tenantId != null) {
-            user.put("tenantId", tenantId);
-        }
+        ChatMessages.fromUser(message, userId, name, tenantId);
     }
 
     /** The security-desk notification as far as public evidence shows it: from the caller, important. */

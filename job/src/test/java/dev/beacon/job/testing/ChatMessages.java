@@ -61,15 +61,7 @@ public final class ChatMessages {
         m.put("importance", "normal");
         m.put("locale", "en-us");
         m.putNull("webUrl");
-        ObjectNode from = m.putObject("from");
-        from.putNull("application");
-        from.putNull("device");
-        ObjectNode user = from.putObject("user");
-        user.put("@odata.type", "#microsoft.graph.teamworkUserIdentity");
-        user.put("id", CALLER_ID);
-        user.put("displayName", CALLER_NAME);
-        user.put("userIdentityType", "aadUser");
-        user.put("tenantId", TENANT_ID);
+        fromUser(m, CALLER_ID, CALLER_NAME, TENANT_ID);
         ObjectNode body = m.putObject("body");
         body.put("contentType", "html");
         body.put("content", html);
@@ -77,6 +69,45 @@ public final class ChatMessages {
         m.putArray("mentions");
         m.putArray("reactions");
         return new ChatMessages(m);
+    }
+
+    /**
+     * Sets {@code from} to a user sender as Graph writes it; a null id or tenant is left out (hostile and
+     * incomplete variants). The one definition of a user sender for the job's tests.
+     */
+    public static void fromUser(ObjectNode message, String userId, String displayName, String tenantId) {
+        ObjectNode from = message.putObject("from");
+        from.putNull("application");
+        from.putNull("device");
+        ObjectNode user = from.putObject("user");
+        user.put("@odata.type", "#microsoft.graph.teamworkUserIdentity");
+        if (userId != null) {
+            user.put("id", userId);
+        }
+        user.put("displayName", displayName);
+        user.put("userIdentityType", "aadUser");
+        if (tenantId != null) {
+            user.put("tenantId", tenantId);
+        }
+    }
+
+    /** The message id (and its etag, which Graph sets to the same value for a new message). */
+    public ChatMessages id(String id) {
+        message.put("id", id);
+        message.put("etag", id);
+        return this;
+    }
+
+    /** createdDateTime and lastModifiedDateTime; null removes both (a message without times). */
+    public ChatMessages times(String isoTime) {
+        if (isoTime == null) {
+            message.remove("createdDateTime");
+            message.remove("lastModifiedDateTime");
+        } else {
+            message.put("createdDateTime", isoTime);
+            message.put("lastModifiedDateTime", isoTime);
+        }
+        return this;
     }
 
     public ChatMessages html(String content) {
