@@ -308,4 +308,46 @@ class BeaconCtlTest {
         return new LoginView("contoso", phase, "https://microsoft.com/devicelogin", "ABCD-EFGH", "wait",
                 RecordingOperations.NOW.plusSeconds(900), null, null);
     }
+
+    // ---- the webhook ingress: its command and the integrations shorthand ----------------------------------------
+
+    @Test
+    void ingressNamesEveryMissingSettingAndExits1() {
+        Run r = run("ingress");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("BEACON_KAFKA_BOOTSTRAP").contains("BEACON_CLIENT_STATE")
+                .contains("BEACON_INGRESS_APP_IDS");
+    }
+
+    @Test
+    void addWithTheIngressShorthandSubscribesToTheIntegrationsRoutes() {
+        env.put("BEACON_INGRESS_PUBLIC_URL", "https://hooks.example.com/beacon/");
+        Run r = run("integrations", "add", "--id", "fabrikam", "--tenant", "t", "--client-id", "c",
+                "--auth-mode", "device-code", "--resource", "/chats/getAllMessages", "--notification-url", "ingress");
+        assertThat(r.exit()).as(r.err()).isZero();
+        var d = ops.added.get(0).subscriptions().get(0);
+        assertThat(d.notificationUrl()).isEqualTo("https://hooks.example.com/beacon/webhooks/graph/fabrikam");
+        assertThat(d.lifecycleNotificationUrl())
+                .isEqualTo("https://hooks.example.com/beacon/webhooks/graph/fabrikam/lifecycle");
+
+        Run explicit = run("integrations", "add", "--id", "tailspin", "--tenant", "t", "--client-id", "c",
+                "--auth-mode", "device-code", "--notification-url", "ingress", "--ingress-url",
+                "https://in.example.net:8443");
+        assertThat(explicit.exit()).as(explicit.err()).isZero();
+        assertThat(ops.added.get(1).subscriptions().get(0).notificationUrl())
+                .isEqualTo("https://in.example.net:8443/webhooks/graph/tailspin");
+    }
+
+    @Test
+    void theIngressShorthandNeedsAnHttpsPublicUrl() {
+        Run none = run("integrations", "add", "--id", "x", "--tenant", "t", "--client-id", "c", "--auth-mode",
+                "device-code", "--notification-url", "ingress");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).contains("BEACON_INGRESS_PUBLIC_URL");
+        Run plainHttp = run("integrations", "add", "--id", "x", "--tenant", "t", "--client-id", "c", "--auth-mode",
+                "device-code", "--notification-url", "ingress", "--ingress-url", "http://in.example.net");
+        assertThat(plainHttp.exit()).isEqualTo(1);
+        assertThat(plainHttp.err()).contains("https");
+        assertThat(ops.added).isEmpty();
+    }
 }
