@@ -84,9 +84,21 @@ public final class SealedBox {
      * key itself never leaves this class. Rotating the vault key changes it.
      */
     public byte[] derivedKey(String purpose) {
+        return derive(primaryId, purpose);
+    }
+
+    /**
+     * {@link #derivedKey} under every configured key, primary first: what a verifier accepts while a vault key
+     * rotation is under way (records signed under the previous key are still in flight).
+     */
+    public List<byte[]> derivedKeys(String purpose) {
+        return keyIds().stream().map(id -> derive(id, purpose)).toList();
+    }
+
+    private byte[] derive(String keyId, String purpose) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(keys.get(primaryId).getEncoded(), "HmacSHA256"));
+            mac.init(new SecretKeySpec(keys.get(keyId).getEncoded(), "HmacSHA256"));
             return mac.doFinal(("beacon derived key/" + purpose).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
