@@ -23,7 +23,12 @@ public enum AuditOutcome {
     /** A Graph subscription validation record ({@code subscriptionId} "NA"). */
     VALIDATION,
     /** A lifecycle notification, forwarded to the control plane's topic. */
-    LIFECYCLE;
+    LIFECYCLE,
+    /**
+     * Found only by backfill: Graph did not deliver its notification. The message started or joined a fact like an
+     * {@code emitted} or {@code merged} one (the audit row's reason says which).
+     */
+    RECOVERED;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

@@ -27,7 +27,13 @@ public enum DeadLetterReason {
     /** An emergency (or a deletion) whose tenant neither the notification nor the sender names. */
     MISSING_TENANT,
     /** An emergency with no valid createdDateTime, and no CloudEvent time or record timestamp to stand in. */
-    MISSING_CALL_TIME;
+    MISSING_CALL_TIME,
+    /** A record that claims to be a fetched message (control plane) but breaks its contract; the detail names the field. */
+    INVALID_FETCHED_MESSAGE,
+    /** A fetched message whose signature matches none of the configured fetch-signing keys: forged or tampered. */
+    FETCHED_MESSAGE_SIGNATURE_MISMATCH,
+    /** A fetched message, but the job has no fetch-signing keys configured, so it cannot be believed. */
+    FETCHED_MESSAGE_UNVERIFIABLE;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -112,6 +112,17 @@ public final class BeaconOptions {
     public static final ConfigOption<String> KEYSTORE_PASSWORD_FILE = ConfigOptions.key("auth.keystore-password-file")
             .stringType().noDefaultValue();
 
+    public static final ConfigOption<String> FETCH_SIGNING_KEYS_ENV = ConfigOptions.key("auth.fetch-signing-keys-env")
+            .stringType().defaultValue("BEACON_FETCH_SIGNING_KEYS")
+            .withDescription("Environment variable with the base64 keys that sign messages the control plane fetched "
+                    + "from Graph (comma- or newline-separated; NAME_FILE works too). When neither this nor "
+                    + "auth.fetch-signing-key-file is set, fetched messages become dead letters.");
+
+    public static final ConfigOption<String> FETCH_SIGNING_KEY_FILE = ConfigOptions.key("auth.fetch-signing-key-file")
+            .stringType().noDefaultValue()
+            .withDescription("The job-secrets file fetch-signing-keys: base64 keys, one per line, current first "
+                    + "(overrides the environment variable).");
+
     // ---- decoding and detection ---------------------------------------------------------------------------------
 
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("decode.max-record-bytes")

@@ -61,6 +61,8 @@ public class CallCorrelator extends KeyedProcessFunction<String, MessageChange, 
     private transient Counter deleted;
     private transient Counter superseded;
     private transient Counter deadLetters;
+    /** Messages only the control plane's backfill found: Graph never delivered their notification. */
+    private transient Counter backfillRecovered;
     private transient Histogram factLatencyMs;
     private transient volatile long lastFactLatencyMs;
 
@@ -112,6 +114,7 @@ public class CallCorrelator extends KeyedProcessFunction<String, MessageChange, 
         deleted = metrics.counter("deleted");
         superseded = metrics.counter("superseded");
         deadLetters = metrics.counter("deadLetters");
+        backfillRecovered = metrics.counter("backfillRecovered");
         factLatencyMs = metrics.histogram("factLatencyMs",
                 new DescriptiveStatisticsHistogram(LATENCY_HISTOGRAM_WINDOW));
         metrics.gauge("lastFactLatencyMs", (Gauge<Long>) () -> lastFactLatencyMs);
@@ -180,7 +183,13 @@ public class CallCorrelator extends KeyedProcessFunction<String, MessageChange, 
     }
 
     private void count(CallerCalls.Decision d, EmergencySignal s) {
-        switch (d.outcome()) {
+        AuditOutcome outcome = d.outcome();
+        if (outcome == AuditOutcome.RECOVERED) {
+            backfillRecovered.inc();
+            // Still a fact started or joined: the emitted/merged counters keep counting every one.
+            outcome = AuditOutcome.EMITTED.label().equals(d.reason()) ? AuditOutcome.EMITTED : AuditOutcome.MERGED;
+        }
+        switch (outcome) {
             case EMITTED -> {
                 emergenciesDetected.inc();
                 if (!s.createdAtInferred()) {

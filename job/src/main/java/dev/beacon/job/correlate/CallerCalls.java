@@ -113,7 +113,7 @@ public final class CallerCalls {
             addSource(call, s);
             derive(call);
             open.add(call);
-            return new Decision(AuditOutcome.EMITTED, null, call, List.of(call.copy()), List.of());
+            return placed(AuditOutcome.EMITTED, s, call, List.of(call.copy()), List.of());
         }
         // The earliest-detected call absorbs the others, so detected_at keeps the first alert's time.
         reachable.sort(Comparator.comparingLong((EmergencyCallFact c) -> c.detectedAtMillis)
@@ -163,7 +163,20 @@ public final class CallerCalls {
         for (String id : previousIds) {
             published.add(EmergencyCallFact.supersede(id, call, now, id.equals(guessed)));
         }
-        return new Decision(AuditOutcome.MERGED, null, call, published, removed);
+        return placed(AuditOutcome.MERGED, s, call, published, removed);
+    }
+
+    /**
+     * The decision for a message that no open call held. A backfilled one reached here because neither the
+     * deduplicator nor any open call had seen it: Graph never delivered its notification. It feeds its fact like any
+     * other, but is audited {@code recovered}, with {@code emitted} or {@code merged} as the reason.
+     */
+    private static Decision placed(AuditOutcome outcome, EmergencySignal s, EmergencyCallFact call,
+            List<EmergencyCallFact> published, List<String> removed) {
+        if (s.isBackfill()) {
+            return new Decision(AuditOutcome.RECOVERED, outcome.label(), call, published, removed);
+        }
+        return new Decision(outcome, null, call, published, removed);
     }
 
     /**
@@ -289,8 +302,11 @@ public final class CallerCalls {
         }
     }
 
+    /** {@code channel:subscription}; a backfilled message answers no subscription's notification, so its origin. */
     private static void addSource(EmergencyCallFact call, EmergencySignal s) {
-        addSource(call, s.channel() + ":" + s.subscriptionId());
+        String subscription = s.subscriptionId() != null || s.origin() == null ? s.subscriptionId()
+                : s.origin().label();
+        addSource(call, s.channel() + ":" + subscription);
     }
 
     /** Sources stay sorted, so a call's list is the same whatever order its notifications came in. */

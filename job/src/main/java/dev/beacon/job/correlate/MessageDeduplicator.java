@@ -18,6 +18,11 @@ import org.apache.flink.util.Collector;
  * that matter: its first sight, a real content change, its deletion. Redeliveries and reaction-only updates stop
  * here with an audit row. State expires by TTL (no timers), after which a redelivery counts as new again; the
  * correlator then recognises the message on its fact.
+ *
+ * <p>Messages the control plane fetched (hydration, backfill) are deduplicated like Graph's deliveries: a backfill of a
+ * message seen before is a {@code duplicate} (or {@code unchanged}, or an amendment when Graph never delivered the
+ * edit), never a second fact. A backfilled message seen by nobody passes as {@link MessageChange.Kind#NEW}; the
+ * correlator audits it {@code recovered} once it knows the message is in no open call either.
  */
 public class MessageDeduplicator extends KeyedProcessFunction<String, EmergencySignal, MessageChange> {
 

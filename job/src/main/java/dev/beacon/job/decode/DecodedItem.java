@@ -1,5 +1,6 @@
 package dev.beacon.job.decode;
 
+import dev.beacon.contracts.fetched.FetchedMessage;
 import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.audit.DeadLetterReason;
 import dev.beacon.job.ingest.SourceRef;
@@ -11,6 +12,22 @@ public sealed interface DecodedItem {
 
     /** A well-formed notification. Not yet authenticated: clientState and encrypted content are checked later. */
     record Ok(ChangeNotification notification) implements DecodedItem {
+        @Override
+        public SourceRef source() {
+            return notification.source();
+        }
+    }
+
+    /**
+     * A message the control plane fetched from Graph (hydration or backfill), well-formed but not yet verified: its
+     * signature is checked, then its content decrypted, by the next stage.
+     *
+     * @param message      the record as parsed
+     * @param notification the record seen as a rich {@code created} notification of {@link FetchedMessage#resource()},
+     *                     so detection and dead letters treat it like one; its node is the whole record, content
+     *                     still encrypted
+     */
+    record Fetched(FetchedMessage message, ChangeNotification notification) implements DecodedItem {
         @Override
         public SourceRef source() {
             return notification.source();

@@ -1,6 +1,7 @@
 package dev.beacon.job.decode;
 
 import static dev.beacon.job.audit.DeadLetterReason.INVALID_CLOUDEVENT;
+import static dev.beacon.job.audit.DeadLetterReason.INVALID_FETCHED_MESSAGE;
 import static dev.beacon.job.audit.DeadLetterReason.INVALID_NOTIFICATION;
 import static dev.beacon.job.audit.DeadLetterReason.MALFORMED_JSON;
 import static dev.beacon.job.audit.DeadLetterReason.OVERSIZED;
@@ -18,6 +19,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.beacon.contracts.fetched.FetchedMessageCodec;
+import dev.beacon.contracts.records.ContractFormatException;
 import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.audit.DeadLetterReason;
 import dev.beacon.job.ingest.RawRecord;
@@ -36,7 +39,9 @@ import java.util.Objects;
 /**
  * Turns one raw record into its change notifications. Understands the three ways Graph notifications reach the
  * hub: the bare Graph collection {@code {"value":[...]}} (Graph to Event Hubs), structured-mode CloudEvents (one
- * event, or a JSON array of events) and binary-mode CloudEvents ({@code ce_*} Kafka headers, data as the value).
+ * event, or a JSON array of events) and binary-mode CloudEvents ({@code ce_*} Kafka headers, data as the value);
+ * and the control plane's fetched messages ({@code "schema":"dev.beacon.fetched-message.v1"}, see
+ * {@link FetchedRecords}), one per record.
  *
  * <p>It checks shape only; authenticity ({@code clientState}, encrypted content) is the next stage's job. Bad input
  * never throws: a broken record becomes a {@link DecodeResult#failure record-level failure}, a broken notification
@@ -157,7 +162,10 @@ public final class NotificationDecoder {
             return items.list;
         }
         JsonNode root = parse(value);
-        if (root.isObject() && root.path(VALUE).isArray()) {
+        if (FetchedMessageCodec.claims(root)) {
+            // Judged as what it claims to be, never as Graph JSON: a forged schema must not find a way around.
+            items.add(fetched(root, items.nextRef()));
+        } else if (root.isObject() && root.path(VALUE).isArray()) {
             addCollection(items, root.get(VALUE), ChangeNotification.GRAPH, null);
         } else if (root.isObject() && root.has("specversion")) {
             addStructuredCloudEvent(items, root);
@@ -168,6 +176,14 @@ public final class NotificationDecoder {
                     kind(root) + " is neither a Graph notification collection nor a CloudEvent");
         }
         return items.list;
+    }
+
+    private DecodedItem fetched(JsonNode root, SourceRef ref) {
+        try {
+            return FetchedRecords.read(root, ref);
+        } catch (ContractFormatException e) {
+            return invalid(ref, INVALID_FETCHED_MESSAGE, e.getMessage(), root);
+        }
     }
 
     /** @param event the CloudEvent that carried the collection; null for the graph channel */

@@ -1,5 +1,6 @@
 package dev.beacon.job.detect;
 
+import dev.beacon.contracts.fetched.Origin;
 import dev.beacon.job.ingest.SourceRef;
 
 /**
@@ -22,6 +23,10 @@ import dev.beacon.job.ingest.SourceRef;
  * @param contentHash      a digest of the fields that define the message's meaning (body, sender, importance,
  *                         attachments), so that reactions or read state do not count as a change
  * @param matchedRule      the name of the rule that matched, for the audit trail
+ * @param channel          how it arrived: {@code graph}, {@code cloudevents} or {@code fetched}
+ * @param origin           why the control plane fetched the message ({@code hydration} or {@code backfill}); null
+ *                         for Graph's own deliveries. A backfilled message nobody has seen is one Graph never
+ *                         delivered (audited {@code recovered})
  */
 public record EmergencySignal(
         SourceRef source,
@@ -42,7 +47,8 @@ public record EmergencySignal(
         long lastModifiedAtMillis,
         String contentHash,
         String matchedRule,
-        String channel) {
+        String channel,
+        Origin origin) {
 
     public static final String CREATED = "created";
     public static final String UPDATED = "updated";
@@ -56,6 +62,18 @@ public record EmergencySignal(
     public EmergencySignal withCaller(String userId, String displayName) {
         return new EmergencySignal(source, subscriptionId, changeType, tenantId, chatId, messageId, detected, userId,
                 displayName, callerTenantId, dialedNumber, testCall, locationText, createdAtMillis,
-                createdAtInferred, lastModifiedAtMillis, contentHash, matchedRule, channel);
+                createdAtInferred, lastModifiedAtMillis, contentHash, matchedRule, channel, origin);
+    }
+
+    /** The same signal, of a message the control plane fetched for {@code why}. */
+    public EmergencySignal withOrigin(Origin why) {
+        return new EmergencySignal(source, subscriptionId, changeType, tenantId, chatId, messageId, detected,
+                callerUserId, callerDisplayName, callerTenantId, dialedNumber, testCall, locationText, createdAtMillis,
+                createdAtInferred, lastModifiedAtMillis, contentHash, matchedRule, channel, why);
+    }
+
+    /** Whether the control plane's backfill found it (not Graph's delivery, not a hydration). */
+    public boolean isBackfill() {
+        return origin == Origin.BACKFILL;
     }
 }

@@ -64,7 +64,7 @@ final class EmergencySignals {
         return new Accepted(new EmergencySignal(n.source(), n.subscriptionId(), n.changeType(), tenantId, chatId,
                 messageId, true, d.callerUserId(), d.callerDisplayName(), d.callerTenantId(), d.dialedNumber(),
                 d.testCall(), d.locationText(), createdAt, inferred, d.lastModifiedAtMillis(), d.contentHash(),
-                d.ruleName(), n.channel()));
+                d.ruleName(), n.channel(), null));
     }
 
     /**
@@ -89,7 +89,7 @@ final class EmergencySignals {
         }
         return new Accepted(new EmergencySignal(n.source(), n.subscriptionId(), EmergencySignal.DELETED, n.tenantId(),
                 chatId, messageId, false, null, null, null, null, false, null, 0L, false, 0L, null, null,
-                n.channel()));
+                n.channel(), null));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.beacon.job.triage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beacon.contracts.fetched.FetchedMessage;
+import dev.beacon.contracts.fetched.Origin;
 import dev.beacon.job.audit.AuditOutcome;
 import dev.beacon.job.audit.AuditRecord;
 import dev.beacon.job.audit.AuditTrail;
@@ -17,6 +19,7 @@ import dev.beacon.job.detect.EmergencySignal;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.ingest.SourceRef;
 import dev.beacon.job.verify.ClientStateVerifier;
+import dev.beacon.job.verify.FetchSigningKeys;
 import dev.beacon.job.verify.RichNotificationDecryptor;
 import dev.beacon.job.verify.RichNotificationException;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -37,6 +40,9 @@ import org.apache.flink.util.Collector;
  *       counting it, keeping no content.
  * </ol>
  *
+ * A message the control plane fetched from Graph (hydration or backfill) takes the same path from step 6 on, once
+ * its signature matched a configured fetch-signing key; its signal carries the fetch's origin.
+ *
  * Only a detection that concluded "not an emergency" is dropped as {@code ignored}. A detection that failed, and a
  * match that correlation could not use (no user caller, no message id, no tenant, no call time), is a dead letter
  * with its own reason, so that nothing that might be an emergency disappears silently.
@@ -52,6 +58,7 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
     private transient ClientStateVerifier clientStates;
     private transient RichNotificationDecryptor decryptor;
     private transient EmergencyDetector detector;
+    private transient FetchSigningKeys fetchSigningKeys;
     private transient TriageMetrics metrics;
 
     public NotificationTriage(TriageSettings settings) {
@@ -65,6 +72,7 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
         clientStates = resources.clientStates();
         decoder = new NotificationDecoder(settings.limits(), resources.scrubber());
         decryptor = new RichNotificationDecryptor(resources.keys());
+        fetchSigningKeys = resources.fetchSigningKeys();
         detector = new EmergencyDetector(resources.rules());
         metrics = new TriageMetrics(getRuntimeContext().getMetricGroup());
         // Rules that back-track too much count as "no match" instead of stalling the pipeline; make that visible.
@@ -91,6 +99,13 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
                 } catch (RuntimeException bug) {
                     // A defect must not stop the job; the notification is kept as a dead letter for a rerun.
                     invalid(ctx, ok.notification(), DeadLetterReason.PROCESSING_ERROR, bug.getClass().getSimpleName());
+                }
+            } else if (item instanceof DecodedItem.Fetched fetched) {
+                try {
+                    triageFetched(fetched, ctx, out);
+                } catch (RuntimeException bug) {
+                    invalid(ctx, fetched.notification(), DeadLetterReason.PROCESSING_ERROR,
+                            bug.getClass().getSimpleName());
                 }
             }
         }
@@ -125,6 +140,38 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
             audit(ctx, n, AuditOutcome.NEEDS_HYDRATION, "no resource data", now);
             return;
         }
+        judge(n, null, null, ctx, out);
+    }
+
+    /**
+     * A message the control plane fetched from Graph. It is believed only with a valid signature (the job holds no
+     * Graph credential, and anyone who can write to the topic could otherwise inject an emergency), then judged
+     * exactly like a rich {@code created} notification of that message.
+     */
+    private void triageFetched(DecodedItem.Fetched fetched, Context ctx, Collector<EmergencySignal> out) {
+        ChangeNotification n = fetched.notification();
+        metrics.fetchedMessagesIn.inc();
+        if (!fetchSigningKeys.isConfigured()) {
+            invalid(ctx, n, DeadLetterReason.FETCHED_MESSAGE_UNVERIFIABLE,
+                    "no fetch-signing keys are configured (auth.fetch-signing-key-file)");
+            return;
+        }
+        if (!fetchSigningKeys.verify(fetched.message())) {
+            invalid(ctx, n, DeadLetterReason.FETCHED_MESSAGE_SIGNATURE_MISMATCH,
+                    "signature matches none of the " + fetchSigningKeys.size() + " configured fetch-signing keys");
+            return;
+        }
+        judge(n, fetched.message(), fetched.message().origin(), ctx, out);
+    }
+
+    /**
+     * Decrypts, parses and runs detection on rich content, and sends the result on.
+     *
+     * @param fetched the fetched message {@code n} stands for, or null for Graph's own notification
+     * @param origin  carried on the signal: why the control plane fetched it; null for Graph's notifications
+     */
+    private void judge(ChangeNotification n, FetchedMessage fetched, Origin origin, Context ctx,
+            Collector<EmergencySignal> out) {
         JsonNode message;
         try {
             message = decoder.parseJsonObject(decryptor.decrypt(n.encryptedContent()));
@@ -136,20 +183,25 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
             invalid(ctx, n, DeadLetterReason.INVALID_RESOURCE_DATA, "decrypted resource is not a JSON object");
             return;
         }
+        String mismatch = fetched == null ? null : FetchedContent.mismatch(fetched, message);
+        if (mismatch != null) {
+            invalid(ctx, n, DeadLetterReason.INVALID_FETCHED_MESSAGE, mismatch);
+            return;
+        }
         Detection d = detector.detect(message, n.chatId());
         switch (d.kind()) {
             case EMERGENCY -> {
                 metrics.emergencyMatches.inc();
-                emit(ctx, n, EmergencySignals.emergency(n, d, message), out);
+                emit(ctx, n, EmergencySignals.emergency(n, d, message), origin, out);
             }
             case FAILED -> invalid(ctx, n, DeadLetterReason.of(d.failure().cause()), d.failure().detail());
-            case DELETED -> emit(ctx, n, EmergencySignals.bareDeletion(n, message), out);
+            case DELETED -> emit(ctx, n, EmergencySignals.bareDeletion(n, message), origin, out);
             case NOT_EMERGENCY -> {
                 if (EmergencySignal.DELETED.equals(n.changeType())) {
-                    emit(ctx, n, EmergencySignals.bareDeletion(n, message), out);
+                    emit(ctx, n, EmergencySignals.bareDeletion(n, message), origin, out);
                 } else {
                     metrics.ignored.inc();
-                    audit(ctx, n, AuditOutcome.IGNORED, "not an emergency", now);
+                    audit(ctx, n, AuditOutcome.IGNORED, "not an emergency", now(ctx));
                 }
             }
         }
@@ -158,8 +210,13 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
     /** The signal goes on to correlation; a notification it could not be built from becomes a dead letter. */
     private void emit(Context ctx, ChangeNotification n, EmergencySignals.Outcome outcome,
             Collector<EmergencySignal> out) {
+        emit(ctx, n, outcome, null, out);
+    }
+
+    private void emit(Context ctx, ChangeNotification n, EmergencySignals.Outcome outcome, Origin origin,
+            Collector<EmergencySignal> out) {
         if (outcome instanceof EmergencySignals.Accepted accepted) {
-            out.collect(accepted.signal());
+            out.collect(origin == null ? accepted.signal() : accepted.signal().withOrigin(origin));
         } else if (outcome instanceof EmergencySignals.Rejected rejected) {
             invalid(ctx, n, rejected.reason(), rejected.detail());
         }

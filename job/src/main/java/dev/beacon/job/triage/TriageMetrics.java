@@ -16,6 +16,7 @@ final class TriageMetrics {
     final Counter ignored;
     final Counter emergencyMatches;
     final Counter decryptFailures;
+    final Counter fetchedMessagesIn;
     final Counter deadLetters;
     private final EnumMap<DeadLetterReason, Counter> deadLettersByReason = new EnumMap<>(DeadLetterReason.class);
 
@@ -28,6 +29,7 @@ final class TriageMetrics {
         ignored = group.counter("ignored");
         emergencyMatches = group.counter("emergencyMatches");
         decryptFailures = group.counter("decryptFailures");
+        fetchedMessagesIn = group.counter("fetchedMessagesIn");
         deadLetters = group.counter("deadLetters");
         MetricGroup byReason = group.addGroup("deadLetterReason");
         for (DeadLetterReason reason : DeadLetterReason.values()) {

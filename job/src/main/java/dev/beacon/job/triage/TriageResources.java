@@ -1,5 +1,7 @@
 package dev.beacon.job.triage;
 
+import dev.beacon.contracts.secrets.JobSecretsLayout;
+import dev.beacon.contracts.secrets.SecretSource;
 import dev.beacon.job.config.BeaconOptions;
 import dev.beacon.job.config.InvalidSettingException;
 import dev.beacon.job.config.Secret;
@@ -7,10 +9,12 @@ import dev.beacon.job.detect.DetectionRules;
 import dev.beacon.job.redact.SecretScrubber;
 import dev.beacon.job.verify.ClientStateVerifier;
 import dev.beacon.job.verify.DecryptionKeys;
+import dev.beacon.job.verify.FetchSigningKeys;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.UnrecoverableKeyException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,15 +24,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What triage reads from its configuration when it opens on a task manager: the accepted clientState secrets, the
- * decryption keys and the detection rules. Each problem becomes an {@link InvalidSettingException} that names the
+ * decryption keys, the detection rules and the keys that sign fetched messages. Each problem becomes an {@link InvalidSettingException} that names the
  * setting to fix and never holds a secret. The client's start-up check loads the same way in replay and local runs,
  * where the submitting process sees the same files and environment as the operators.
  *
  * @param keys empty (every rich notification becomes an {@code unknown_certificate} dead letter) when no keystore is
  *             configured at all; a keystore that is configured but unusable is an error
+ * @param fetchSigningKeys {@link FetchSigningKeys#none()} (every fetched message becomes a
+ *             {@code fetched_message_unverifiable} dead letter) when none are configured; a configured but malformed
+ *             key list is an error
  */
 public record TriageResources(
-        ClientStateVerifier clientStates, SecretScrubber scrubber, DecryptionKeys keys, DetectionRules rules) {
+        ClientStateVerifier clientStates, SecretScrubber scrubber, DecryptionKeys keys, DetectionRules rules,
+        FetchSigningKeys fetchSigningKeys) {
 
     private static final Logger LOG = LoggerFactory.getLogger(TriageResources.class);
 
@@ -39,7 +47,7 @@ public record TriageResources(
     public static TriageResources load(TriageSettings settings) {
         List<String> secrets = clientStateSecrets(settings);
         return new TriageResources(new ClientStateVerifier(secrets), SecretScrubber.of(secrets), keys(settings),
-                rules(settings.rulesFile()));
+                rules(settings.rulesFile()), fetchSigningKeys(settings));
     }
 
     /**
@@ -59,6 +67,11 @@ public record TriageResources(
         if (resources.keys.certificateIds().isEmpty() && REPORTED.add(jobId + " no keystore")) {
             LOG.warn("No decryption keystore is configured ({}): every rich notification becomes an "
                     + "unknown_certificate dead letter", keystoreSetting(settings));
+        }
+        if (!resources.fetchSigningKeys.isConfigured() && REPORTED.add(jobId + " no fetch-signing keys")) {
+            // Normal for Event-Hubs-only deployments, which run without a control plane.
+            LOG.warn("No fetch-signing keys are configured ({}): every message the control plane fetched from Graph "
+                    + "becomes a fetched_message_unverifiable dead letter", fetchSigningKeysSetting(settings));
         }
         return resources;
     }
@@ -108,6 +121,53 @@ public record TriageResources(
             }
             throw new InvalidSettingException(setting, e.getMessage());
         }
+    }
+
+    /**
+     * The keys of {@code auth.fetch-signing-key-file} (the job-secrets list file) or of the environment variable
+     * (comma- or newline-separated, or its {@code _FILE}); none when neither is set. Set but unreadable, empty or
+     * malformed is a configuration error: a key file that is there but wrong would silently dead-letter every
+     * fetched message.
+     */
+    static FetchSigningKeys fetchSigningKeys(TriageSettings settings) {
+        Secret secret = settings.fetchSigningKeys();
+        if (secret == null) {
+            return FetchSigningKeys.none();
+        }
+        String setting = fetchSigningKeysSetting(settings);
+        List<String> base64Keys;
+        try {
+            if (secret.file() != null) {
+                base64Keys = JobSecretsLayout.readList(setting, Path.of(secret.file()));
+            } else {
+                String value = resolve(secret, setting);
+                if (value == null) {
+                    return FetchSigningKeys.none();
+                }
+                base64Keys = Arrays.stream(value.split("[\\r\\n,]+")).map(String::strip)
+                        .filter(k -> !k.isEmpty()).toList();
+            }
+        } catch (SecretSource.SecretException e) {
+            // Its message names the setting and the file, never the content; drop the repeated setting.
+            String problem = e.getMessage().startsWith(setting + ": ")
+                    ? e.getMessage().substring(setting.length() + 2) : e.getMessage();
+            throw new InvalidSettingException(setting, problem);
+        }
+        if (base64Keys.isEmpty()) {
+            throw new InvalidSettingException(setting, "holds no key");
+        }
+        try {
+            return FetchSigningKeys.decode(base64Keys);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(setting, e.getMessage());
+        }
+    }
+
+    /** How the fetch-signing keys' location reads in messages. */
+    static String fetchSigningKeysSetting(TriageSettings settings) {
+        Secret secret = settings.fetchSigningKeys();
+        return secret == null ? BeaconOptions.FETCH_SIGNING_KEY_FILE.key()
+                : InvalidSettingException.secretSetting(secret, BeaconOptions.FETCH_SIGNING_KEY_FILE.key());
     }
 
     /** The detection rules of {@code detect.rules-file}, or the built-in ones when it is not set. */

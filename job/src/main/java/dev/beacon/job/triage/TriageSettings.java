@@ -12,6 +12,8 @@ import org.apache.flink.configuration.Configuration;
  * @param keystorePath    PKCS12 path; when null, the environment variable {@code keystorePathEnv} is read on the
  *                        task manager; when both are empty, rich notifications cannot be decrypted (dead letters)
  * @param rulesFile       detection rules JSON, or null for the built-in defaults
+ * @param fetchSigningKeys the keys that sign fetched messages (base64, comma- or newline-separated); when it resolves
+ *                        to nothing, fetched messages cannot be verified (dead letters)
  */
 public record TriageSettings(
         DecodeLimits limits,
@@ -19,11 +21,13 @@ public record TriageSettings(
         String keystorePath,
         String keystorePathEnv,
         Secret keystorePassword,
-        String rulesFile) implements Serializable {
+        String rulesFile,
+        Secret fetchSigningKeys) implements Serializable {
 
     public static TriageSettings from(Configuration conf) {
         String clientStateFile = conf.get(BeaconOptions.CLIENT_STATE_FILE);
         String passwordFile = conf.get(BeaconOptions.KEYSTORE_PASSWORD_FILE);
+        String fetchKeyFile = conf.get(BeaconOptions.FETCH_SIGNING_KEY_FILE);
         return new TriageSettings(
                 new DecodeLimits(
                         conf.get(BeaconOptions.MAX_RECORD_BYTES),
@@ -38,7 +42,10 @@ public record TriageSettings(
                 passwordFile != null
                         ? Secret.fromFile(passwordFile)
                         : Secret.fromEnv(conf.get(BeaconOptions.KEYSTORE_PASSWORD_ENV)),
-                conf.get(BeaconOptions.RULES_FILE));
+                conf.get(BeaconOptions.RULES_FILE),
+                fetchKeyFile != null
+                        ? Secret.fromFile(fetchKeyFile)
+                        : Secret.fromEnv(conf.get(BeaconOptions.FETCH_SIGNING_KEYS_ENV)));
     }
 
     /** The keystore path to use on this machine, or null when none is configured. */

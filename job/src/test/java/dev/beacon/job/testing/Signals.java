@@ -1,5 +1,6 @@
 package dev.beacon.job.testing;
 
+import dev.beacon.contracts.fetched.Origin;
 import dev.beacon.job.detect.EmergencySignal;
 import dev.beacon.job.ingest.SourceRef;
 import java.time.Instant;
@@ -82,6 +83,7 @@ public final class Signals {
         private String contentHash = HASH;
         private String matchedRule = RULE;
         private String channel = CHANNEL;
+        private Origin origin;
 
         private Builder() {}
 
@@ -181,10 +183,17 @@ public final class Signals {
             return this;
         }
 
+        /** A message the control plane fetched (hydration or backfill); null for Graph's own delivery. */
+        public Builder origin(Origin origin) {
+            this.origin = origin;
+            return this;
+        }
+
         public EmergencySignal build() {
             return new EmergencySignal(source, subscriptionId, changeType, tenantId, chatId, messageId, detected,
                     callerUserId, callerDisplayName, callerTenantId, dialedNumber, testCall, locationText,
-                    createdAtMillis, createdAtInferred, lastModifiedAtMillis, contentHash, matchedRule, channel);
+                    createdAtMillis, createdAtInferred, lastModifiedAtMillis, contentHash, matchedRule, channel,
+                    origin);
         }
     }
 }

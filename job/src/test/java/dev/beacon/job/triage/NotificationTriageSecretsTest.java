@@ -72,7 +72,7 @@ class NotificationTriageSecretsTest {
         Path secrets = Files.writeString(dir.resolve("client-states"), SECRET + ", " + OLD_SECRET + "\n");
         Path password = Files.writeString(dir.resolve("keystore-password"), vector.password());
         TriageSettings settings = new TriageSettings(limits, Secret.fromFile(secrets.toString()),
-                vector.writeKeystore(dir).toString(), null, Secret.fromFile(password.toString()), null);
+                vector.writeKeystore(dir).toString(), null, Secret.fromFile(password.toString()), null, null);
         harness = ProcessFunctionTestHarnesses.forProcessFunction(new NotificationTriage(settings));
         harness.setProcessingTime(NOW);
     }

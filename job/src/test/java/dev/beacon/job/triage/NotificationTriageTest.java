@@ -97,7 +97,7 @@ class NotificationTriageTest {
                 Secret.fromFile(Files.writeString(dir.resolve("client-state"), CLIENT_STATE).toString()),
                 keystore.toString(), null,
                 Secret.fromFile(Files.writeString(dir.resolve("password"), new String(password)).toString()),
-                Files.writeString(dir.resolve("rules.json"), RULES).toString());
+                Files.writeString(dir.resolve("rules.json"), RULES).toString(), null);
         metrics = new CapturingMetrics();
         environment = new MockEnvironmentBuilder().setMetricGroup(metrics).build();
         harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new NotificationTriage(settings)),
