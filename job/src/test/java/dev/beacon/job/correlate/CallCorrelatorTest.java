@@ -1,5 +1,6 @@
 package dev.beacon.job.correlate;
 
+import dev.beacon.contracts.fetched.Origin;
 import static dev.beacon.job.correlate.MessageChange.Kind.AMENDED;
 import static dev.beacon.job.correlate.MessageChange.Kind.DELETED;
 import static dev.beacon.job.correlate.MessageChange.Kind.NEW;
@@ -509,5 +510,22 @@ class CallCorrelatorTest {
     private List<AuditRecord> audits() {
         var audits = harness.getSideOutput(AuditTrail.AUDIT);
         return audits == null ? List.of() : audits.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void aBackfilledMessageNobodySawIsAuditedRecoveredAndCounted() throws Exception {
+        EmergencySignal backfilled = Signals.created("chat-1", "m-1").origin(Origin.BACKFILL).build();
+        EmergencySignal graphDelivered = Signals.created("chat-2", "m-2").createdAt(CREATED_AT + 1_000).build();
+
+        process(NEW, backfilled);
+        process(NEW, graphDelivered);
+
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(audits()).containsExactly(
+                AuditTrail.of(backfilled, AuditOutcome.RECOVERED, "emitted", FIRST_FACT_ID, NOW),
+                AuditTrail.of(graphDelivered, AuditOutcome.MERGED, null, FIRST_FACT_ID, NOW));
+        assertThat(metrics.count("backfillRecovered")).isEqualTo(1);
+        assertThat(metrics.count("emergenciesDetected")).isEqualTo(1);
+        assertThat(metrics.count("merged")).isEqualTo(1);
     }
 }

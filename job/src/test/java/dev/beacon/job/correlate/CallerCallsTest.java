@@ -1,5 +1,6 @@
 package dev.beacon.job.correlate;
 
+import dev.beacon.contracts.fetched.Origin;
 import static dev.beacon.job.correlate.MessageChange.Kind.AMENDED;
 import static dev.beacon.job.correlate.MessageChange.Kind.DELETED;
 import static dev.beacon.job.correlate.MessageChange.Kind.NEW;
@@ -224,5 +225,51 @@ class CallerCallsTest {
 
             assertThat(liveFacts(published)).as("round %d, crash after %d", round, crashAfter).isEqualTo(reference);
         }
+    }
+
+    // ---- messages the control plane fetched ------------------------------------------------------------------------
+
+    @Test
+    void aBackfilledMessageNoCallHoldsIsRecoveredAndStillStartsOrJoinsTheFact() {
+        CallerCalls caller = new CallerCalls(GAP, new ArrayList<>());
+        EmergencySignal first = Signals.created("chat-1", "m-1").channel("fetched").subscriptionId(null)
+                .origin(Origin.BACKFILL).build();
+        CallerCalls.Decision opened = caller.apply(new MessageChange(NEW, first), NOW, NOTHING_PUBLISHED);
+        assertThat(opened.outcome()).isEqualTo(AuditOutcome.RECOVERED);
+        assertThat(opened.reason()).isEqualTo("emitted");
+        assertThat(opened.published()).hasSize(1);
+        assertThat(opened.factId()).isEqualTo(FactIds.factId(Signals.TENANT, Signals.CALLER, CREATED_AT));
+
+        EmergencySignal otherDesk = Signals.created("chat-2", "m-2").createdAt(CREATED_AT + 2_000)
+                .channel("fetched").subscriptionId(null).origin(Origin.BACKFILL).build();
+        CallerCalls.Decision joined = caller.apply(new MessageChange(NEW, otherDesk), NOW, NOTHING_PUBLISHED);
+        assertThat(joined.outcome()).isEqualTo(AuditOutcome.RECOVERED);
+        assertThat(joined.reason()).isEqualTo("merged");
+        assertThat(caller.open()).hasSize(1);
+        assertThat(caller.open().get(0).notificationCount).isEqualTo(2);
+        assertThat(caller.open().get(0).sources).containsExactly("fetched:backfill");
+    }
+
+    @Test
+    void aBackfillOfAMessageACallHoldsIsADuplicateNotASecondFact() {
+        CallerCalls caller = new CallerCalls(GAP, new ArrayList<>());
+        EmergencySignal delivered = Signals.created("chat-1", "m-1").build();
+        assertThat(caller.apply(new MessageChange(NEW, delivered), NOW, NOTHING_PUBLISHED).outcome())
+                .isEqualTo(AuditOutcome.EMITTED);
+        // The deduplicator forgot the message (shorter retention), the call did not.
+        EmergencySignal backfilled = Signals.created("chat-1", "m-1").offset(9).origin(Origin.BACKFILL).build();
+        CallerCalls.Decision d = caller.apply(new MessageChange(NEW, backfilled), NOW, NOTHING_PUBLISHED);
+        assertThat(d.outcome()).isEqualTo(AuditOutcome.DUPLICATE);
+        assertThat(d.published()).isEmpty();
+        assertThat(caller.open()).hasSize(1);
+    }
+
+    @Test
+    void aHydratedMessageIsAnOrdinaryFirstSight() {
+        CallerCalls caller = new CallerCalls(GAP, new ArrayList<>());
+        EmergencySignal hydrated = Signals.created("chat-1", "m-1").origin(Origin.HYDRATION).build();
+        CallerCalls.Decision d = caller.apply(new MessageChange(NEW, hydrated), NOW, NOTHING_PUBLISHED);
+        assertThat(d.outcome()).isEqualTo(AuditOutcome.EMITTED);
+        assertThat(d.reason()).isNull();
     }
 }

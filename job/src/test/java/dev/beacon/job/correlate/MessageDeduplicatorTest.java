@@ -1,5 +1,6 @@
 package dev.beacon.job.correlate;
 
+import dev.beacon.contracts.fetched.Origin;
 import static dev.beacon.job.correlate.MessageChange.Kind.AMENDED;
 import static dev.beacon.job.correlate.MessageChange.Kind.DELETED;
 import static dev.beacon.job.correlate.MessageChange.Kind.NEW;
@@ -247,5 +248,21 @@ class MessageDeduplicatorTest {
     private List<AuditRecord> audits() {
         var audits = harness.getSideOutput(AuditTrail.AUDIT);
         return audits == null ? List.of() : audits.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void aBackfillOfASeenMessageIsADuplicateAndAnUnseenOneGoesOnAsNew() throws Exception {
+        EmergencySignal delivered = Signals.created("chat-1", "m-1").offset(1).build();
+        EmergencySignal backfilled = Signals.created("chat-1", "m-1").offset(2).origin(Origin.BACKFILL).build();
+        EmergencySignal neverDelivered = Signals.created("chat-2", "m-2").offset(3).origin(Origin.BACKFILL).build();
+
+        harness.processElement(delivered, 0);
+        harness.processElement(backfilled, 0);
+        harness.processElement(neverDelivered, 0);
+
+        assertThat(harness.extractOutputValues())
+                .containsExactly(new MessageChange(NEW, delivered), new MessageChange(NEW, neverDelivered));
+        assertThat(audits()).containsExactly(AuditTrail.of(backfilled, AuditOutcome.DUPLICATE, null, null, NOW));
+        assertThat(metrics.count("duplicates")).isEqualTo(1);
     }
 }
