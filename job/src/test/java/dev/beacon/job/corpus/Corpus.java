@@ -42,6 +42,8 @@ final class Corpus {
     static final String MISSING_MESSAGE_ID = "missing_message_id";
     static final String MISSING_CALL_TIME = "missing_call_time";
     static final String MISSING_TENANT = "missing_tenant";
+    static final String INVALID_FETCHED_MESSAGE = "invalid_fetched_message";
+    static final String FETCHED_MESSAGE_SIGNATURE_MISMATCH = "fetched_message_signature_mismatch";
 
     static final int PARTITIONS = 2;
 
@@ -93,6 +95,11 @@ final class Corpus {
 
     static Outcome deleted() {
         return audit("deleted");
+    }
+
+    /** Found only by backfill: Graph never delivered the message's notification. */
+    static Outcome recovered() {
+        return audit("recovered");
     }
 
     static Outcome unchanged() {

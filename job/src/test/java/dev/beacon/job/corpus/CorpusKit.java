@@ -11,6 +11,7 @@ import dev.beacon.job.decode.EncryptedContent;
 import dev.beacon.job.ingest.CaptureLines;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.testing.ChatMessages;
+import dev.beacon.job.testing.FetchedMessages;
 import dev.beacon.job.testing.GraphEncryption;
 import dev.beacon.job.testing.TestKeys;
 import java.io.IOException;
@@ -64,6 +65,8 @@ final class CorpusKit {
     final String previousSecret;
     final TestKeys keys;
     final TestKeys stranger;
+    /** The control plane's fetch-signing key, as exported to the job-secrets file. */
+    final byte[] fetchSigningKey = FetchedMessages.newKey();
     final DecodeLimits limits;
     final List<String> sentinels = new ArrayList<>();
     private final SecureRandom random = new SecureRandom();
@@ -92,6 +95,8 @@ final class CorpusKit {
             c.set(BeaconOptions.CLIENT_STATE_FILE,
                     Files.writeString(dir.resolve("client-state"), secret + "," + previousSecret).toString());
             c.set(BeaconOptions.RULES_FILE, Files.writeString(dir.resolve("rules.json"), RULES).toString());
+            c.set(BeaconOptions.FETCH_SIGNING_KEY_FILE, Files.writeString(dir.resolve("fetch-signing-keys"),
+                    FetchedMessages.base64(fetchSigningKey) + "\n").toString());
             return c;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -91,7 +91,8 @@ class HostileCorpusTest {
                 CloudEventFamily.build(kit),
                 CaptureFamily.build(kit),
                 DuplicatesFamily.build(kit),
-                UnattributableFamily.build(kit)));
+                UnattributableFamily.build(kit),
+                FetchedFamily.build(kit)));
         Configuration jobConf = kit.jobConfiguration(dir);
         long buildMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - buildStart);
 
@@ -208,7 +209,8 @@ class HostileCorpusTest {
                 lifecycleAudits.merge(at, 1, Integer::sum);
             }
             boolean feedsAFact = a.outcome() == AuditOutcome.EMITTED || a.outcome() == AuditOutcome.MERGED
-                    || a.outcome() == AuditOutcome.AMENDED || a.outcome() == AuditOutcome.DELETED;
+                    || a.outcome() == AuditOutcome.AMENDED || a.outcome() == AuditOutcome.DELETED
+                    || a.outcome() == AuditOutcome.RECOVERED;
             if (feedsAFact && (a.factId() == null || !factIds.contains(a.factId()))) {
                 problems.add(at + ": audit row '" + a.outcome().label() + "' names fact " + a.factId()
                         + ", which was never emitted");
