@@ -1,7 +1,9 @@
 package dev.beacon.job.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.beacon.job.audit.AuditOutcome;
 import dev.beacon.testing.PostgresFixture;
 import dev.beacon.sql.SchemaMigrator;
 import java.util.List;
@@ -22,7 +24,7 @@ class SchemaMigrationTest {
         int first = SchemaMigrator.migrate(url, PG.user(), PG.password());
         int second = SchemaMigrator.migrate(url, PG.user(), PG.password());
 
-        assertThat(first).as("V1, V2, V3 and the repeatable views").isEqualTo(4);
+        assertThat(first).as("V1, V2, V3, V6 and the repeatable views").isEqualTo(5);
         assertThat(second).isZero();
         assertThat(SchemaMigrator.migrate(PG.jdbcUrl(), PG.user(), PG.password())).isZero();
     }
@@ -49,6 +51,25 @@ class SchemaMigrationTest {
         assertThat(drills).containsExactly(Map.of("id", "22222222-2222-5222-8222-222222222222"));
         assertThat(PG.query("SELECT emergency_calls, test_calls FROM v_daily_emergency_calls"))
                 .containsExactly(Map.of("emergency_calls", 1L, "test_calls", 1L));
+    }
+
+    @Test
+    void theAuditTrailAcceptsEveryOutcomeTheJobWrites() {
+        PG.truncateAll();
+        int offset = 0;
+        for (AuditOutcome outcome : AuditOutcome.values()) {
+            PG.execute("""
+                    INSERT INTO notification_audit (source, source_partition, source_offset, item_index, outcome,
+                        processed_at)
+                    VALUES ('teams-events', 0, ?, 0, ?, now())
+                    """, offset++, outcome.label());
+        }
+        assertThat(PG.query("SELECT outcome FROM notification_audit WHERE outcome = 'recovered'")).hasSize(1);
+        assertThatThrownBy(() -> PG.execute("""
+                INSERT INTO notification_audit (source, source_partition, source_offset, item_index, outcome,
+                    processed_at)
+                VALUES ('teams-events', 0, 999, 0, 'found', now())
+                """)).rootCause().hasMessageContaining("notification_audit_outcome_check");
     }
 
     private static void insertCall(String factId, String dialed, boolean testCall) {
