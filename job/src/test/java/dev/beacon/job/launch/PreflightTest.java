@@ -159,6 +159,17 @@ class PreflightTest {
     }
 
     @Test
+    void aMalformedFetchSigningKeyFileNamesTheSettingAndNoKey() throws Exception {
+        Path shortKey = Files.writeString(dir.resolve("fetch-signing-keys"), "c2hvcnQ=\n");
+
+        InvalidSettingException e = stops(replay("--auth.fetch-signing-key-file", shortKey.toString()));
+
+        assertThat(e).hasMessage("auth.fetch-signing-key-file (" + shortKey + "): a fetch-signing key has 5 bytes, "
+                + "not 32");
+        assertThat(e.setting()).isEqualTo("auth.fetch-signing-key-file (" + shortKey + ")");
+    }
+
+    @Test
     void invalidDetectionRulesNameTheRulesFile() throws Exception {
         Path notJson = Files.writeString(dir.resolve("rules-broken.json"), "{\"rules\": [");
         Path noRules = Files.writeString(dir.resolve("rules-empty.json"), "{\"rules\": []}");

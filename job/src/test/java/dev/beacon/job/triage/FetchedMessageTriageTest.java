@@ -22,6 +22,7 @@ import dev.beacon.job.config.Secret;
 import dev.beacon.job.decode.DecodeLimits;
 import dev.beacon.job.detect.EmergencySignal;
 import dev.beacon.job.ingest.RawRecord;
+import dev.beacon.job.testing.CapturedLogs;
 import dev.beacon.job.testing.CapturedMetrics;
 import dev.beacon.job.testing.ChatMessages;
 import dev.beacon.job.testing.FetchedMessages;
@@ -215,6 +216,22 @@ class FetchedMessageTriageTest {
     }
 
     @Test
+    void withoutSigningKeysTheJobRunsAndSaysSoOnceAtOpen() throws Exception {
+        try (CapturedLogs logs = CapturedLogs.start()) {
+            open(null);
+            process(signed(Origin.BACKFILL, null, ChatMessages.emergency().node()));
+            process(signed(Origin.HYDRATION, SUBSCRIPTION, ChatMessages.emergency().node()));
+            assertThat(logs.lines()).filteredOn(l -> l.message().contains("fetch-signing"))
+                    .extracting(l -> l.level() + " " + l.message())
+                    .containsExactly("WARN No fetch-signing keys are configured (environment variable "
+                            + "BEACON_TEST_NO_FETCH_KEYS (or BEACON_TEST_NO_FETCH_KEYS_FILE)): every message the "
+                            + "control plane fetched from Graph becomes a fetched_message_unverifiable dead letter");
+        }
+        assertThat(sideOutput(AuditTrail.DEAD_LETTERS)).extracting(DeadLetter::reason).containsExactly(
+                DeadLetterReason.FETCHED_MESSAGE_UNVERIFIABLE, DeadLetterReason.FETCHED_MESSAGE_UNVERIFIABLE);
+    }
+
+    @Test
     void aKeyFileListsKeysOnePerLineOrCommaSeparated() throws Exception {
         Path file = Files.writeString(dir.resolve("keys"), FetchedMessages.base64(SIGNING_KEY) + "\n"
                 + FetchedMessages.base64(PREVIOUS_KEY) + ", " + FetchedMessages.base64(FetchedMessages.newKey())
@@ -245,7 +262,11 @@ class FetchedMessageTriageTest {
                 null, fetchKeys);
     }
 
+    /** {@code null}: no keys configured (a variable that is not set). */
     private void open(Secret fetchKeys) throws Exception {
+        if (fetchKeys == null) {
+            fetchKeys = Secret.fromEnv("BEACON_TEST_NO_FETCH_KEYS");
+        }
         metrics = new CapturedMetrics();
         environment = metrics.environment();
         harness = new OneInputStreamOperatorTestHarness<>(
