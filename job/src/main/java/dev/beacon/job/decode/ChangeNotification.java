@@ -14,7 +14,8 @@ import java.util.List;
  * ignoring ASCII case only and stored in the canonical spelling; whitespace, control or other characters make the
  * notification invalid. No id or enumerated field holds a control character.
  *
- * @param channel                {@link #GRAPH} or {@link #CLOUDEVENTS}: how the notification was delivered
+ * @param channel                {@link #GRAPH} or {@link #CLOUDEVENTS}: how the notification was delivered;
+ *                               {@link #FETCHED} for a message the control plane fetched (see {@code FetchedRecords})
  * @param clientState            the secret the subscription was created with, as presented; never printed
  * @param tenantId               {@code tenantId}, else {@code organizationId}, else
  *                               {@code resourceData.organizationId}, else the {@code tenants/{id}} segment of
@@ -52,6 +53,7 @@ public record ChangeNotification(
 
     public static final String GRAPH = "graph";
     public static final String CLOUDEVENTS = "cloudevents";
+    public static final String FETCHED = "fetched";
 
     public static final List<String> CHANGE_TYPES = List.of("created", "updated", "deleted");
     public static final List<String> LIFECYCLE_EVENTS =

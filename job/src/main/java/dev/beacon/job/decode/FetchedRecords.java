@@ -14,9 +14,6 @@ import dev.beacon.job.ingest.SourceRef;
  */
 final class FetchedRecords {
 
-    /** The channel of a fetched message's signal and fact source, like {@link ChangeNotification#GRAPH}. */
-    static final String CHANNEL = "fetched";
-
     private static final String CHAT_MESSAGE_TYPE = "#microsoft.graph.chatMessage";
 
     private FetchedRecords() {}
@@ -34,7 +31,7 @@ final class FetchedRecords {
         EncryptedContent content = new EncryptedContent(c.data(), c.dataSignature(), c.dataKey(),
                 c.encryptionCertificateId(), c.encryptionCertificateThumbprint());
         // Seen as Graph would have delivered it richly: a created notification of the message, for its tenant.
-        ChangeNotification asNotification = new ChangeNotification(ref, CHANNEL, m.subscriptionId(), "created", null,
+        ChangeNotification asNotification = new ChangeNotification(ref, ChangeNotification.FETCHED, m.subscriptionId(), "created", null,
                 m.tenantId(), m.resource(), m.chatId(), m.messageId(), CHAT_MESSAGE_TYPE, null, null, content, null,
                 null, 0L, root);
         return new DecodedItem.Fetched(m, asNotification);
