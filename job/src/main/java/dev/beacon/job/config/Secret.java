@@ -58,6 +58,9 @@ public record Secret(String envName, String file) implements Serializable {
     }
 
     List<String> resolveList(Map<String, String> env) {
+        if (file != null) {
+            return JobSecretsLayout.readList(describe(), Path.of(file));
+        }
         String value = resolve(env);
         return value == null ? null : JobSecretsLayout.parseList(value);
     }
