@@ -76,7 +76,9 @@ public record Secret(String envName, String file) implements Serializable {
 
     /** Where the secret is looked up, for error messages (never its value). */
     public String describe() {
-        return file != null ? "file " + file : "environment variable " + envName + " (or " + envName + SecretSource.FILE_SUFFIX + ")";
+        return file != null
+                ? "file " + file
+                : "environment variable " + envName + " (or " + envName + SecretSource.FILE_SUFFIX + ")";
     }
 
     @Override
