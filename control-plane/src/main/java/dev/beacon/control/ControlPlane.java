@@ -2,6 +2,7 @@ package dev.beacon.control;
 
 import dev.beacon.control.certs.EncryptionCertificates;
 import dev.beacon.control.certs.JobSecretsExport;
+import dev.beacon.control.fetch.FetchedMessagePublisher;
 import dev.beacon.control.graph.GraphClient;
 import dev.beacon.control.graph.RetryPolicy;
 import dev.beacon.control.ha.IntegrationLeases;
@@ -116,12 +117,13 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         this.metrics = new ControlPlaneMetrics(this::status, clock, Duration.ofSeconds(5));
     }
 
-    /** Exports the job's secrets (PKCS12 + clientStates) when an export directory is configured. */
+    /** Exports the job's secrets (PKCS12, clientStates, fetch-signing keys) when an export directory is configured. */
     private Runnable exporter() {
         if (settings.exportDir() == null) {
             return () -> log.debug("job secrets changed; no BEACON_EXPORT_DIR, nothing exported");
         }
         JobSecretsExport export = new JobSecretsExport(settings.exportDir(), certificates, clientStates::accepted,
+                () -> vault.derivedKeys(FetchedMessagePublisher.SIGNING_KEY_PURPOSE),
                 ControlPlaneSettings.secret(settings.env(), "BEACON_EXPORT_KEYSTORE_PASSWORD").orElse(null));
         return export::export;
     }

@@ -1,10 +1,9 @@
 package dev.beacon.control;
 
+import dev.beacon.contracts.secrets.SecretSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -22,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control plane's configuration, read once from the environment ({@link #fromEnv}). Secrets come from
- * {@code NAME} or {@code NAME_FILE} (a mounted file; trailing newline stripped). {@link #toString()} and
+ * {@code NAME} or {@code NAME_FILE} (a mounted file; trailing newline stripped), exactly one, by the rule of
+ * {@link SecretSource}. {@link #toString()} and
  * {@link #describe()} never show a secret, only whether it is set.
  *
  * <p>{@link #fromEnv} checks formats only, so {@code beaconctl db migrate} can run with just the JDBC settings;
@@ -200,28 +200,13 @@ public record ControlPlaneSettings(
     }
 
     /**
-     * A secret from {@code name} or the file named by {@code name_FILE} (not both), trailing whitespace stripped.
-     * Errors name the variable and the file, never the content.
+     * A secret by the one rule shared with the job ({@link SecretSource}): {@code name} or the file named by
+     * {@code name_FILE}, exactly one; trailing whitespace stripped; an empty file is an error. Errors
+     * ({@link SecretSource.SecretException}, an IllegalArgumentException) name the variable and the file, never
+     * the content.
      */
     public static Optional<String> secret(Map<String, String> env, String name) {
-        Optional<String> direct = plain(env, name);
-        Optional<String> file = plain(env, name + "_FILE");
-        if (direct.isPresent() && file.isPresent()) {
-            throw new IllegalArgumentException("set " + name + " or " + name + "_FILE, not both");
-        }
-        if (file.isEmpty()) {
-            return direct;
-        }
-        try {
-            String s = Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).stripTrailing();
-            if (s.isEmpty()) {
-                throw new IllegalArgumentException(name + "_FILE names an empty file: " + file.get());
-            }
-            return Optional.of(s);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(name + "_FILE: cannot read " + file.get()
-                    + " (" + e.getClass().getSimpleName() + ")");
-        }
+        return SecretSource.resolve(env, name);
     }
 
     /**

@@ -1,8 +1,6 @@
 package dev.beacon.sql;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.beacon.contracts.secrets.SecretSource;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -13,9 +11,9 @@ import org.flywaydb.core.api.output.MigrateResult;
  * local run and operators all go through here, so every database gets exactly the same schema.
  *
  * <p>Operators: {@code java -cp beacon-job.jar dev.beacon.sql.SchemaMigrator} with {@code BEACON_JDBC_URL},
- * {@code BEACON_JDBC_USER} and {@code BEACON_JDBC_PASSWORD} (or {@code BEACON_JDBC_PASSWORD_FILE}) set. The job jar
- * leaves SLF4J out (Flink provides it on a cluster), so this class must not need it: Flyway detects its logger, SLF4J
- * where it is on the classpath (tests, control plane) and {@code java.util.logging} otherwise.
+ * {@code BEACON_JDBC_USER} and {@code BEACON_JDBC_PASSWORD} or {@code BEACON_JDBC_PASSWORD_FILE} (not both) set.
+ * The job jar leaves SLF4J out (Flink provides it on a cluster), so this class must not need it: Flyway detects its
+ * logger, SLF4J where it is on the classpath (tests, control plane) and {@code java.util.logging} otherwise.
  */
 public final class SchemaMigrator {
 
@@ -49,15 +47,12 @@ public final class SchemaMigrator {
             fail(2, "BEACON_JDBC_URL is not set.");
         }
         String user = env.getOrDefault("BEACON_JDBC_USER", "postgres");
-        String password = env.get("BEACON_JDBC_PASSWORD");
-        String passwordFile = env.get("BEACON_JDBC_PASSWORD_FILE");
-        if (password == null && passwordFile != null) {
-            try {
-                password = Files.readString(Path.of(passwordFile)).strip();
-            } catch (IOException e) {
-                fail(2, "Cannot read BEACON_JDBC_PASSWORD_FILE " + passwordFile + " (" + e.getClass().getSimpleName()
-                        + ").");
-            }
+        String password = null;
+        try {
+            password = SecretSource.resolve(env, "BEACON_JDBC_PASSWORD").orElse(null);
+        } catch (SecretSource.SecretException e) {
+            // Names the variable and the file, never the content.
+            fail(2, e.getMessage() + ".");
         }
         try {
             int applied = migrate(url, user, password);

@@ -52,6 +52,19 @@ public final class RichNotificationCrypto {
         byte[] key = new byte[DATA_KEY_BYTES];
         RANDOM.nextBytes(key);
         try {
+            return encrypt(plaintext, publicKey, certificateId, thumbprint, key);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    /** With a given data key: only for known-answer tests (a fixed key would defeat the scheme). */
+    static EncryptedContent encrypt(byte[] plaintext, PublicKey publicKey, String certificateId, String thumbprint,
+                                    byte[] key) {
+        if (key.length != DATA_KEY_BYTES) {
+            throw new IllegalArgumentException("Graph uses a " + DATA_KEY_BYTES + "-byte data key");
+        }
+        try {
             Cipher aes = Cipher.getInstance(AES);
             aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(key, 0, IV_BYTES));
             byte[] ciphertext = aes.doFinal(plaintext);
@@ -66,8 +79,6 @@ public final class RichNotificationCrypto {
                     b64.encodeToString(wrapped), certificateId, thumbprint);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot encrypt for this key: " + e.getClass().getSimpleName(), e);
-        } finally {
-            Arrays.fill(key, (byte) 0);
         }
     }
 

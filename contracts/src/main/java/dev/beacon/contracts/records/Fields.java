@@ -1,5 +1,9 @@
 package dev.beacon.contracts.records;
 
+import static dev.beacon.contracts.records.ContractFormatException.Problem.INVALID;
+import static dev.beacon.contracts.records.ContractFormatException.Problem.MISSING;
+import static dev.beacon.contracts.records.ContractFormatException.Problem.WRONG_TYPE;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -13,7 +17,7 @@ public final class Fields {
     public static String requiredText(JsonNode n, String field) throws ContractFormatException {
         String v = optionalText(n, field);
         if (v == null || v.isBlank()) {
-            throw new ContractFormatException(field + " is missing or empty");
+            throw new ContractFormatException(field, MISSING, field + " is missing or empty");
         }
         return v;
     }
@@ -24,7 +28,7 @@ public final class Fields {
             return null;
         }
         if (!v.isTextual()) {
-            throw new ContractFormatException(field + " is a " + type(v) + ", not a string");
+            throw new ContractFormatException(field, WRONG_TYPE, field + " is a " + type(v) + ", not a string");
         }
         return v.asText();
     }
@@ -35,7 +39,7 @@ public final class Fields {
             return absent;
         }
         if (!v.canConvertToLong() || !v.isIntegralNumber()) {
-            throw new ContractFormatException(field + " is a " + type(v) + ", not an integer");
+            throw new ContractFormatException(field, WRONG_TYPE, field + " is a " + type(v) + ", not an integer");
         }
         return v.asLong();
     }
@@ -45,17 +49,17 @@ public final class Fields {
         try {
             return Instant.parse(v);
         } catch (DateTimeParseException e) {
-            throw new ContractFormatException(field + " is not an ISO-8601 instant");
+            throw new ContractFormatException(field, INVALID, field + " is not an ISO-8601 instant");
         }
     }
 
     public static JsonNode requiredObject(JsonNode n, String field) throws ContractFormatException {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
-            throw new ContractFormatException(field + " is missing");
+            throw new ContractFormatException(field, MISSING, field + " is missing");
         }
         if (!v.isObject()) {
-            throw new ContractFormatException(field + " is a " + type(v) + ", not an object");
+            throw new ContractFormatException(field, WRONG_TYPE, field + " is a " + type(v) + ", not an object");
         }
         return v;
     }

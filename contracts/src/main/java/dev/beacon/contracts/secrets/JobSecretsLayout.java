@@ -85,7 +85,11 @@ public final class JobSecretsLayout {
      * @param setting what named the file, for errors
      */
     public static List<String> readList(String setting, Path file) {
-        String content = SecretSource.readFile(setting, file);
+        return parseList(SecretSource.readFile(setting, file));
+    }
+
+    /** A list value as {@link #readList} splits it: lines or commas, each stripped, blanks dropped. */
+    public static List<String> parseList(String content) {
         return Arrays.stream(content.split("[\\r\\n,]+")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 

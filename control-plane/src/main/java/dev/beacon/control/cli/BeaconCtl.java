@@ -1,6 +1,7 @@
 package dev.beacon.control.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.beacon.contracts.secrets.SecretSource;
 import dev.beacon.control.ControlPlaneSettings;
 import dev.beacon.control.ops.CertificateView;
 import dev.beacon.control.ops.DesiredSubscriptionView;
@@ -15,7 +16,6 @@ import dev.beacon.control.store.Database;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -126,13 +126,9 @@ public final class BeaconCtl implements Callable<Integer> {
         return new ApiClient(base, token);
     }
 
+    /** A secret file named by an option, by the same file rule as NAME_FILE ({@link SecretSource#readFile}). */
     static String readSecretFile(Path file, String what) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8).stripTrailing();
-        } catch (IOException e) {
-            throw new IllegalArgumentException(what + ": cannot read " + file + " (" + e.getClass().getSimpleName()
-                    + ")");
-        }
+        return SecretSource.readFile(what, file);
     }
 
     /** Base of every subcommand: the root (settings, API) and the output writer. */

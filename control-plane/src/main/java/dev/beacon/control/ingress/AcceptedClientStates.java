@@ -1,5 +1,6 @@
 package dev.beacon.control.ingress;
 
+import dev.beacon.contracts.secrets.JobSecretsLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,9 +117,9 @@ public final class AcceptedClientStates {
         }
     }
 
-    private static List<byte[]> digestsOf(String commaSeparated) {
-        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                .map(s -> sha256(s.getBytes(StandardCharsets.UTF_8))).toList();
+    /** One value per line or comma-separated: the job-secrets export's list format ({@link JobSecretsLayout}). */
+    private static List<byte[]> digestsOf(String list) {
+        return JobSecretsLayout.parseList(list).stream().map(s -> sha256(s.getBytes(StandardCharsets.UTF_8))).toList();
     }
 
     private static byte[] sha256(byte[] b) {

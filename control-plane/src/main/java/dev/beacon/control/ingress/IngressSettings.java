@@ -1,5 +1,6 @@
 package dev.beacon.control.ingress;
 
+import dev.beacon.contracts.secrets.SecretSource;
 import dev.beacon.control.ControlPlaneSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.stream.Collectors;
  *       {@value #DEFAULT_PORT});</li>
  *   <li>{@code BEACON_KAFKA_BOOTSTRAP} (required), {@code BEACON_INGRESS_TOPIC} (default
  *       {@value #DEFAULT_TOPIC});</li>
- *   <li>{@code BEACON_CLIENT_STATE} (comma-separated) or {@code BEACON_CLIENT_STATE_FILE} (the job-secrets export's
+ *   <li>{@code BEACON_CLIENT_STATE} or {@code BEACON_CLIENT_STATE_FILE}, not both (the job-secrets export's
  *       {@code client-states} file, re-read when it changes): the accepted clientState values (required);</li>
  *   <li>{@code BEACON_INGRESS_APP_IDS}: comma-separated app (client) ids, the audience of rich notifications'
  *       validation tokens (required);</li>
@@ -52,6 +53,7 @@ public record IngressSettings(
         String tlsKeystorePassword,
         Set<String> integrations) {
 
+    public static final String CLIENT_STATE = "BEACON_CLIENT_STATE";
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8088;
     public static final String DEFAULT_TOPIC = "teams-events";
@@ -83,12 +85,20 @@ public record IngressSettings(
         if (bootstrap == null) {
             problems.add("BEACON_KAFKA_BOOTSTRAP is not set");
         }
-        String direct = plain(env, "BEACON_CLIENT_STATE").orElse(null);
-        Path file = plain(env, "BEACON_CLIENT_STATE_FILE").map(Path::of).orElse(null);
-        if (direct != null && file != null) {
-            problems.add("set BEACON_CLIENT_STATE or BEACON_CLIENT_STATE_FILE, not both");
-        } else if (direct == null && file == null) {
-            problems.add("BEACON_CLIENT_STATE or BEACON_CLIENT_STATE_FILE is not set");
+        // The one NAME / NAME_FILE rule; the file is kept as a path too, because the ingress re-reads it on change.
+        String direct = null;
+        Path file = null;
+        try {
+            String value = SecretSource.resolve(env, CLIENT_STATE).orElse(null);
+            if (value == null) {
+                problems.add(SecretSource.describe(CLIENT_STATE) + " is not set");
+            } else if (plain(env, CLIENT_STATE + SecretSource.FILE_SUFFIX).isPresent()) {
+                file = Path.of(env.get(CLIENT_STATE + SecretSource.FILE_SUFFIX).strip());
+            } else {
+                direct = value;
+            }
+        } catch (SecretSource.SecretException e) {
+            problems.add(e.getMessage());
         }
         Set<String> appIds = list(env, "BEACON_INGRESS_APP_IDS");
         if (appIds.isEmpty()) {

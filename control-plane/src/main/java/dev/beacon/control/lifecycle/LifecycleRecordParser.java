@@ -3,15 +3,18 @@ package dev.beacon.control.lifecycle;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.contracts.records.ContractFormatException;
+import dev.beacon.contracts.records.LifecycleRecord;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Reads one {@code graph-lifecycle} record, as the job writes it: a JSON object with {@code source, partition,
- * offset, item_index, subscription_id, tenant_id, lifecycle_event, notification}. Only the subscription id and
- * the event are required: {@code tenant_id} may be null (the handler finds the subscription by id), and the
- * embedded Graph item is not needed here.
+ * Reads one {@code graph-lifecycle} record, as the job writes it, through the contract's {@link LifecycleRecord}:
+ * a JSON object with {@code source, partition, offset, item_index, subscription_id, tenant_id, lifecycle_event,
+ * notification}. Only the subscription id and the event are required: {@code tenant_id} may be null (the handler
+ * finds the subscription by id), and the embedded Graph item is not needed here. What the contract rejects becomes
+ * a {@link PoisonReason}; an event name the control plane does not know is poison too.
  */
 final class LifecycleRecordParser {
 
@@ -41,38 +44,33 @@ final class LifecycleRecordParser {
             return Parsed.poison(PoisonReason.NOT_AN_OBJECT, "JSON, but " + (n == null ? "empty" : n.getNodeType()
                     .name().toLowerCase(Locale.ROOT)) + " instead of an object");
         }
-        Field subscriptionId = text(n, "subscription_id");
-        if (subscriptionId.problem != null) {
-            return subscriptionId.problem;
+        LifecycleRecord record;
+        try {
+            record = LifecycleRecord.fromJson(n);
+        } catch (ContractFormatException e) {
+            // The contract's message names the field and never quotes its content.
+            return Parsed.poison(reason(e), e.getMessage());
         }
-        Field event = text(n, "lifecycle_event");
-        if (event.problem != null) {
-            return event.problem;
-        }
-        if (!LifecycleEvent.KNOWN_EVENTS.contains(event.value)) {
+        if (!LifecycleEvent.KNOWN_EVENTS.contains(record.lifecycleEvent())) {
             // The name is Graph's (bounded, not secret) but may be anything in a forged record: keep it short.
             return Parsed.poison(PoisonReason.UNKNOWN_LIFECYCLE_EVENT, "lifecycle_event '"
-                    + abbreviate(event.value) + "' is not one of " + LifecycleEvent.KNOWN_EVENTS);
+                    + abbreviate(record.lifecycleEvent()) + "' is not one of " + LifecycleEvent.KNOWN_EVENTS);
         }
-        JsonNode tenant = n.get("tenant_id");
-        String tenantId = tenant != null && tenant.isTextual() && !tenant.asText().isBlank() ? tenant.asText() : null;
-        return new Parsed(new LifecycleEvent(subscriptionId.value, tenantId, event.value, receivedAt), null, null);
+        return new Parsed(new LifecycleEvent(record.subscriptionId(), record.tenantId(), record.lifecycleEvent(),
+                receivedAt), null, null);
     }
 
-    private record Field(String value, Parsed problem) {}
-
-    private static Field text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull() || v.isTextual() && v.asText().isBlank()) {
-            PoisonReason reason = field.equals("subscription_id") ? PoisonReason.MISSING_SUBSCRIPTION_ID
-                    : PoisonReason.MISSING_LIFECYCLE_EVENT;
-            return new Field(null, Parsed.poison(reason, field + " is missing or empty"));
+    /** A missing required field has its own reason; a wrong type or anything else is an invalid field. */
+    private static PoisonReason reason(ContractFormatException e) {
+        if (e.problem() == ContractFormatException.Problem.MISSING) {
+            if ("subscription_id".equals(e.field())) {
+                return PoisonReason.MISSING_SUBSCRIPTION_ID;
+            }
+            if ("lifecycle_event".equals(e.field())) {
+                return PoisonReason.MISSING_LIFECYCLE_EVENT;
+            }
         }
-        if (!v.isTextual()) {
-            return new Field(null, Parsed.poison(PoisonReason.INVALID_FIELD,
-                    field + " is a " + v.getNodeType().name().toLowerCase(Locale.ROOT) + ", not a string"));
-        }
-        return new Field(v.asText(), null);
+        return PoisonReason.INVALID_FIELD;
     }
 
     private static String abbreviate(String s) {

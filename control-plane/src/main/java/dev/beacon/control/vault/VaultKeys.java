@@ -1,9 +1,6 @@
 package dev.beacon.control.vault;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.beacon.contracts.secrets.SecretSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +15,8 @@ import java.util.Map;
  *       separated by commas (or lines, in the file). Used while rotating keys.</li>
  * </ul>
  *
- * Files are the preferred form (mounted secrets); the environment is read through a map so tests can pass their own.
+ * Files are the preferred form (mounted secrets); either form, never both ({@link SecretSource}'s rule). The
+ * environment is read through a map so tests can pass their own.
  * Error messages name the variable or file, never key material.
  */
 public final class VaultKeys {
@@ -32,11 +30,11 @@ public final class VaultKeys {
 
     /** Typically {@code VaultKeys.fromEnvironment(System.getenv())}. */
     public static SealedBox fromEnvironment(Map<String, String> env) {
-        String primary = valueOrFile(env, KEY, KEY_FILE);
+        String primary = valueOrFile(env, KEY);
         if (primary == null || primary.isBlank()) {
             throw new VaultKeyException("no vault key configured (set " + KEY + " or " + KEY_FILE + ")");
         }
-        String previous = valueOrFile(env, PREVIOUS_KEYS, PREVIOUS_KEYS_FILE);
+        String previous = valueOrFile(env, PREVIOUS_KEYS);
         List<String> previousKeys = new ArrayList<>();
         if (previous != null) {
             for (String k : previous.split("[,\\s]+")) {
@@ -48,22 +46,12 @@ public final class VaultKeys {
         return SealedBox.fromBase64(primary.strip(), previousKeys);
     }
 
-    private static String valueOrFile(Map<String, String> env, String valueVar, String fileVar) {
-        String value = env.get(valueVar);
-        String file = env.get(fileVar);
-        boolean hasValue = value != null && !value.isBlank();
-        boolean hasFile = file != null && !file.isBlank();
-        if (hasValue && hasFile) {
-            throw new VaultKeyException("set either " + valueVar + " or " + fileVar + ", not both");
-        }
-        if (!hasFile) {
-            return value;
-        }
+    /** By the one NAME / NAME_FILE rule ({@link SecretSource}); its errors become vault-key errors. */
+    private static String valueOrFile(Map<String, String> env, String valueVar) {
         try {
-            return Files.readString(Path.of(file.strip()), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new VaultKeyException("cannot read " + fileVar + " (" + file.strip() + "): "
-                    + e.getClass().getSimpleName());
+            return SecretSource.resolve(env, valueVar).orElse(null);
+        } catch (SecretSource.SecretException e) {
+            throw new VaultKeyException(e.getMessage());
         }
     }
 }

@@ -5,7 +5,11 @@ import static dev.beacon.control.subscriptions.SubscriptionRig.INTEGRATION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.contracts.crypto.EncryptedContent;
+import dev.beacon.contracts.crypto.KeyLookup;
+import dev.beacon.contracts.crypto.RichNotificationCrypto;
 import dev.beacon.control.emulator.GraphEndpoints;
+import dev.beacon.control.fetch.FetchedMessagePublisher;
 import dev.beacon.control.emulator.MicrosoftEmulator.Response;
 import dev.beacon.control.ops.CertificateView;
 import dev.beacon.control.subscriptions.SubscriptionRig;
@@ -15,18 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +74,8 @@ class CertificateRotationTest {
         assertThat(Collections.list(ks.aliases())).containsExactly(cert.id());
         assertThat(decrypt(ks, rig.emulator.graph().encryptedContent(sub.id(), MESSAGE))).isEqualTo(MESSAGE);
         if (Files.getFileStore(exportDir).supportsFileAttributeView("posix")) {
-            for (Path p : List.of(rig.export.keystore(), rig.export.passwordFile(), rig.export.clientStateFile())) {
+            for (Path p : List.of(rig.export.keystore(), rig.export.passwordFile(), rig.export.clientStateFile(),
+                    rig.export.fetchSigningKeysFile())) {
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).isEqualTo("rw-------");
             }
         }
@@ -157,7 +158,8 @@ class CertificateRotationTest {
     @Test
     void configuredKeystorePasswordIsUsedAndKeyEntriesToStringHidesKeys() throws Exception {
         rig.certificates.current(INTEGRATION);
-        var export = new JobSecretsExport(exportDir.resolve("configured"), rig.certificates, List::of, "s3cret-pass");
+        var export = new JobSecretsExport(exportDir.resolve("configured"), rig.certificates, List::of,
+                () -> rig.vault.derivedKeys(FetchedMessagePublisher.SIGNING_KEY_PURPOSE), "s3cret-pass");
         export.export();
         assertThat(Files.readString(export.passwordFile())).isEqualTo("s3cret-pass");
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -165,7 +167,7 @@ class CertificateRotationTest {
             ks.load(in, "s3cret-pass".toCharArray());
         }
         assertThat(ks.size()).isEqualTo(1);
-        assertThat(Files.readString(export.clientStateFile())).isEmpty();
+        assertThat(Files.readString(export.clientStateFile())).isBlank();
         assertThat(rig.certificates.keys().get(0).toString()).doesNotContain("BEGIN").startsWith("KeyEntry[");
     }
 
@@ -181,19 +183,19 @@ class CertificateRotationTest {
         return ks;
     }
 
-    /** The job's steps (change-notifications-with-resource-data): unwrap, verify HMAC, AES-CBC with IV = key[0..16]. */
+    /** What the job does: the contract's decryptor, keys looked up in the exported keystore by certificate id. */
     String decrypt(KeyStore ks, Map<String, String> content) throws Exception {
-        PrivateKey key = (PrivateKey) ks.getKey(content.get("encryptionCertificateId"), password());
-        Cipher rsa = Cipher.getInstance("RSA/ECB/OAEPWithSHA1AndMGF1Padding");
-        rsa.init(Cipher.DECRYPT_MODE, key);
-        byte[] symmetric = rsa.doFinal(Base64.getDecoder().decode(content.get("dataKey")));
-        byte[] data = Base64.getDecoder().decode(content.get("data"));
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(symmetric, "HmacSHA256"));
-        assertThat(MessageDigest.isEqual(mac.doFinal(data), Base64.getDecoder().decode(content.get("dataSignature"))))
-                .isTrue();
-        Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
-        aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(symmetric, "AES"), new IvParameterSpec(symmetric, 0, 16));
-        return new String(aes.doFinal(data), StandardCharsets.UTF_8);
+        char[] password = password();
+        KeyLookup keys = (id, thumbprint) -> {
+            try {
+                return Optional.ofNullable((PrivateKey) ks.getKey(id, password));
+            } catch (GeneralSecurityException e) {
+                return Optional.empty();
+            }
+        };
+        return new String(new RichNotificationCrypto.Decryptor(keys).decrypt(new EncryptedContent(
+                content.get("data"), content.get("dataSignature"), content.get("dataKey"),
+                content.get("encryptionCertificateId"), content.get("encryptionCertificateThumbprint"))),
+                StandardCharsets.UTF_8);
     }
 }

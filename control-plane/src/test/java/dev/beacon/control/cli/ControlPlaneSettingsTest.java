@@ -89,7 +89,7 @@ class ControlPlaneSettingsTest {
         assertThatThrownBy(() -> ControlPlaneSettings.fromEnv(Map.of("BEACON_ADMIN_TOKEN", "a-secret-token",
                 "BEACON_ADMIN_TOKEN_FILE", "/x"))).hasMessage("set BEACON_ADMIN_TOKEN or BEACON_ADMIN_TOKEN_FILE, not both");
         assertThatThrownBy(() -> ControlPlaneSettings.fromEnv(Map.of("BEACON_JDBC_PASSWORD_FILE", "/no/such/file")))
-                .hasMessageStartingWith("BEACON_JDBC_PASSWORD_FILE: cannot read /no/such/file");
+                .hasMessage("BEACON_JDBC_PASSWORD_FILE: no such file /no/such/file");
         assertThatThrownBy(() -> ControlPlaneSettings.fromEnv(Map.of("BEACON_LEASE_DURATION", "soon")))
                 .hasMessageStartingWith("BEACON_LEASE_DURATION: not a duration");
         assertThatThrownBy(() -> ControlPlaneSettings.fromEnv(Map.of("BEACON_PUBLIC_URL", "ftp://x")))

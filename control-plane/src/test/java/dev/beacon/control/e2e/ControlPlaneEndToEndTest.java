@@ -2,6 +2,7 @@ package dev.beacon.control.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.beacon.contracts.secrets.JobSecretsLayout;
 import dev.beacon.control.ControlPlaneService;
 import dev.beacon.control.ControlPlaneSettings;
 import dev.beacon.control.cli.BeaconCtl;
@@ -113,9 +114,11 @@ class ControlPlaneEndToEndTest {
                 String createBody = emulator.graph().requestBodies(first.id()).get(0);
                 assertThat(createBody).contains("\"lifecycleNotificationUrl\":\"" + NOTIFICATION_URL + "\"")
                         .contains("\"includeResourceData\":true").contains("\"encryptionCertificateId\"");
-                secretsSeen = Files.readString(dir.resolve("export/client-states"));
+                secretsSeen = String.join(",", JobSecretsLayout.readList("client-states",
+                        dir.resolve("export").resolve(JobSecretsLayout.CLIENT_STATES)));
                 assertThat(createBody).contains("\"clientState\":\"" + secretsSeen + "\"");
-                assertThat(dir.resolve("export/decryption-keys.p12")).isNotEmptyFile();
+                assertThat(dir.resolve("export").resolve(JobSecretsLayout.KEYSTORE)).isNotEmptyFile();
+                assertThat(dir.resolve("export").resolve(JobSecretsLayout.FETCH_SIGNING_KEYS)).isNotEmptyFile();
 
                 // 4. days pass: renewed well before expiry, never expires in Graph
                 for (int hour = 0; hour < 24 * 4; hour += 6) {

@@ -3,6 +3,8 @@ package dev.beacon.control.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.contracts.crypto.EncryptedContent;
+import dev.beacon.contracts.crypto.RichNotificationCrypto;
 import dev.beacon.control.emulator.EntraEndpoints.IssuedToken;
 import dev.beacon.control.emulator.MicrosoftEmulator.Request;
 import dev.beacon.control.emulator.MicrosoftEmulator.Response;
@@ -15,8 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -25,7 +25,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,10 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Graph v1.0 subscriptions as the emulator serves them (https://learn.microsoft.com/en-us/graph/api/resources/subscription):
@@ -182,32 +177,23 @@ public final class GraphEndpoints {
         return encryptFor(s.encryptionCertificate(), s.encryptionCertificateId(), resourceJson);
     }
 
-    /** Like {@link #encryptedContent} for any base64 X.509 certificate. */
+    /** Like {@link #encryptedContent} for any base64 X.509 certificate: the contract's encryption, Graph's fields. */
     public static Map<String, String> encryptFor(String certificateBase64, String certificateId, String json) {
+        X509Certificate cert;
         try {
-            X509Certificate cert = certificate(certificateBase64);
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
-            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(key, 0, 16));
-            byte[] data = aes.doFinal(json.getBytes(StandardCharsets.UTF_8));
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] signature = mac.doFinal(data);
-            Cipher rsa = Cipher.getInstance("RSA/ECB/OAEPWithSHA1AndMGF1Padding");
-            rsa.init(Cipher.ENCRYPT_MODE, cert.getPublicKey());
-            byte[] dataKey = rsa.doFinal(key);
-            Map<String, String> out = new LinkedHashMap<>();
-            out.put("data", Base64.getEncoder().encodeToString(data));
-            out.put("dataSignature", Base64.getEncoder().encodeToString(signature));
-            out.put("dataKey", Base64.getEncoder().encodeToString(dataKey));
-            out.put("encryptionCertificateId", certificateId);
-            out.put("encryptionCertificateThumbprint",
-                    HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-1").digest(cert.getEncoded())));
-            return out;
+            cert = certificate(certificateBase64);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot encrypt like Graph", e);
+            throw new IllegalStateException("cannot encrypt like Graph: not an X.509 certificate", e);
         }
+        EncryptedContent c = RichNotificationCrypto.encrypt(json.getBytes(StandardCharsets.UTF_8), cert,
+                certificateId);
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("data", c.data());
+        out.put("dataSignature", c.dataSignature());
+        out.put("dataKey", c.dataKey());
+        out.put("encryptionCertificateId", c.encryptionCertificateId());
+        out.put("encryptionCertificateThumbprint", c.encryptionCertificateThumbprint());
+        return out;
     }
 
     // ---- wire -----------------------------------------------------------------------------------------------------

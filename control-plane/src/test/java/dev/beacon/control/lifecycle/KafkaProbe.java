@@ -1,5 +1,8 @@
 package dev.beacon.control.lifecycle;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.contracts.records.LifecycleRecord;
 import dev.beacon.testing.KafkaFixture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,12 +41,13 @@ final class KafkaProbe {
         kafka.send(topic, partition, key, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A record as the job writes it. */
+    /** A record as the job writes it: the contract's {@link LifecycleRecord}, which the job's encoder builds. */
     static String lifecycleRecord(String subscriptionId, String tenantId, String event) {
-        return "{\"source\":\"eventhub:beacon/0\",\"partition\":0,\"offset\":7,\"item_index\":0,"
-                + "\"subscription_id\":\"" + subscriptionId + "\",\"tenant_id\":\"" + tenantId + "\","
-                + "\"lifecycle_event\":\"" + event + "\",\"notification\":{\"subscriptionId\":\"" + subscriptionId
-                + "\",\"lifecycleEvent\":\"" + event + "\"}}";
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode notification = m.createObjectNode().put("subscriptionId", subscriptionId)
+                .put("lifecycleEvent", event);
+        return new LifecycleRecord("eventhub:beacon/0", 0, 7, 0, subscriptionId, tenantId, event, notification)
+                .toJson(m).toString();
     }
 
     /** Waits (bounded) for {@code condition}; the assertion is the condition, not the time. */

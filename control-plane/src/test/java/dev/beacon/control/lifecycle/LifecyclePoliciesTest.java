@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.contracts.records.LifecycleRecord;
 import dev.beacon.control.testing.CapturedLogs;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -87,6 +88,20 @@ class LifecyclePoliciesTest {
                 .getBytes(StandardCharsets.UTF_8), NOW);
         assertThat(ok.poison()).isNull();
         assertThat(ok.event()).isEqualTo(new LifecycleEvent("not-ours", null, "missed", NOW));
+    }
+
+    @Test
+    void readsWhatTheJobWritesThroughTheContract() throws Exception {
+        // The job's RecordJson.lifecycle is LifecycleRecord.toJson (job RecordJsonTest checks that side).
+        var written = new LifecycleRecord("teams-events", 3, 1042, 1, "sub-7", "tenant-7", "reauthorizationRequired",
+                JSON.readTree("{\"subscriptionId\":\"sub-7\",\"lifecycleEvent\":\"reauthorizationRequired\"}"));
+        var parsed = new LifecycleRecordParser().parse(JSON.writeValueAsBytes(written.toJson(JSON)), NOW);
+
+        assertThat(parsed.poison()).isNull();
+        assertThat(parsed.event()).isEqualTo(new LifecycleEvent("sub-7", "tenant-7", "reauthorizationRequired", NOW));
+        var noTenant = new LifecycleRecord("teams-events", 3, 1043, 0, "sub-8", null, "missed", null);
+        assertThat(new LifecycleRecordParser().parse(JSON.writeValueAsBytes(noTenant.toJson(JSON)), NOW).event())
+                .isEqualTo(new LifecycleEvent("sub-8", null, "missed", NOW));
     }
 
     private static PoisonReason reason(LifecycleRecordParser parser, String value) {

@@ -96,7 +96,7 @@ class SubscriptionReconcilerTest {
         byte[] stored = (byte[]) PG.queryValue("SELECT secret_sealed FROM client_state WHERE client_state_id = ?",
                 row.clientStateId());
         assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain(sent);
-        assertThat(Files.readString(rig.export.clientStateFile())).isEqualTo(sent);
+        assertThat(Files.readString(rig.export.clientStateFile())).isEqualTo(sent + "\n");
         assertThat(rig.subscriptions.views(INTEGRATION)).singleElement().satisfies(v -> {
             assertThat(v.subscriptionId()).isEqualTo(g.id());
             assertThat(v.toString()).doesNotContain(sent);

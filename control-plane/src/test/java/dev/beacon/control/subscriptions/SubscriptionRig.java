@@ -2,6 +2,7 @@ package dev.beacon.control.subscriptions;
 
 import dev.beacon.control.certs.EncryptionCertificates;
 import dev.beacon.control.certs.JobSecretsExport;
+import dev.beacon.control.fetch.FetchedMessagePublisher;
 import dev.beacon.control.emulator.EntraEndpoints.IssuedToken;
 import dev.beacon.control.emulator.MicrosoftEmulator;
 import dev.beacon.control.graph.Backoff;
@@ -70,7 +71,8 @@ public final class SubscriptionRig implements AutoCloseable {
         clientStates = new ClientStates(sql, vault, clock, Duration.ofHours(1));
         certificates = new EncryptionCertificates(sql, vault, clock, Duration.ofDays(365), Duration.ofDays(30),
                 Duration.ofDays(1));
-        export = new JobSecretsExport(exportDir, certificates, clientStates::accepted, null);
+        export = new JobSecretsExport(exportDir, certificates, clientStates::accepted,
+                () -> vault.derivedKeys(FetchedMessagePublisher.SIGNING_KEY_PURPOSE), null);
         RetryPolicy retry = new RetryPolicy(3, Duration.ofSeconds(10),
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), new Random(7)), sleeps::add);
         graph = GraphClient.create(MicrosoftEndpoints.routedTo(emulator.baseUri()), this::token, retry, clock);

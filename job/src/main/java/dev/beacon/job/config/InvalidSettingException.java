@@ -1,5 +1,8 @@
 package dev.beacon.job.config;
 
+import dev.beacon.contracts.secrets.SecretSource;
+import dev.beacon.contracts.secrets.SecretSource.SecretException;
+
 /**
  * A setting (or a secret's location) with which Beacon cannot run: a missing or unreadable keystore, a wrong
  * password, no clientState, invalid detection rules, an endpoint that cannot be reached. The message names the
@@ -27,7 +30,19 @@ public final class InvalidSettingException extends RuntimeException {
     public static String secretSetting(Secret secret, String fileOption) {
         return secret.file() != null
                 ? fileOption + " (" + secret.file() + ")"
-                : "environment variable " + secret.envName() + " (or " + secret.envName() + "_FILE)";
+                : "environment variable " + secret.envName() + " (or " + secret.envName() + SecretSource.FILE_SUFFIX
+                        + ")";
+    }
+
+    /**
+     * A secret that {@link SecretSource} rejected (unreadable or empty file, NAME and NAME_FILE both set), reported
+     * under the job's name for the setting. The contract's message never holds the value.
+     */
+    public static InvalidSettingException secret(String setting, SecretException e) {
+        String problem = e.getMessage();
+        String prefix = e.setting() + ": ";
+        return new InvalidSettingException(setting,
+                problem.startsWith(prefix) ? problem.substring(prefix.length()) : problem);
     }
 
     private static String oneLine(String text) {

@@ -1,10 +1,8 @@
 package dev.beacon.job.sink;
 
-import java.io.IOException;
+import dev.beacon.contracts.secrets.SecretSource.SecretException;
+import dev.beacon.job.config.Secret;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Where the PostgreSQL sinks write, and where to find the password. The job graph holds only the name of an
@@ -13,8 +11,9 @@ import java.nio.file.Path;
  *
  * @param url          JDBC URL, e.g. {@code jdbc:postgresql://db:5432/beacon}; put no password in it
  * @param user         database user
- * @param passwordEnv  environment variable holding the password, or null
- * @param passwordFile file holding the password (trailing newline ignored), or null; wins over {@code passwordEnv}
+ * @param passwordEnv  environment variable holding the password (or, with {@code _FILE}, its file), or null
+ * @param passwordFile file holding the password (trailing whitespace ignored), or null; when set, the environment
+ *                     is not consulted
  */
 public record JdbcTarget(String url, String user, String passwordEnv, String passwordFile) implements Serializable {
 
@@ -25,24 +24,25 @@ public record JdbcTarget(String url, String user, String passwordEnv, String pas
     }
 
     /**
-     * The password, read now: from {@code passwordFile} if set, else from {@code passwordEnv}; null when neither
-     * is set or the variable is unset (trust or certificate authentication).
+     * The password, read now, by the {@link Secret} rule: {@code passwordFile} if set, else the environment's
+     * {@code passwordEnv} or {@code passwordEnv_FILE} (exactly one); null when none is set (trust or certificate
+     * authentication).
      *
-     * @throws IllegalStateException if the password file cannot be read (the message names the file only)
+     * @throws IllegalStateException if the password cannot be read, is empty, or is set twice (the message names
+     *     the file or variables only)
      */
     public String resolvePassword() {
-        if (passwordFile != null && !passwordFile.isBlank()) {
-            try {
-                return Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new IllegalStateException("Cannot read the JDBC password file " + passwordFile + " ("
-                        + e.getClass().getSimpleName() + ")");
-            }
+        boolean hasFile = passwordFile != null && !passwordFile.isBlank();
+        boolean hasEnv = passwordEnv != null && !passwordEnv.isBlank();
+        if (!hasFile && !hasEnv) {
+            return null;
         }
-        if (passwordEnv != null && !passwordEnv.isBlank()) {
-            return System.getenv(passwordEnv);
+        Secret secret = hasFile ? Secret.fromFile(passwordFile) : Secret.fromEnv(passwordEnv);
+        try {
+            return secret.resolve();
+        } catch (SecretException e) {
+            throw new IllegalStateException("JDBC password: " + e.getMessage());
         }
-        return null;
     }
 
     /** Without the URL's query string, which is where a careless password would hide. */

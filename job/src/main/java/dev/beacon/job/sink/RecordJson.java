@@ -1,9 +1,9 @@
 package dev.beacon.job.sink;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.contracts.records.HydrationRequestRecord;
+import dev.beacon.contracts.records.LifecycleRecord;
 import dev.beacon.job.audit.AuditRecord;
 import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.ingest.SourceRef;
@@ -13,7 +13,9 @@ import dev.beacon.job.triage.LifecycleNotice;
 /**
  * JSON for the job's side outputs (dead letters, audit rows, lifecycle notices, hydration requests), as written to
  * Kafka and to JSON Lines files. Field names follow the SQL columns in snake_case, except that a record's position
- * is {@code source, partition, offset, item_index} everywhere. Facts have their own mapper, {@link FactJson}.
+ * is {@code source, partition, offset, item_index} everywhere. Lifecycle notices and hydration requests are the
+ * control plane's input, so their JSON is the contract's ({@code dev.beacon.contracts.records}). Facts have their
+ * own mapper, {@link FactJson}.
  */
 public final class RecordJson {
 
@@ -51,29 +53,31 @@ public final class RecordJson {
     }
 
     /**
-     * The notice with the Graph notification item embedded as JSON under {@code notification}. Triage already
-     * removed {@code clientState}; an item that is not valid JSON is kept as a string rather than dropped.
+     * The notice as the contract's {@link LifecycleRecord}, with the Graph notification item embedded as JSON under
+     * {@code notification}. Triage already removed {@code clientState}; an item that is not valid JSON is kept as a
+     * string rather than dropped.
      */
     public static ObjectNode lifecycle(LifecycleNotice l, ObjectMapper m) {
-        ObjectNode n = m.createObjectNode();
-        putSource(n, l.source());
-        n.put("subscription_id", l.subscriptionId());
-        n.put("tenant_id", l.tenantId());
-        n.put("lifecycle_event", l.lifecycleEvent());
-        n.set("notification", embed(l.json(), m));
-        return n;
+        return contract(l, m).toJson(m);
     }
 
+    /** The request as the contract's {@link HydrationRequestRecord}, which the control plane reads. */
     public static ObjectNode hydration(HydrationRequest h, ObjectMapper m) {
-        ObjectNode n = m.createObjectNode();
-        putSource(n, h.source());
-        n.put("subscription_id", h.subscriptionId());
-        n.put("tenant_id", h.tenantId());
-        n.put("change_type", h.changeType());
-        n.put("resource", h.resource());
-        n.put("chat_id", h.chatId());
-        n.put("message_id", h.messageId());
-        return n;
+        return contract(h).toJson(m);
+    }
+
+    static LifecycleRecord contract(LifecycleNotice l, ObjectMapper m) {
+        SourceRef s = l.source();
+        return new LifecycleRecord(s == null ? null : s.source(), s == null ? -1 : s.partition(),
+                s == null ? -1 : s.offset(), s == null ? -1 : s.itemIndex(), l.subscriptionId(), l.tenantId(),
+                l.lifecycleEvent(), LifecycleRecord.embed(l.json(), m));
+    }
+
+    static HydrationRequestRecord contract(HydrationRequest h) {
+        SourceRef s = h.source();
+        return new HydrationRequestRecord(s == null ? null : s.source(), s == null ? -1 : s.partition(),
+                s == null ? -1 : s.offset(), s == null ? -1 : s.itemIndex(), h.subscriptionId(), h.tenantId(),
+                h.changeType(), h.resource(), h.chatId(), h.messageId());
     }
 
     private static void putSource(ObjectNode n, SourceRef s) {
@@ -88,17 +92,5 @@ public final class RecordJson {
         n.put("partition", s.partition());
         n.put("offset", s.offset());
         n.put("item_index", s.itemIndex());
-    }
-
-    private static JsonNode embed(String json, ObjectMapper m) {
-        if (json == null) {
-            return m.nullNode();
-        }
-        try {
-            JsonNode parsed = m.readTree(json);
-            return parsed == null ? m.getNodeFactory().textNode(json) : parsed;
-        } catch (JsonProcessingException e) {
-            return m.getNodeFactory().textNode(json);
-        }
     }
 }

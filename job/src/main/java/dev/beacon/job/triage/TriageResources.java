@@ -2,6 +2,7 @@ package dev.beacon.job.triage;
 
 import dev.beacon.contracts.secrets.JobSecretsLayout;
 import dev.beacon.contracts.secrets.SecretSource;
+import dev.beacon.contracts.secrets.SecretSource.SecretException;
 import dev.beacon.job.config.BeaconOptions;
 import dev.beacon.job.config.InvalidSettingException;
 import dev.beacon.job.config.Secret;
@@ -83,10 +84,14 @@ public record TriageResources(
     private static List<String> clientStateSecrets(TriageSettings settings) {
         String setting = InvalidSettingException.secretSetting(settings.clientState(),
                 BeaconOptions.CLIENT_STATE_FILE.key());
-        String value = resolve(settings.clientState(), setting);
-        List<String> secrets = ClientStateVerifier.parse(value);
-        if (secrets.isEmpty()) {
-            throw new InvalidSettingException(setting, (value == null ? "is not set" : "is empty")
+        List<String> secrets;
+        try {
+            secrets = settings.clientState().resolveList();
+        } catch (SecretException e) {
+            throw InvalidSettingException.secret(setting, e);
+        }
+        if (secrets == null || secrets.isEmpty()) {
+            throw new InvalidSettingException(setting, (secrets == null ? "is not set" : "is empty")
                     + "; it must hold the subscriptions' clientState (several, comma-separated, during a rotation)");
         }
         return secrets;
@@ -196,9 +201,8 @@ public record TriageResources(
     private static String resolve(Secret secret, String setting) {
         try {
             return secret.resolve();
-        } catch (IllegalStateException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new InvalidSettingException(setting, "cannot be read (" + cause.getClass().getSimpleName() + ")");
+        } catch (SecretException e) {
+            throw InvalidSettingException.secret(setting, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.beacon.job.verify;
 
+import dev.beacon.contracts.crypto.KeyLookup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -32,11 +33,13 @@ import java.util.Set;
  * <p>An expired certificate still decrypts: expiry matters when Graph encrypts for a new subscription, not when
  * Beacon decrypts what Graph encrypted while the certificate was valid.
  *
+ * <p>This is the job's {@link KeyLookup} for the contract's rich-notification decryptor.
+ *
  * <p>Both tables are built once, when the keys are loaded; a lookup is two hash-map reads. Deliberately not
  * serializable: load the keys in the operator's {@code open()} from a mounted file, so that key material never
  * travels inside the job graph.
  */
-public final class DecryptionKeys {
+public final class DecryptionKeys implements KeyLookup {
 
     private static final DecryptionKeys NONE =
             new DecryptionKeys(new HashMap<>(), new HashMap<>(), new LinkedHashSet<>());
@@ -165,6 +168,7 @@ public final class DecryptionKeys {
     }
 
     /** The key a notification names: by certificate id (keystore alias), else by certificate thumbprint. */
+    @Override
     public Optional<PrivateKey> find(String certificateId, String thumbprint) {
         PrivateKey key = certificateId == null ? null : keys.get(normalize(certificateId));
         if (key == null && thumbprint != null) {

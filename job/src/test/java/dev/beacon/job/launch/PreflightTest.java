@@ -153,7 +153,7 @@ class PreflightTest {
         InvalidSettingException gone = stops(replay("--auth.client-state-file", missing.toString()));
         InvalidSettingException blank = stops(replay("--auth.client-state-file", empty.toString()));
 
-        assertThat(gone).hasMessage("auth.client-state-file (" + missing + "): cannot be read (NoSuchFileException)");
+        assertThat(gone).hasMessage("auth.client-state-file (" + missing + "): no such file " + missing);
         assertThat(blank).hasMessage("auth.client-state-file (" + empty + "): is empty; it must hold the "
                 + "subscriptions' clientState (several, comma-separated, during a rotation)");
     }

@@ -17,7 +17,7 @@ class JdbcTargetTest {
     Path dir;
 
     @Test
-    void fileWinsOverTheEnvironmentAndLosesItsTrailingNewline() throws Exception {
+    void anExplicitFileIsReadInsteadOfTheEnvironmentAndLosesItsTrailingNewline() throws Exception {
         Path file = Files.writeString(dir.resolve("pw"), "s3cret\n");
 
         assertThat(new JdbcTarget("jdbc:postgresql://db/beacon", "beacon", SOME_VARIABLE, file.toString())
@@ -39,7 +39,7 @@ class JdbcTargetTest {
 
         assertThatThrownBy(() -> new JdbcTarget("jdbc:postgresql://db/beacon", "u", null, missing).resolvePassword())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("Cannot read the JDBC password file " + missing + " (NoSuchFileException)");
+                .hasMessage("JDBC password: file " + missing + ": no such file " + missing);
     }
 
     @Test

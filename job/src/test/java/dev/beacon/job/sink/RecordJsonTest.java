@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.contracts.records.HydrationRequestRecord;
+import dev.beacon.contracts.records.LifecycleRecord;
 import dev.beacon.job.audit.AuditOutcome;
 import dev.beacon.job.audit.AuditRecord;
 import dev.beacon.job.audit.DeadLetter;
@@ -76,5 +78,24 @@ class RecordJsonTest {
                 {"source":"graph-notifications","partition":2,"offset":1042,"item_index":1,
                  "subscription_id":"sub-1","tenant_id":"tenant-1","change_type":"created",
                  "resource":"chats('19:abc')/messages('1714')","chat_id":"19:abc","message_id":"1714"}""");
+    }
+
+    @Test
+    void theControlPlaneReadsBothThroughTheContract() throws Exception {
+        LifecycleNotice l = new LifecycleNotice(SOURCE, "sub-1", "tenant-1", "subscriptionRemoved",
+                "{\"lifecycleEvent\":\"subscriptionRemoved\",\"subscriptionId\":\"sub-1\"}");
+        HydrationRequest h = new HydrationRequest(SOURCE, "sub-1", "tenant-1", "created",
+                "chats('19:abc')/messages('1714')", "19:abc", "1714");
+
+        // Through bytes, as on the topic.
+        LifecycleRecord lifecycle = LifecycleRecord.fromJson(mapper.readTree(
+                mapper.writeValueAsBytes(RecordJson.lifecycle(l, mapper))));
+        HydrationRequestRecord hydration = HydrationRequestRecord.fromJson(mapper.readTree(
+                mapper.writeValueAsBytes(RecordJson.hydration(h, mapper))));
+
+        assertThat(lifecycle).isEqualTo(new LifecycleRecord("graph-notifications", 2, 1042, 1, "sub-1", "tenant-1",
+                "subscriptionRemoved", mapper.readTree(l.json())));
+        assertThat(hydration).isEqualTo(new HydrationRequestRecord("graph-notifications", 2, 1042, 1, "sub-1",
+                "tenant-1", "created", "chats('19:abc')/messages('1714')", "19:abc", "1714"));
     }
 }
