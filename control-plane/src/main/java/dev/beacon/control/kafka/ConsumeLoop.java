@@ -58,6 +58,7 @@ public final class ConsumeLoop implements ConsumerRebalanceListener {
     private final Map<TopicPartition, Long> lastServed = new HashMap<>();
     private long polls;
     private final CountDownLatch stopping = new CountDownLatch(1);
+    private volatile java.util.function.Consumer<Consumer<byte[], byte[]>> afterPoll = c -> { };
     private volatile boolean running = true;
     private long pollFailingSinceNanos = -1;
     private long pollFailureWarnedNanos;
@@ -74,6 +75,15 @@ public final class ConsumeLoop implements ConsumerRebalanceListener {
         this.counters = counters;
         this.log = log;
         this.name = name;
+    }
+
+    /**
+     * Runs {@code hook} on the consumer thread after each poll's records were processed and committed (e.g. to read
+     * the consumer's lag, which only that thread may ask). Set it before {@link #run}.
+     */
+    public ConsumeLoop afterPoll(java.util.function.Consumer<Consumer<byte[], byte[]>> hook) {
+        this.afterPoll = hook;
+        return this;
     }
 
     /** Runs until {@link #stop}; commits only what was done, also when it ends by an exception. */
@@ -94,6 +104,7 @@ public final class ConsumeLoop implements ConsumerRebalanceListener {
                 }
                 process(records);
                 commit();
+                afterPoll.accept(consumer);
             }
         } finally {
             commit();
