@@ -27,8 +27,10 @@ final class HydrationRequests {
         try {
             tree = mapper.readTree(value);
         } catch (JsonProcessingException e) {
-            return Parsed.poison(HydrationPoison.NOT_JSON, "not JSON (at character "
-                    + e.getLocation().getCharOffset() + ")");
+            var at = e.getLocation();
+            long offset = at == null ? -1 : at.getCharOffset() >= 0 ? at.getCharOffset() : at.getByteOffset();
+            return Parsed.poison(HydrationPoison.NOT_JSON, offset < 0 ? "not JSON" : "not JSON (at byte " + offset
+                    + ")");
         } catch (IOException e) {
             return Parsed.poison(HydrationPoison.NOT_JSON, "not JSON");
         }
