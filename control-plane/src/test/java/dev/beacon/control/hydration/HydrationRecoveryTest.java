@@ -141,6 +141,34 @@ class HydrationRecoveryTest {
     }
 
     @Test
+    void aRateAboveGraphsLimitIsThrottledAndEveryRequestWaitsItsRetryAfterAndIsPublished(TestInfo test)
+            throws Exception {
+        rig(test, 1, true);
+        GraphRateLimit graphLimit = rig.base.emulator.graph().messageRateLimit();
+        // A limit one sequential consumer surely exceeds on this machine (Graph's is 20).
+        graphLimit.limit(5, 1);
+        int n = 30;
+        for (int i = 0; i < n; i++) {
+            rig.message("17724386" + (10000 + i));
+            rig.request("17724386" + (10000 + i));
+        }
+        // Misconfigured at 100 per second, and no inline Retry-After waits: every 429 goes back to the consumer.
+        rig.start(rig.hydrator(rig.graph(Duration.ZERO), 100, rig.publisher()));
+
+        await("all committed", () -> rig.committed() == n);
+
+        assertThat(graphLimit.throttled(TENANT)).isPositive();
+        assertThat(rig.counters.throttledCount()).isEqualTo(graphLimit.throttled(TENANT));
+        assertThat(rig.counters.retries()).isEqualTo(graphLimit.throttled(TENANT));
+        assertThat(graphLimit.served(TENANT)).isEqualTo(n);
+        Set<String> ids = rig.events().stream().map(FetchedMessage::messageId).collect(Collectors.toSet());
+        assertThat(ids).hasSize(n);
+        assertThat(rig.events()).hasSize(n);
+        System.out.printf("over the limit: %d GETs served, %d throttled (each waited Retry-After 1 s)%n",
+                graphLimit.served(TENANT), graphLimit.throttled(TENANT));
+    }
+
+    @Test
     void aRetryAfterWithinTheInlineCapIsWaitedByTheClientAndALongerOneByTheConsumer(TestInfo test) throws Exception {
         rig(test, 1, true);
         rig.message("1772438400001");
