@@ -43,10 +43,6 @@ public final class HydrationConsumer implements AutoCloseable {
     public record Settings(String bootstrapServers, String topic, String groupId, String deadLetterTopic,
                            RetryBackoff backoff, Duration stillFailingLogEvery) {
 
-        public static final String DEFAULT_TOPIC = "graph-needs-hydration";
-        public static final String DEFAULT_GROUP = "beacon-hydration";
-        public static final String DEFAULT_DEAD_LETTER_TOPIC = "graph-hydration-dead-letters";
-
         public Settings {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(topic, "topic");

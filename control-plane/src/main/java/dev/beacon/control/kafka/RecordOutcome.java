@@ -31,12 +31,4 @@ public interface RecordOutcome {
             return r.topic() + "-" + r.partition() + "@" + r.offset();
         }
     }
-
-    /** A plain {@link RetryLater} with a description of what was being done. */
-    record Retry(String description, Exception failure, Optional<Duration> retryAfter) implements RetryLater {
-        @Override
-        public String what(ConsumerRecord<byte[], byte[]> r) {
-            return description + " (" + RetryLater.position(r) + ")";
-        }
-    }
 }
