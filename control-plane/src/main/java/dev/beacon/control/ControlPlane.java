@@ -7,6 +7,11 @@ import dev.beacon.control.graph.GraphClient;
 import dev.beacon.control.graph.RetryPolicy;
 import dev.beacon.control.ha.IntegrationLeases;
 import dev.beacon.control.ha.LeaderLoop;
+import dev.beacon.control.hydration.HydrationConsumer;
+import dev.beacon.control.hydration.HydrationCounters;
+import dev.beacon.control.hydration.HydrationOutcomes;
+import dev.beacon.control.hydration.MessageHydrator;
+import dev.beacon.control.hydration.TenantRateLimiter;
 import dev.beacon.control.integration.AuthMode;
 import dev.beacon.control.integration.DesiredSubscription;
 import dev.beacon.control.integration.Integration;
@@ -56,7 +61,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The control plane's components, wired once, and the {@link ControlPlaneOperations} ops use through the HTTP API
  * and the CLI. {@link #startBackground} adds the long-running parts: the leader loop (one replica per integration
- * keeps tokens fresh and reconciles subscriptions) and the lifecycle consumer.
+ * keeps tokens fresh and reconciles subscriptions), the lifecycle consumer and the hydration consumer.
  *
  * <p>Each leader-loop round, per integration it leads: refresh the integration's tokens if they expire within the
  * margin, then reconcile its subscriptions (which also rotates certificates when due and re-exports the job's
@@ -89,6 +94,9 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     private final ControlPlaneMetrics metrics;
     private LeaderLoop loop;
     private LifecycleConsumer lifecycle;
+    private final GraphClient graph;
+    private HydrationConsumer hydration;
+    private FetchedMessagePublisher hydrationPublisher;
 
     /**
      * @param clock     the control plane's clock (subscription schedules, gaps, status); tests and the demo share
@@ -110,7 +118,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         this.clientStates = new ClientStates(sql, vault, clock);
         this.certificates = new EncryptionCertificates(sql, vault, clock);
         Runnable secretsChanged = exporter();
-        GraphClient graph = GraphClient.create(endpoints, signIn, retry, clock);
+        this.graph = GraphClient.create(endpoints, signIn, retry, clock);
         this.reconciler = new SubscriptionReconciler(integrations, subscriptions, gaps, clientStates, certificates,
                 graph, signIn, secretsChanged, SubscriptionReconciler.Settings.defaults(), clock);
         this.leases = new IntegrationLeases(sql, settings.replicaId(), settings.leaseDuration());
@@ -128,7 +136,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         return export::export;
     }
 
-    /** Starts the leader loop and, when Kafka is configured, the lifecycle consumer. */
+    /** Starts the leader loop and, when Kafka is configured, the lifecycle and hydration consumers. */
     public synchronized ControlPlane startBackground() {
         if (loop == null) {
             loop = new LeaderLoop(leases, settings.reconcileInterval(),
@@ -140,7 +148,26 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                     .withDeadLetterTopic(settings.lifecycleDeadLetterTopic()), reconciler, clock).start();
             metrics.bindLifecycle(lifecycle.counters());
         }
+        if (hydration == null && settings.hydrationEnabled()) {
+            startHydration();
+        }
         return this;
+    }
+
+    /**
+     * The hydration consumer: every replica runs one in the same group (Kafka splits the partitions), since any
+     * replica can use any integration's tokens; the job holds no Graph token, so hydration lives here.
+     */
+    private void startHydration() {
+        hydrationPublisher = FetchedMessagePublisher.create(settings.kafkaBootstrap(), settings.eventsTopic(),
+                certificates, () -> vault.derivedKey(FetchedMessagePublisher.SIGNING_KEY_PURPOSE), clock);
+        MessageHydrator hydrator = new MessageHydrator(subscriptions, integrations, graph,
+                TenantRateLimiter.perSecond(settings.hydrationRate()), hydrationPublisher,
+                new HydrationOutcomes(sql, clock), new HydrationCounters(clock));
+        hydration = new HydrationConsumer(HydrationConsumer.Settings.of(settings.kafkaBootstrap(),
+                settings.hydrationTopic(), settings.hydrationGroup(), settings.hydrationDeadLetterTopic()), hydrator)
+                .start();
+        metrics.bindHydration(hydration.counters());
     }
 
     /** One leader round for one integration. Failures are logged by the loop and retried next round. */
@@ -185,6 +212,10 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
 
     public Optional<LifecycleConsumer> lifecycleConsumer() {
         return Optional.ofNullable(lifecycle);
+    }
+
+    public Optional<HydrationConsumer> hydrationConsumer() {
+        return Optional.ofNullable(hydration);
     }
 
     // ---- operations -------------------------------------------------------------------------------------------------
@@ -430,6 +461,11 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         if (lifecycle != null) {
             lifecycle.close();
             lifecycle = null;
+        }
+        if (hydration != null) {
+            hydration.close();
+            hydration = null;
+            hydrationPublisher.close();
         }
         if (loop != null) {
             loop.close();

@@ -60,6 +60,13 @@ public record ControlPlaneSettings(
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
     public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(15);
     public static final Duration DEFAULT_TOKEN_REFRESH_MARGIN = Duration.ofMinutes(10);
+    public static final String DEFAULT_HYDRATION_TOPIC = "graph-needs-hydration";
+    public static final String DEFAULT_HYDRATION_DEAD_LETTER_TOPIC = "graph-hydration-dead-letters";
+    public static final String DEFAULT_HYDRATION_GROUP = "beacon-hydration";
+    /** Graph allows 20 chat-message GETs per second per app and tenant; stay well below. */
+    public static final double DEFAULT_HYDRATION_RATE = 15;
+    /** The job's input topic, shared with the webhook ingress ({@code BEACON_INGRESS_TOPIC}). */
+    public static final String DEFAULT_EVENTS_TOPIC = "teams-events";
 
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
@@ -129,6 +136,11 @@ public record ControlPlaneSettings(
         if (reconcileInterval.isZero() || reconcileInterval.isNegative()) {
             problems.add("BEACON_RECONCILE_INTERVAL must be positive");
         }
+        try {
+            hydrationRate();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid settings: " + String.join("; ", problems));
         }
@@ -164,6 +176,55 @@ public record ControlPlaneSettings(
         return plain(env, "BEACON_LIFECYCLE_DEAD_LETTER_TOPIC").orElse(lifecycleTopic + "-dead-letters");
     }
 
+    /**
+     * Whether the hydration consumer runs: when Kafka is configured, unless {@code BEACON_HYDRATION=off}. The
+     * hydration settings below are read from {@link #env} so the record's shape stays as it is.
+     */
+    public boolean hydrationEnabled() {
+        return kafkaBootstrap != null && !"off".equalsIgnoreCase(plain(env, "BEACON_HYDRATION").orElse("on"));
+    }
+
+    /** {@code BEACON_HYDRATION_TOPIC}: where the job writes notifications without resource data. */
+    public String hydrationTopic() {
+        return plain(env, "BEACON_HYDRATION_TOPIC").orElse(DEFAULT_HYDRATION_TOPIC);
+    }
+
+    /** {@code BEACON_HYDRATION_DEAD_LETTER_TOPIC}: poison, unknown-subscription and 403 requests. */
+    public String hydrationDeadLetterTopic() {
+        return plain(env, "BEACON_HYDRATION_DEAD_LETTER_TOPIC").orElse(DEFAULT_HYDRATION_DEAD_LETTER_TOPIC);
+    }
+
+    /** {@code BEACON_HYDRATION_GROUP}: the hydration consumer group, shared by all replicas. */
+    public String hydrationGroup() {
+        return plain(env, "BEACON_HYDRATION_GROUP").orElse(DEFAULT_HYDRATION_GROUP);
+    }
+
+    /** {@code BEACON_HYDRATION_RATE}: chat-message GETs per second per tenant, per replica (default 15). */
+    public double hydrationRate() {
+        Optional<String> v = plain(env, "BEACON_HYDRATION_RATE");
+        if (v.isEmpty()) {
+            return DEFAULT_HYDRATION_RATE;
+        }
+        try {
+            double rate = Double.parseDouble(v.get());
+            if (rate > 0 && !Double.isInfinite(rate)) {
+                return rate;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("BEACON_HYDRATION_RATE must be a positive number of requests per second, "
+                + "got '" + v.get() + "'");
+    }
+
+    /**
+     * The job's input topic, where fetched messages are published: {@code BEACON_INGRESS_TOPIC}, the name the
+     * webhook ingress writes to (default {@value #DEFAULT_EVENTS_TOPIC}).
+     */
+    public String eventsTopic() {
+        return plain(env, "BEACON_INGRESS_TOPIC").orElse(DEFAULT_EVENTS_TOPIC);
+    }
+
     /** The auth-code redirect URI Entra sends the browser back to for an integration. */
     public URI callbackUri(String integrationId) {
         String base = publicUrl.toString().replaceAll("/+$", "");
@@ -183,6 +244,9 @@ public record ControlPlaneSettings(
                 "lifecycle topic:       " + lifecycleTopic,
                 "dead-letter topic:     " + lifecycleDeadLetterTopic(),
                 "consumer group:        " + consumerGroup,
+                "hydration:             " + (hydrationEnabled() ? hydrationTopic() + " -> " + eventsTopic()
+                        + " (group " + hydrationGroup() + ", dead letters " + hydrationDeadLetterTopic() + ", "
+                        + hydrationRateQuietly() + " GET/s per tenant)" : "(off)"),
                 "replica id:            " + replicaId,
                 "lease duration:        " + leaseDuration,
                 "reconcile interval:    " + reconcileInterval,
@@ -235,6 +299,14 @@ public record ControlPlaneSettings(
     /** The JDBC URL with any {@code password=} parameter hidden (passwords belong in the _FILE setting). */
     private String maskedJdbcUrl() {
         return jdbcUrl == null ? null : jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private String hydrationRateQuietly() {
+        try {
+            return String.valueOf(hydrationRate());
+        } catch (IllegalArgumentException e) {
+            return "invalid";
+        }
     }
 
     private String secretQuietly(String name) {

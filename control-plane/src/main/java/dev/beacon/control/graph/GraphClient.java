@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Graph v1.0 subscription calls (https://learn.microsoft.com/en-us/graph/api/resources/subscription) over
- * {@code java.net.http}. Each attempt asks the {@link TokenSource} for a token, so a retry after a token refresh
+ * Graph v1.0 subscription calls (https://learn.microsoft.com/en-us/graph/api/resources/subscription) and the chat
+ * message GET of hydration, over {@code java.net.http}. Each attempt asks the {@link TokenSource} for a token, so a retry after a token refresh
  * uses the new one. Failures are {@link GraphException}s; retries follow the {@link RetryPolicy}.
  *
  * <p>Secrets: the bearer token only travels in the Authorization header; the clientState only in the create body.
@@ -130,10 +130,36 @@ public final class GraphClient {
         return out;
     }
 
+    /**
+     * {@code GET /chats/{chatId}/messages/{messageId}}: the chatMessage exactly as Graph answered (bytes untouched),
+     * or empty when Graph answers 404 (the message was deleted, or never visible to this app).
+     *
+     * @param beforeEachAttempt runs before every HTTP attempt, retries included (a rate limiter's acquire), so that
+     *                          inline retries count against the caller's request budget too
+     */
+    public Optional<byte[]> chatMessage(String integrationId, String chatId, String messageId,
+                                        Runnable beforeEachAttempt) throws GraphException, SignInRequiredException {
+        try {
+            return Optional.of(callRaw(integrationId, "GET", "/chats/" + segment(chatId) + "/messages/"
+                    + segment(messageId), null, null, beforeEachAttempt));
+        } catch (GraphException e) {
+            if (e.notFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     private JsonNode call(String integrationId, String method, String path, String body, String secretInBody)
             throws GraphException, SignInRequiredException {
+        return parse(callRaw(integrationId, method, path, body, secretInBody, () -> { }));
+    }
+
+    private byte[] callRaw(String integrationId, String method, String path, String body, String secretInBody,
+                           Runnable beforeEachAttempt) throws GraphException, SignInRequiredException {
         String operation = "Graph " + method + " " + path;
         return retry.execute(operation, () -> {
+            beforeEachAttempt.run();
             try {
                 return once(integrationId, method, path, body, secretInBody, operation, false);
             } catch (GraphException e) {
@@ -141,13 +167,15 @@ public final class GraphClient {
                     throw e;
                 }
                 // The token looked valid here but not to Graph (revoked early, clock skew): once more, fresh.
+                beforeEachAttempt.run();
                 return once(integrationId, method, path, body, secretInBody, operation, true);
             }
         });
     }
 
-    private JsonNode once(String integrationId, String method, String path, String body, String secretInBody,
-                          String operation, boolean freshToken) throws GraphException, SignInRequiredException {
+    /** One HTTP exchange: the body of a 2xx answer as sent, else a {@link GraphException}. */
+    private byte[] once(String integrationId, String method, String path, String body, String secretInBody,
+                        String operation, boolean freshToken) throws GraphException, SignInRequiredException {
         String token = (freshToken ? tokens.freshGraphToken(integrationId) : tokens.graphToken(integrationId))
                 .accessToken();
         HttpRequest.Builder b = HttpRequest.newBuilder(endpoints.graphUri(path))
@@ -160,9 +188,9 @@ public final class GraphClient {
             b.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         }
-        HttpResponse<String> r;
+        HttpResponse<byte[]> r;
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             // The exception text names the host at most; the request (and its token) is not in it.
             throw new GraphException(operation, GraphException.NO_RESPONSE, e.getClass().getSimpleName(),
@@ -172,7 +200,7 @@ public final class GraphClient {
             throw new GraphException(operation, GraphException.NO_RESPONSE, "Interrupted", null, null, e);
         }
         if (r.statusCode() >= 200 && r.statusCode() < 300) {
-            return parse(r.body());
+            return r.body();
         }
         JsonNode error = parse(r.body()).path("error");
         String code = error.path("code").asText(null);
@@ -197,12 +225,13 @@ public final class GraphClient {
         }
     }
 
-    private JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
+    private JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
             return json.createObjectNode();
         }
         try {
-            return json.readTree(body);
+            JsonNode n = json.readTree(body);
+            return n == null || n.isMissingNode() ? json.createObjectNode() : n;
         } catch (IOException e) {
             return json.createObjectNode(); // a proxy's HTML error page: the status says enough
         }

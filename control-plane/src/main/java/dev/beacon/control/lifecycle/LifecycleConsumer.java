@@ -4,6 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
+import dev.beacon.control.kafka.ConsumeLoop;
+import dev.beacon.control.kafka.DeadLetterPublisher;
+import dev.beacon.control.kafka.RetryBackoff;
+import dev.beacon.control.kafka.WaitingPartitions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -28,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Split: {@link ConsumeLoop} (Kafka: poll, pause, commit, rebalances), {@link RecordProcessor} (what a record
  * becomes), {@link WaitingPartitions} with {@link RetryBackoff} (the retry policy and its logs),
- * {@link DeadLetterPublisher}, {@link LifecycleCounters} (metrics and status).
+ * {@link DeadLetterPublisher}, {@link LifecycleCounters} (metrics and status). The first four live in
+ * {@code dev.beacon.control.kafka}, shared with the hydration consumer.
  */
 public final class LifecycleConsumer implements AutoCloseable {
 
@@ -131,9 +136,9 @@ public final class LifecycleConsumer implements AutoCloseable {
                 Clock.systemUTC());
         RecordProcessor processor = new RecordProcessor(handler, deadLetters, counters, clock);
         WaitingPartitions waiting = new WaitingPartitions(settings.backoff(), settings.stillFailingLogEvery(),
-                counters, Clock.systemUTC(), System::nanoTime);
+                counters, Clock.systemUTC(), System::nanoTime, LOG);
         loop = new ConsumeLoop(consumer, settings.topic(), processor, waiting, System::nanoTime,
-                settings.stillFailingLogEvery(), counters);
+                settings.stillFailingLogEvery(), counters, LOG, "lifecycle");
         counters.running(true);
         thread = new Thread(this::run, "lifecycle-consumer");
         thread.setDaemon(true);

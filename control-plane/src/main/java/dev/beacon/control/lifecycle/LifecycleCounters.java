@@ -11,12 +11,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.beacon.control.kafka.ConsumerProgress;
+import dev.beacon.control.kafka.RecordOutcome;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * What the lifecycle consumer did and is doing, for metrics, status and tests. Thread-safe; counts only grow.
  * Tags have bounded values: events by the three known names, dead letters by {@link PoisonReason}.
  */
-public final class LifecycleCounters {
+public final class LifecycleCounters implements ConsumerProgress {
 
     /**
      * An event that failed and waits for its next attempt; its partition waits with it.
@@ -62,15 +65,27 @@ public final class LifecycleCounters {
         waiting.put(key(now.topic(), now.partition()), now);
     }
 
-    void clearWaiting(String topic, int partition) {
+    @Override
+    public void retrying(ConsumerRecord<byte[], byte[]> r, RecordOutcome.RetryLater outcome, int failures,
+                         Instant failingSince, String failure) {
+        LifecycleEvent event = outcome instanceof RecordProcessor.RetryLater l ? l.event() : null;
+        recordRetry(new WaitingEvent(r.topic(), r.partition(), r.offset(),
+                event == null ? null : event.lifecycleEvent(), event == null ? null : event.subscriptionId(),
+                failures, failingSince, failure));
+    }
+
+    @Override
+    public void notWaiting(String topic, int partition) {
         waiting.remove(key(topic, partition));
     }
 
-    void assigned(Collection<Integer> partitions) {
+    @Override
+    public void assigned(Collection<Integer> partitions) {
         assigned.addAll(partitions);
     }
 
-    void unassigned(Collection<Integer> partitions) {
+    @Override
+    public void unassigned(Collection<Integer> partitions) {
         assigned.removeAll(partitions);
     }
 

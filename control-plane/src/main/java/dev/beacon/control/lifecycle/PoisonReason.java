@@ -5,7 +5,7 @@ package dev.beacon.control.lifecycle;
  * dead-letter topic with {@link #label()} as its {@code reason}, then is committed. A dependency being down is never
  * a poison reason: those events wait and are retried.
  */
-public enum PoisonReason {
+public enum PoisonReason implements dev.beacon.control.kafka.DeadLetterReason {
     EMPTY_RECORD("empty-record"),
     NOT_JSON("not-json"),
     NOT_AN_OBJECT("not-an-object"),
@@ -21,6 +21,7 @@ public enum PoisonReason {
     }
 
     /** The stable name used in dead letters, logs and the metric's {@code reason} tag. */
+    @Override
     public String label() {
         return label;
     }

@@ -4,24 +4,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import dev.beacon.control.kafka.DeadLetterPublisher;
+import dev.beacon.control.kafka.RecordHandler;
+import dev.beacon.control.kafka.RecordOutcome;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decides what one {@code graph-lifecycle} record becomes: handled, dead-lettered (poison), or not done yet (a
- * dependency is down: retry later). It knows nothing of offsets or partitions; {@link ConsumeLoop} turns the
- * outcome into a commit or a wait. Record content is never logged, only its position and the reason.
+ * dependency is down: retry later). It knows nothing of offsets or partitions; the shared
+ * {@link dev.beacon.control.kafka.ConsumeLoop} turns the outcome into a commit or a wait. Record content is never logged, only its position and the reason.
  */
-final class RecordProcessor {
+final class RecordProcessor implements RecordHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleConsumer.class);
 
-    /** What became of a record. {@link #retryLater} records must not be committed. */
-    sealed interface Outcome permits Done, RetryLater {}
-
     /** Handled or dead-lettered: the offset may be committed. */
-    record Done(String description) implements Outcome {}
+    record Done(String description) implements RecordOutcome {}
 
     /**
      * Not handled: a dependency (PostgreSQL, Graph, Entra, the dead-letter topic) failed.
@@ -29,7 +29,16 @@ final class RecordProcessor {
      * @param event      what was being handled, null for a poison record whose dead letter failed
      * @param retryAfter the least wait the dependency asked for, if any
      */
-    record RetryLater(LifecycleEvent event, Exception failure, Optional<Duration> retryAfter) implements Outcome {}
+    record RetryLater(LifecycleEvent event, Exception failure, Optional<Duration> retryAfter)
+            implements RecordOutcome.RetryLater {
+        @Override
+        public String what(ConsumerRecord<byte[], byte[]> r) {
+            String where = RecordOutcome.RetryLater.position(r);
+            return event == null ? "dead letter for poison record " + where
+                    : "lifecycle " + event.lifecycleEvent() + " for subscription " + event.subscriptionId() + " ("
+                            + where + ")";
+        }
+    }
 
     private final LifecycleRecordParser parser = new LifecycleRecordParser();
     private final LifecycleHandler handler;
@@ -45,7 +54,8 @@ final class RecordProcessor {
         this.clock = clock;
     }
 
-    Outcome process(ConsumerRecord<byte[], byte[]> r) {
+    @Override
+    public RecordOutcome process(ConsumerRecord<byte[], byte[]> r) {
         Instant receivedAt = r.timestamp() >= 0 ? Instant.ofEpochMilli(r.timestamp()) : clock.instant();
         LifecycleRecordParser.Parsed parsed = parser.parse(r.value(), receivedAt);
         if (parsed.poison() != null) {
@@ -68,7 +78,7 @@ final class RecordProcessor {
         return new Done(outcome);
     }
 
-    private Outcome deadLetter(ConsumerRecord<byte[], byte[]> r, PoisonReason reason, String detail) {
+    private RecordOutcome deadLetter(ConsumerRecord<byte[], byte[]> r, PoisonReason reason, String detail) {
         try {
             deadLetters.publish(r, reason, detail);
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.beacon.control.metrics;
 
+import dev.beacon.control.hydration.HydrationCounters;
+import dev.beacon.control.hydration.HydrationPoison;
 import dev.beacon.control.integration.IntegrationStatus;
 import dev.beacon.control.lifecycle.LifecycleCounters;
 import dev.beacon.control.lifecycle.LifecycleEvent;
@@ -53,6 +55,12 @@ import org.slf4j.LoggerFactory;
  *       {@code beacon_lifecycle_retries_total} (failed attempts, retried), {@code beacon_lifecycle_waiting_events}
  *       and {@code beacon_lifecycle_oldest_waiting_seconds} (events held back while a dependency is down),
  *       {@code beacon_lifecycle_consumer_running}</li>
+ *   <li>the hydration consumer (absent when it does not run): {@code beacon_hydration_fetched_total},
+ *       {@code beacon_hydration_published_total}, {@code beacon_hydration_deleted_total} (404),
+ *       {@code beacon_hydration_forbidden_total} (403), {@code beacon_hydration_throttled_total} (429/503 beyond the
+ *       inline wait), {@code beacon_hydration_retries_total}, {@code beacon_hydration_dead_letters_total{reason}},
+ *       {@code beacon_hydration_lag} (records not yet read), {@code beacon_hydration_waiting_requests},
+ *       {@code beacon_hydration_oldest_waiting_seconds}, {@code beacon_hydration_consumer_running}</li>
  * </ul>
  * Subscriptions in state {@code deleted} are left out. Series of integrations and subscriptions that disappear
  * from the report are removed at the next refresh.
@@ -109,6 +117,42 @@ public final class ControlPlaneMetrics {
         Gauge.builder("beacon_lifecycle_consumer_running", counters, c -> c.running() ? 1 : 0)
                 .description("1 while the lifecycle consumer runs")
                 .register(registry);
+        return this;
+    }
+
+    /** Registers the hydration consumer's counters and state. */
+    public ControlPlaneMetrics bindHydration(HydrationCounters counters) {
+        FunctionCounter.builder("beacon_hydration_fetched", counters, HydrationCounters::fetchedCount)
+                .description("Chat messages Graph returned for hydration requests").register(registry);
+        FunctionCounter.builder("beacon_hydration_published", counters, HydrationCounters::publishedCount)
+                .description("Fetched messages the broker acknowledged on the job's input topic").register(registry);
+        FunctionCounter.builder("beacon_hydration_deleted", counters, HydrationCounters::deletedCount)
+                .description("Hydration requests whose message Graph no longer had (404)").register(registry);
+        FunctionCounter.builder("beacon_hydration_forbidden", counters, HydrationCounters::forbiddenCount)
+                .description("Hydration requests Graph refused (403)").register(registry);
+        FunctionCounter.builder("beacon_hydration_throttled", counters, HydrationCounters::throttledCount)
+                .description("Hydration attempts Graph throttled beyond the inline Retry-After wait")
+                .register(registry);
+        FunctionCounter.builder("beacon_hydration_retries", counters, HydrationCounters::retries)
+                .description("Failed hydration attempts that will be retried (a dependency was down)")
+                .register(registry);
+        for (HydrationPoison reason : HydrationPoison.values()) {
+            FunctionCounter.builder("beacon_hydration_dead_letters", counters, c -> c.deadLetters(reason))
+                    .description("Hydration requests written to the dead-letter topic, by reason")
+                    .tag("reason", reason.label())
+                    .register(registry);
+        }
+        Gauge.builder("beacon_hydration_lag", counters, HydrationCounters::lag)
+                .description("Hydration requests not yet read from the assigned partitions").register(registry);
+        Gauge.builder("beacon_hydration_waiting_requests", counters, c -> c.waiting().size())
+                .description("Hydration requests waiting for a retry now; each holds back its partition")
+                .register(registry);
+        Gauge.builder("beacon_hydration_oldest_waiting_seconds", counters,
+                        c -> c.oldestWaiting().toMillis() / 1000.0)
+                .description("How long the oldest waiting hydration request has been failing (0 when none)")
+                .register(registry);
+        Gauge.builder("beacon_hydration_consumer_running", counters, c -> c.running() ? 1 : 0)
+                .description("1 while the hydration consumer runs").register(registry);
         return this;
     }
 

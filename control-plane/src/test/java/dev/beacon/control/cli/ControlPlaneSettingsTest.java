@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -101,6 +102,36 @@ class ControlPlaneSettingsTest {
                 "BEACON_JDBC_USER", "u", "BEACON_JDBC_PASSWORD", "p", "BEACON_ADMIN_AUTH", "disabled",
                 "BEACON_RECONCILE_INTERVAL", "20s")).validateForService())
                 .hasMessageContaining("must be at most half of BEACON_LEASE_DURATION");
+    }
+
+    @Test
+    void hydrationRunsWithKafkaOnTheJobsTopicsAtFifteenGetsPerSecondUnlessSetOtherwise() {
+        ControlPlaneSettings none = ControlPlaneSettings.fromEnv(Map.of());
+        assertThat(none.hydrationEnabled()).isFalse();
+        ControlPlaneSettings s = ControlPlaneSettings.fromEnv(Map.of("BEACON_KAFKA_BOOTSTRAP", "k:9092"));
+        assertThat(s.hydrationEnabled()).isTrue();
+        assertThat(s.hydrationTopic()).isEqualTo("graph-needs-hydration");
+        assertThat(s.hydrationDeadLetterTopic()).isEqualTo("graph-hydration-dead-letters");
+        assertThat(s.hydrationGroup()).isEqualTo("beacon-hydration");
+        assertThat(s.hydrationRate()).isEqualTo(15.0);
+        assertThat(s.eventsTopic()).isEqualTo("teams-events");
+        assertThat(s.describe()).contains("hydration:             graph-needs-hydration -> teams-events "
+                + "(group beacon-hydration, dead letters graph-hydration-dead-letters, 15.0 GET/s per tenant)");
+
+        ControlPlaneSettings custom = ControlPlaneSettings.fromEnv(Map.of("BEACON_KAFKA_BOOTSTRAP", "k:9092",
+                "BEACON_HYDRATION_TOPIC", "hyd", "BEACON_HYDRATION_DEAD_LETTER_TOPIC", "hyd-dl",
+                "BEACON_HYDRATION_GROUP", "g", "BEACON_HYDRATION_RATE", "7.5", "BEACON_INGRESS_TOPIC", "events"));
+        assertThat(List.of(custom.hydrationTopic(), custom.hydrationDeadLetterTopic(), custom.hydrationGroup(),
+                custom.eventsTopic())).containsExactly("hyd", "hyd-dl", "g", "events");
+        assertThat(custom.hydrationRate()).isEqualTo(7.5);
+        assertThat(ControlPlaneSettings.fromEnv(Map.of("BEACON_KAFKA_BOOTSTRAP", "k:9092", "BEACON_HYDRATION",
+                "off")).hydrationEnabled()).isFalse();
+
+        ControlPlaneSettings bad = ControlPlaneSettings.fromEnv(Map.of("BEACON_JDBC_URL", "jdbc:postgresql://x/b",
+                "BEACON_JDBC_USER", "u", "BEACON_JDBC_PASSWORD", "p", "BEACON_ADMIN_TOKEN", "admin-token-0123456789",
+                "BEACON_HYDRATION_RATE", "-3"));
+        assertThatThrownBy(bad::validateForService).hasMessageContaining(
+                "BEACON_HYDRATION_RATE must be a positive number of requests per second, got '-3'");
     }
 
     @Test

@@ -72,6 +72,7 @@ public final class GraphEndpoints {
     private final Map<String, EmulatedSubscription> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, List<String>> requestBodies = new ConcurrentHashMap<>();
     private final Map<String, String> messages = new ConcurrentHashMap<>();
+    private final GraphRateLimit messageRateLimit = new GraphRateLimit();
     private final List<String> createBodies = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile int quotaPerUser = 10;
     private volatile boolean webhookHandshakes = true;
@@ -103,6 +104,14 @@ public final class GraphEndpoints {
             throw new IllegalArgumentException("a chatMessage with an id was expected");
         }
         messages.put(tenant + "|" + chatId + "|" + m.get("id").asText(), messageJson);
+    }
+
+    /**
+     * Graph's per-tenant throttling of chat message GETs (20 per second per app per tenant in Graph), off by
+     * default; also counts served and throttled GETs per tenant.
+     */
+    public GraphRateLimit messageRateLimit() {
+        return messageRateLimit;
     }
 
     // ---- test API -------------------------------------------------------------------------------------------------
@@ -572,6 +581,10 @@ public final class GraphEndpoints {
         IssuedToken caller = emulator.entra().validAccessToken(req.bearer()).orElse(null);
         if (caller == null) {
             return unauthorized(req);
+        }
+        Response throttled = messageRateLimit.admit(caller.tenantId());
+        if (throttled != null) {
+            return throttled;
         }
         String chatId = java.net.URLDecoder.decode(req.pathParams().get(0), StandardCharsets.UTF_8);
         String messageId = java.net.URLDecoder.decode(req.pathParams().get(1), StandardCharsets.UTF_8);

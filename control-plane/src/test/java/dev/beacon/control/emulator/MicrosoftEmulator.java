@@ -104,6 +104,11 @@ public final class MicrosoftEmulator implements AutoCloseable {
         public synchronized int hits() {
             return hits;
         }
+
+        /** The dependency is back: this fault answers no further calls. */
+        public synchronized void cancel() {
+            remaining = 0;
+        }
     }
 
     private record Route(String method, Pattern path, Handler handler) {}

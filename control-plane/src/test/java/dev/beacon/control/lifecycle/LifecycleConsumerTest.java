@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.control.testing.CapturedLogs;
 import dev.beacon.testing.KafkaFixture;
+import dev.beacon.control.kafka.RetryBackoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

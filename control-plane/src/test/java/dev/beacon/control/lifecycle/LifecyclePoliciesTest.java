@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.contracts.records.LifecycleRecord;
 import dev.beacon.control.testing.CapturedLogs;
+import dev.beacon.control.kafka.DeadLetterPublisher;
+import dev.beacon.control.kafka.RetryBackoff;
+import dev.beacon.control.kafka.SecretRedactor;
+import dev.beacon.control.kafka.WaitingPartitions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -176,7 +180,8 @@ class LifecyclePoliciesTest {
         AtomicLong nanos = new AtomicLong(0);
         var counters = new LifecycleCounters(Clock.fixed(NOW.plusSeconds(90), ZoneOffset.UTC));
         var waiting = new WaitingPartitions(new RetryBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5),
-                new Random(1)), Duration.ofMinutes(10), counters, Clock.fixed(NOW, ZoneOffset.UTC), nanos::get);
+                new Random(1)), Duration.ofMinutes(10), counters, Clock.fixed(NOW, ZoneOffset.UTC), nanos::get,
+                org.slf4j.LoggerFactory.getLogger(LifecycleConsumer.class));
         var record = new ConsumerRecord<>("graph-lifecycle", 0, 7L, new byte[0], new byte[0]);
         var event = new LifecycleEvent("sub-1", "t", LifecycleEvent.SUBSCRIPTION_REMOVED, NOW);
         var dbDown = new RecordProcessor.RetryLater(event, new IllegalStateException("db"), Optional.empty());

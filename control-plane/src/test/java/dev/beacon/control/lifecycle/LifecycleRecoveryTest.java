@@ -22,6 +22,7 @@ import dev.beacon.control.subscriptions.SubscriptionRig;
 import dev.beacon.control.subscriptions.SubscriptionStore;
 import dev.beacon.testing.KafkaFixture;
 import dev.beacon.testing.PostgresFixture;
+import dev.beacon.control.kafka.RetryBackoff;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;

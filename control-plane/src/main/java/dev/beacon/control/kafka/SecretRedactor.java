@@ -1,4 +1,4 @@
-package dev.beacon.control.lifecycle;
+package dev.beacon.control.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
  * <p>JSON is redacted in the tree (any depth, also inside string values that are themselves JSON); anything
  * else, including JSON cut short, by a scanner for {@code "key": value} and {@code key=value}.
  */
-final class SecretRedactor {
+public final class SecretRedactor {
 
-    static final String REDACTED = "[redacted]";
+    public static final String REDACTED = "[redacted]";
 
     /** Exact keys (normalised: lower case, no '_' or '-'). */
     private static final Set<String> KEYS = Set.of("clientstate", "authorization", "password", "passwd", "secret",
@@ -45,13 +45,13 @@ final class SecretRedactor {
 
     private SecretRedactor() {}
 
-    static boolean isSecretKey(String key) {
+    public static boolean isSecretKey(String key) {
         String k = key.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
         return KEYS.contains(k) || SUFFIXES.stream().anyMatch(k::endsWith);
     }
 
     /** Redacts {@code node} in place and returns it. */
-    static JsonNode redact(JsonNode node, ObjectMapper mapper) {
+    public static JsonNode redact(JsonNode node, ObjectMapper mapper) {
         if (node instanceof ObjectNode o) {
             List<String> names = new ArrayList<>();
             o.fieldNames().forEachRemaining(names::add);
@@ -78,7 +78,7 @@ final class SecretRedactor {
     }
 
     /** Redacts a text: as JSON when it parses as an object or array, else with the scanners. */
-    static String redactText(String text, ObjectMapper mapper) {
+    public static String redactText(String text, ObjectMapper mapper) {
         String trimmed = text.strip();
         if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
             try {

@@ -1,4 +1,4 @@
-package dev.beacon.control.lifecycle;
+package dev.beacon.control.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,9 +21,9 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Writes poison {@code graph-lifecycle} records to the dead-letter topic, synchronously: the caller commits the
- * record only after the broker acknowledged its dead letter. A failed write throws, and the record is retried
- * like any event whose dependency is down.
+ * Writes poison records (of {@code graph-lifecycle}, {@code graph-needs-hydration}) to a dead-letter topic,
+ * synchronously: the caller commits the record only after the broker acknowledged its dead letter. A failed write
+ * throws, and the record is retried like any record whose dependency is down.
  *
  * <p>The dead letter's value is JSON (field names like the job's dead letters):
  * <pre>{@code
@@ -35,10 +35,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * with the source record's key, and headers {@code beacon.dead-letter.reason} and {@code beacon.source} (topic,
  * partition, offset) for tools that do not read the value. The source record's headers are not copied.
  */
-final class DeadLetterPublisher implements AutoCloseable {
+public final class DeadLetterPublisher implements AutoCloseable {
 
     /** Dead letters keep at most this much of the record (a lifecycle notice is well under 4 KiB). */
-    static final int MAX_RAW_CHARS = 64 * 1024;
+    public static final int MAX_RAW_CHARS = 64 * 1024;
 
     private static final long SEND_TIMEOUT_SECONDS = 40;
 
@@ -48,7 +48,7 @@ final class DeadLetterPublisher implements AutoCloseable {
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    DeadLetterPublisher(Producer<byte[], byte[]> producer, String topic, String groupId, Clock clock) {
+    public DeadLetterPublisher(Producer<byte[], byte[]> producer, String topic, String groupId, Clock clock) {
         this.producer = Objects.requireNonNull(producer);
         this.topic = Objects.requireNonNull(topic);
         this.groupId = groupId;
@@ -56,7 +56,7 @@ final class DeadLetterPublisher implements AutoCloseable {
     }
 
     /** An idempotent producer that gives up within seconds, so a missing topic never stalls the poll loop long. */
-    static Producer<byte[], byte[]> newProducer(String bootstrapServers, String clientId) {
+    public static Producer<byte[], byte[]> newProducer(String bootstrapServers, String clientId) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers);
         p.put("client.id", clientId);
@@ -69,12 +69,12 @@ final class DeadLetterPublisher implements AutoCloseable {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    String topic() {
+    public String topic() {
         return topic;
     }
 
     /** Sends the dead letter and waits for the acknowledgement; throws if it was not written. */
-    void publish(ConsumerRecord<byte[], byte[]> source, PoisonReason reason, String detail) {
+    public void publish(ConsumerRecord<byte[], byte[]> source, DeadLetterReason reason, String detail) {
         ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(topic, null, source.key(), value(source, reason,
                 detail));
         letter.headers().add("beacon.dead-letter.reason", reason.label().getBytes(StandardCharsets.UTF_8));
@@ -91,7 +91,7 @@ final class DeadLetterPublisher implements AutoCloseable {
         }
     }
 
-    byte[] value(ConsumerRecord<byte[], byte[]> source, PoisonReason reason, String detail) {
+    byte[] value(ConsumerRecord<byte[], byte[]> source, DeadLetterReason reason, String detail) {
         ObjectNode n = mapper.createObjectNode();
         n.put("reason", reason.label());
         n.put("detail", detail);
@@ -135,7 +135,7 @@ final class DeadLetterPublisher implements AutoCloseable {
     }
 
     /** The dead letter was not written; the record stays uncommitted and is retried. */
-    static final class DeadLetterException extends RuntimeException {
+    public static final class DeadLetterException extends RuntimeException {
         DeadLetterException(String message, Throwable cause) {
             super(message, cause);
         }

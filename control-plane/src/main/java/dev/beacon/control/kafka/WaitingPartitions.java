@@ -1,4 +1,4 @@
-package dev.beacon.control.lifecycle;
+package dev.beacon.control.kafka;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,17 +12,15 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The retry policy: which partitions hold an event that failed, when each may try again, and what ops are told.
  * Logs one WARN when an event starts failing and when its failure changes kind, then at most one reminder per
  * {@code stillFailingLogEvery}, and an INFO when it finally succeeds; each single retry is DEBUG. Only the
- * consumer thread calls it; {@link LifecycleCounters} publishes the state for other threads.
+ * consumer thread calls it; the consumer's {@link ConsumerProgress} publishes the state for other threads. Logs go
+ * to the consumer's logger.
  */
-final class WaitingPartitions {
-
-    private static final Logger LOG = LoggerFactory.getLogger(LifecycleConsumer.class);
+public final class WaitingPartitions {
 
     /** One event that failed at {@code offset}; its partition is paused until {@code dueNanos}. */
     private static final class Waiting {
@@ -47,17 +45,19 @@ final class WaitingPartitions {
     private final Map<TopicPartition, Waiting> waiting = new HashMap<>();
     private final RetryBackoff backoff;
     private final Duration stillFailingLogEvery;
-    private final LifecycleCounters counters;
+    private final ConsumerProgress counters;
     private final Clock wallClock;
     private final LongSupplier nanoTime;
+    private final Logger log;
 
-    WaitingPartitions(RetryBackoff backoff, Duration stillFailingLogEvery, LifecycleCounters counters,
-                      Clock wallClock, LongSupplier nanoTime) {
+    public WaitingPartitions(RetryBackoff backoff, Duration stillFailingLogEvery, ConsumerProgress counters,
+                             Clock wallClock, LongSupplier nanoTime, Logger log) {
         this.backoff = backoff;
         this.stillFailingLogEvery = stillFailingLogEvery;
         this.counters = counters;
         this.wallClock = wallClock;
         this.nanoTime = nanoTime;
+        this.log = log;
     }
 
     /**
@@ -66,7 +66,7 @@ final class WaitingPartitions {
      *
      * @return the wait before the next attempt
      */
-    Duration failed(ConsumerRecord<byte[], byte[]> r, RecordProcessor.RetryLater outcome) {
+    public Duration failed(ConsumerRecord<byte[], byte[]> r, RecordOutcome.RetryLater outcome) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         long now = nanoTime.getAsLong();
         Waiting w = waiting.get(tp);
@@ -82,42 +82,40 @@ final class WaitingPartitions {
         Duration delay = backoff.delay(w.failures, outcome.retryAfter());
         w.dueNanos = now + delay.toNanos();
         w.paused = true;
-        String what = what(r, outcome.event());
+        String what = outcome.what(r);
         if (started) {
             w.lastWarnNanos = now;
-            LOG.warn("{} failed ({}): a dependency is down. Retrying with backoff (up to {}) until it succeeds; "
+            log.warn("{} failed ({}): a dependency is down. Retrying with backoff (up to {}) until it succeeds; "
                     + "later events of partition {} wait, nothing is committed past it", what, failure,
                     backoff.max(), tp);
         } else if (changed) {
             w.lastWarnNanos = now;
-            LOG.warn("{} still failing, now with {} (attempt {})", what, failure, w.failures);
+            log.warn("{} still failing, now with {} (attempt {})", what, failure, w.failures);
         } else if (now - w.lastWarnNanos >= stillFailingLogEvery.toNanos()) {
             w.lastWarnNanos = now;
-            LOG.warn("{} still failing ({}) after {} attempts over {}; next attempt in {}", what, failure,
+            log.warn("{} still failing ({}) after {} attempts over {}; next attempt in {}", what, failure,
                     w.failures, Duration.ofNanos(now - w.sinceNanos).withNanos(0), delay);
         } else {
-            LOG.debug("{} failed again ({}), attempt {}; next attempt in {}", what, failure, w.failures, delay);
+            log.debug("{} failed again ({}), attempt {}; next attempt in {}", what, failure, w.failures, delay);
         }
-        counters.recordRetry(new LifecycleCounters.WaitingEvent(r.topic(), r.partition(), r.offset(),
-                outcome.event() == null ? null : outcome.event().lifecycleEvent(),
-                outcome.event() == null ? null : outcome.event().subscriptionId(), w.failures, w.since, failure));
+        counters.retrying(r, outcome, w.failures, w.since, failure);
         return delay;
     }
 
     /** The record at {@code tp@offset} is done; if it had failed before, say that it recovered. */
-    void succeeded(TopicPartition tp, long offset) {
+    public void succeeded(TopicPartition tp, long offset) {
         Waiting w = waiting.get(tp);
         if (w == null || w.offset != offset) {
             return;
         }
         waiting.remove(tp);
-        counters.clearWaiting(tp.topic(), tp.partition());
-        LOG.info("{}@{} done after {} failed attempt(s) over {}; the partition moves on", tp, offset, w.failures,
+        counters.notWaiting(tp.topic(), tp.partition());
+        log.info("{}@{} done after {} failed attempt(s) over {}; the partition moves on", tp, offset, w.failures,
                 Duration.ofNanos(nanoTime.getAsLong() - w.sinceNanos).withNanos(0));
     }
 
     /** Paused partitions whose wait is over; they are marked resumed. */
-    List<TopicPartition> due() {
+    public List<TopicPartition> due() {
         long now = nanoTime.getAsLong();
         List<TopicPartition> due = new ArrayList<>();
         for (Waiting w : waiting.values()) {
@@ -130,7 +128,7 @@ final class WaitingPartitions {
     }
 
     /** How long until the next paused partition is due, at most {@code cap}. */
-    Duration untilNextDue(Duration cap) {
+    public Duration untilNextDue(Duration cap) {
         long now = nanoTime.getAsLong();
         long best = cap.toNanos();
         for (Waiting w : waiting.values()) {
@@ -142,31 +140,24 @@ final class WaitingPartitions {
     }
 
     /** The partitions left this consumer (revoked or lost): their next owner retries from the committed offset. */
-    void forget(Collection<TopicPartition> partitions) {
+    public void forget(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
             Waiting w = waiting.remove(tp);
             if (w != null) {
-                counters.clearWaiting(tp.topic(), tp.partition());
-                LOG.info("{}@{} was still failing ({} attempts) when the partition left this consumer; its next "
+                counters.notWaiting(tp.topic(), tp.partition());
+                log.info("{}@{} was still failing ({} attempts) when the partition left this consumer; its next "
                         + "owner retries it", tp, w.offset, w.failures);
             }
         }
     }
 
     /** The class names of a failure and its root cause; never messages, which may quote input or URLs. */
-    static String describe(Throwable t) {
+    public static String describe(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         return root == t ? t.getClass().getSimpleName()
                 : t.getClass().getSimpleName() + " caused by " + root.getClass().getSimpleName();
-    }
-
-    private static String what(ConsumerRecord<byte[], byte[]> r, LifecycleEvent event) {
-        String where = r.topic() + "-" + r.partition() + "@" + r.offset();
-        return event == null ? "dead letter for poison record " + where
-                : "lifecycle " + event.lifecycleEvent() + " for subscription " + event.subscriptionId() + " (" + where
-                        + ")";
     }
 }

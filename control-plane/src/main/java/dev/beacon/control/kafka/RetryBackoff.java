@@ -1,4 +1,4 @@
-package dev.beacon.control.lifecycle;
+package dev.beacon.control.kafka;
 
 import java.security.SecureRandom;
 import java.time.Duration;

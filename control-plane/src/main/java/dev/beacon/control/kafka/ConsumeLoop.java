@@ -1,4 +1,4 @@
-package dev.beacon.control.lifecycle;
+package dev.beacon.control.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +21,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The consumer thread's loop: poll, hand records to the {@link RecordProcessor} in order, commit what was done.
@@ -32,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * consumer stays in its group however long the outage lasts (no sleeping past {@code max.poll.interval.ms}). On
  * revocation the partitions' done offsets are committed and their waits forgotten; the next owner starts at the
  * committed offset, which is the failing record. On stop, only done offsets are committed.
+ *
+ * <p>Shared by the lifecycle and hydration consumers; {@code name} ("lifecycle", "hydration") starts its log lines,
+ * which go to the consumer's logger.
  */
-final class ConsumeLoop implements ConsumerRebalanceListener {
-
-    private static final Logger LOG = LoggerFactory.getLogger(LifecycleConsumer.class);
+public final class ConsumeLoop implements ConsumerRebalanceListener {
 
     /** Longest poll, so a due retry is never late by more than this. */
     private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
@@ -44,11 +44,13 @@ final class ConsumeLoop implements ConsumerRebalanceListener {
 
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
-    private final RecordProcessor processor;
+    private final RecordHandler processor;
     private final WaitingPartitions waiting;
     private final LongSupplier nanoTime;
     private final Duration stillFailingLogEvery;
-    private final LifecycleCounters counters;
+    private final ConsumerProgress counters;
+    private final Logger log;
+    private final String name;
 
     /** Per partition, the offset after the last record done and not yet committed. */
     private final Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
@@ -56,12 +58,14 @@ final class ConsumeLoop implements ConsumerRebalanceListener {
     private final Map<TopicPartition, Long> lastServed = new HashMap<>();
     private long polls;
     private final CountDownLatch stopping = new CountDownLatch(1);
+    private volatile java.util.function.Consumer<Consumer<byte[], byte[]>> afterPoll = c -> { };
     private volatile boolean running = true;
     private long pollFailingSinceNanos = -1;
     private long pollFailureWarnedNanos;
 
-    ConsumeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordProcessor processor, WaitingPartitions waiting,
-                LongSupplier nanoTime, Duration stillFailingLogEvery, LifecycleCounters counters) {
+    public ConsumeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler processor,
+                       WaitingPartitions waiting, LongSupplier nanoTime, Duration stillFailingLogEvery,
+                       ConsumerProgress counters, Logger log, String name) {
         this.consumer = consumer;
         this.topic = topic;
         this.processor = processor;
@@ -69,10 +73,21 @@ final class ConsumeLoop implements ConsumerRebalanceListener {
         this.nanoTime = nanoTime;
         this.stillFailingLogEvery = stillFailingLogEvery;
         this.counters = counters;
+        this.log = log;
+        this.name = name;
+    }
+
+    /**
+     * Runs {@code hook} on the consumer thread after each poll's records were processed and committed (e.g. to read
+     * the consumer's lag, which only that thread may ask). Set it before {@link #run}.
+     */
+    public ConsumeLoop afterPoll(java.util.function.Consumer<Consumer<byte[], byte[]>> hook) {
+        this.afterPoll = hook;
+        return this;
     }
 
     /** Runs until {@link #stop}; commits only what was done, also when it ends by an exception. */
-    void run() {
+    public void run() {
         consumer.subscribe(List.of(topic), this);
         try {
             while (running) {
@@ -89,6 +104,7 @@ final class ConsumeLoop implements ConsumerRebalanceListener {
                 }
                 process(records);
                 commit();
+                afterPoll.accept(consumer);
             }
         } finally {
             commit();
@@ -96,7 +112,7 @@ final class ConsumeLoop implements ConsumerRebalanceListener {
     }
 
     /** Asks the loop to end after the record in hand; safe from any thread. */
-    void stop() {
+    public void stop() {
         running = false;
         stopping.countDown();
         consumer.wakeup();
@@ -121,7 +137,7 @@ final class ConsumeLoop implements ConsumerRebalanceListener {
                 if (!running) {
                     return; // stopping: the rest stays uncommitted and is read again by whoever comes next
                 }
-                if (processor.process(r) instanceof RecordProcessor.RetryLater later) {
+                if (processor.process(r) instanceof RecordOutcome.RetryLater later) {
                     waiting.failed(r, later);
                     // Hold the partition at this record: seeking drops what was fetched after it, pausing keeps
                     // poll from fetching it again before the backoff ends.
@@ -155,15 +171,15 @@ final class ConsumeLoop implements ConsumerRebalanceListener {
             offsets.forEach(done::remove);
         } catch (RebalanceInProgressException e) {
             // The next poll completes the rebalance; onPartitionsRevoked commits these, or the next commit does.
-            LOG.debug("lifecycle offsets not committed during a rebalance; retried");
+            log.debug(name + " offsets not committed during a rebalance; retried");
         } catch (CommitFailedException e) {
             // This consumer left the group (too slow): the partitions' new owners start from the last commit and
             // handle these records again, which is safe because handlers are idempotent.
-            LOG.warn("committing lifecycle offsets failed ({}); their records will be handled again",
+            log.warn("committing " + name + " offsets failed ({}); their records will be handled again",
                     e.getClass().getSimpleName());
             done.clear();
         } catch (KafkaException e) {
-            LOG.warn("committing lifecycle offsets failed ({}); retried after the next poll",
+            log.warn("committing " + name + " offsets failed ({}); retried after the next poll",
                     WaitingPartitions.describe(e));
         }
     }
@@ -190,7 +206,7 @@ final class ConsumeLoop implements ConsumerRebalanceListener {
             try {
                 commitSync(offsets);
             } catch (KafkaException e) {
-                LOG.warn("committing lifecycle offsets of revoked partitions failed ({}); their new owner handles "
+                log.warn("committing " + name + " offsets of revoked partitions failed ({}); their new owner handles "
                         + "those records again", WaitingPartitions.describe(e));
             }
         }
@@ -198,7 +214,7 @@ final class ConsumeLoop implements ConsumerRebalanceListener {
         partitions.forEach(lastServed::remove);
         counters.unassigned(numbers(partitions));
         if (!partitions.isEmpty()) {
-            LOG.info("lifecycle partitions revoked: {}", partitions);
+            log.info(name + " partitions revoked: {}", partitions);
         }
     }
 
@@ -209,14 +225,14 @@ final class ConsumeLoop implements ConsumerRebalanceListener {
         partitions.forEach(lastServed::remove);
         waiting.forget(partitions);
         counters.unassigned(numbers(partitions));
-        LOG.warn("lifecycle partitions lost (this consumer left its group): {}", partitions);
+        log.warn(name + " partitions lost (this consumer left its group): {}", partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         counters.assigned(numbers(partitions));
         if (!partitions.isEmpty()) {
-            LOG.info("lifecycle partitions assigned: {}", partitions);
+            log.info(name + " partitions assigned: {}", partitions);
         }
     }
 
@@ -229,11 +245,11 @@ final class ConsumeLoop implements ConsumerRebalanceListener {
         if (pollFailingSinceNanos < 0) {
             pollFailingSinceNanos = now;
             pollFailureWarnedNanos = now;
-            LOG.warn("polling {} failed ({}); polling again every {}", topic, WaitingPartitions.describe(e),
+            log.warn("polling {} failed ({}); polling again every {}", topic, WaitingPartitions.describe(e),
                     POLL_FAILURE_PAUSE);
         } else if (now - pollFailureWarnedNanos >= stillFailingLogEvery.toNanos()) {
             pollFailureWarnedNanos = now;
-            LOG.warn("polling {} still failing ({}) since {} ago", topic, WaitingPartitions.describe(e),
+            log.warn("polling {} still failing ({}) since {} ago", topic, WaitingPartitions.describe(e),
                     Duration.ofNanos(now - pollFailingSinceNanos).withNanos(0));
         }
         try {
@@ -246,7 +262,7 @@ final class ConsumeLoop implements ConsumerRebalanceListener {
 
     private void pollRecovered() {
         if (pollFailingSinceNanos >= 0) {
-            LOG.info("polling {} works again after {}", topic,
+            log.info("polling {} works again after {}", topic,
                     Duration.ofNanos(nanoTime.getAsLong() - pollFailingSinceNanos).withNanos(0));
             pollFailingSinceNanos = -1;
         }
