@@ -1,7 +1,9 @@
 package dev.beacon.control;
 
+import dev.beacon.control.backfill.BackfillService;
 import dev.beacon.control.certs.EncryptionCertificates;
 import dev.beacon.control.certs.JobSecretsExport;
+import dev.beacon.control.fetch.FetchedMessagePublisher;
 import dev.beacon.control.graph.GraphClient;
 import dev.beacon.control.graph.RetryPolicy;
 import dev.beacon.control.ha.IntegrationLeases;
@@ -13,6 +15,7 @@ import dev.beacon.control.integration.IntegrationStatus;
 import dev.beacon.control.integration.IntegrationStore;
 import dev.beacon.control.lifecycle.LifecycleConsumer;
 import dev.beacon.control.metrics.ControlPlaneMetrics;
+import dev.beacon.control.ops.BackfillView;
 import dev.beacon.control.ops.CertificateView;
 import dev.beacon.control.ops.ConnectLinkRefusedException;
 import dev.beacon.control.ops.ControlPlaneOperations;
@@ -86,6 +89,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     private final SubscriptionReconciler reconciler;
     private final IntegrationLeases leases;
     private final ControlPlaneMetrics metrics;
+    private final BackfillService backfill; // null without Kafka: FetchedMessages have nowhere to go
     private LeaderLoop loop;
     private LifecycleConsumer lifecycle;
 
@@ -114,6 +118,12 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                 graph, signIn, secretsChanged, SubscriptionReconciler.Settings.defaults(), clock);
         this.leases = new IntegrationLeases(sql, settings.replicaId(), settings.leaseDuration());
         this.metrics = new ControlPlaneMetrics(this::status, clock, Duration.ofSeconds(5));
+        this.backfill = settings.kafkaBootstrap() == null ? null : BackfillService.create(settings.env(),
+                settings.kafkaBootstrap(), sql, integrations, certificates,
+                () -> vault.derivedKey(FetchedMessagePublisher.SIGNING_KEY_PURPOSE), graph, signIn, clock);
+        if (backfill != null) {
+            metrics.bindBackfill(backfill.counters());
+        }
     }
 
     /** Exports the job's secrets (PKCS12 + clientStates) when an export directory is configured. */
@@ -155,6 +165,9 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             signIn.refreshDue(integrationId, settings.tokenRefreshMargin());
         }
         reconciler.reconcile(integrationId); // logs what it changed
+        if (backfill != null) {
+            backfill.runIfDue(integrationId); // lists and publishes what notifications may have lost; logs it
+        }
     }
 
     /** Runs one leader round now (tests and the demo use it instead of waiting for the interval). */
@@ -368,9 +381,23 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     }
 
     @Override
+    public BackfillView requestBackfill(String integrationId) {
+        integrations.require(integrationId);
+        if (backfill == null) {
+            throw new IllegalArgumentException("backfill needs BEACON_KAFKA_BOOTSTRAP (it publishes to the job's topic)");
+        }
+        return backfill.request(integrationId);
+    }
+
+    public Optional<BackfillService> backfill() {
+        return Optional.ofNullable(backfill);
+    }
+
+    @Override
     public StatusReport status() {
         return new StatusReport(clock.instant(), settings.replicaId(), listIntegrations(), signIn.tokenHealth(),
-                subscriptions.views(null), gaps.list(null, true), certificates.views(null));
+                subscriptions.views(null), gaps.list(null, true), certificates.views(null),
+                backfill == null ? List.of() : backfill.views());
     }
 
     @Override
@@ -434,5 +461,8 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             loop = null;
         }
         signIn.close();
+        if (backfill != null) {
+            backfill.close();
+        }
     }
 }

@@ -130,6 +130,31 @@ public final class GraphClient {
         return out;
     }
 
+    /**
+     * One page of a collection: {@code GET pathAndQuery} (already URL-encoded, e.g. from {@link #query}), with the
+     * usual retries. Follow {@link GraphPage#nextPath()} for the next page. Used by backfill to list messages.
+     */
+    public GraphPage getPage(String integrationId, String pathAndQuery)
+            throws GraphException, SignInRequiredException {
+        JsonNode root = call(integrationId, "GET", pathAndQuery, null, null);
+        List<JsonNode> items = new ArrayList<>();
+        root.path("value").forEach(items::add);
+        String next = root.path("@odata.nextLink").asText(null);
+        return new GraphPage(List.copyOf(items), next == null ? null : relativeToGraph(next));
+    }
+
+    /** {@code name=value} query parameters, each value URL-encoded (spaces as {@code %20}, as OData expects). */
+    public static String query(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values come in pairs");
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            b.append(i == 0 ? "?" : "&").append(namesAndValues[i]).append('=').append(segment(namesAndValues[i + 1]));
+        }
+        return b.toString();
+    }
+
     private JsonNode call(String integrationId, String method, String path, String body, String secretInBody)
             throws GraphException, SignInRequiredException {
         String operation = "Graph " + method + " " + path;
