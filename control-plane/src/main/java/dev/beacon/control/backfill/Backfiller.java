@@ -150,7 +150,7 @@ public final class Backfiller {
                     listing.requests(), covered.size());
         } catch (GraphException e) {
             Duration asked = e.retryAfter().orElse(Duration.ZERO);
-            return failed(integrationId, started, from, to, e.throttled() ? THROTTLED : GRAPH_FAILED,
+            return failed(integrationId, started, from, to, e.status() == 429 ? THROTTLED : GRAPH_FAILED,
                     "HTTP " + e.status() + (e.code() == null ? "" : " " + e.code()), asked, requests);
         } catch (SignInRequiredException e) {
             return failed(integrationId, started, from, to, SIGN_IN_REQUIRED, "no token", Duration.ZERO, requests);
