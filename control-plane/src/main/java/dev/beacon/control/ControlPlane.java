@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each leader-loop round, per integration it leads: refresh the integration's tokens if they expire within the
  * margin, then reconcile its subscriptions (which also rotates certificates when due and re-exports the job's
- * secrets when they change). Everything it decides is in PostgreSQL, so any replica can answer status.
+ * secrets when they change), then, when Kafka is configured, backfill if a run is due
+ * ({@link BackfillService}). Everything it decides is in PostgreSQL, so any replica can answer status.
  */
 public final class ControlPlane implements ControlPlaneOperations, AutoCloseable {
 
@@ -166,7 +167,8 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         }
         reconciler.reconcile(integrationId); // logs what it changed
         if (backfill != null) {
-            backfill.runIfDue(integrationId); // lists and publishes what notifications may have lost; logs it
+            // lists and publishes what notifications may have lost (after the reconcile: one token user at a time)
+            backfill.runIfDue(integrationId, () -> leases.tryAcquire(integrationId));
         }
     }
 
@@ -462,7 +464,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         }
         signIn.close();
         if (backfill != null) {
-            backfill.close();
+            backfill.close(); // after the loop: no run is in progress any more
         }
     }
 }

@@ -15,9 +15,15 @@ import java.util.stream.Collectors;
 
 /**
  * The backfill as the control plane wires it: its {@link Backfiller}, the Kafka publisher it owns, and the views ops
- * see. {@code ControlPlane} calls {@link #runIfDue} after each leader round's reconcile.
+ * see. {@code ControlPlane} calls {@link #runIfDue} after each leader round's reconcile, on the leader-loop thread:
+ * never concurrently with the reconcile, so the two never refresh the integration's token at the same time (Entra
+ * rejects a refresh token used twice). A long run (many chats at the paced rate) renews its integration's lease
+ * itself ({@link LeaseGuard}) and stops if another replica took over; it does delay the next integrations' rounds.
  */
 public final class BackfillService implements AutoCloseable {
+
+    /** How often a run renews its lease: well within the default 30 s lease. */
+    static final java.time.Duration LEASE_CHECK = java.time.Duration.ofSeconds(5);
 
     private final Backfiller backfiller;
     private final BackfillCursorStore cursors;
@@ -51,9 +57,13 @@ public final class BackfillService implements AutoCloseable {
         return backfiller.counters();
     }
 
-    /** The leader's round for one integration. */
-    public void runIfDue(String integrationId) {
-        backfiller.runIfDue(integrationId);
+    /**
+     * The leader's round for one integration: a run when due.
+     *
+     * @param renewLease renews the integration's lease, false when another replica holds it
+     */
+    public void runIfDue(String integrationId, java.util.function.BooleanSupplier renewLease) {
+        backfiller.runIfDue(integrationId, LeaseGuard.renewing(renewLease, LEASE_CHECK));
     }
 
     /** Ops: run at the leader's next round. */

@@ -40,6 +40,8 @@ public final class Backfiller {
     public static final String SIGN_IN_REQUIRED = "sign-in-required";
     public static final String PUBLISH_FAILED = "publish-failed";
     public static final String FAILED = "failed";
+    /** Another replica took the integration over mid-run; it does the work, nothing is recorded here. */
+    public static final String LEASE_LOST = "lease-lost";
 
     private final IntegrationStore integrations;
     private final BackfillCursorStore cursors;
@@ -92,9 +94,14 @@ public final class Backfiller {
                 .anyMatch(g -> !g.open() || g.gapId() > c.gapsConsideredThrough());
     }
 
-    /** The leader's round: a run when {@link #due}. */
+    /** A run when {@link #due}, outside the leader loop (tests). */
     public Optional<BackfillResult> runIfDue(String integrationId) {
-        return due(integrationId) ? Optional.of(run(integrationId)) : Optional.empty();
+        return runIfDue(integrationId, LeaseGuard.ALWAYS);
+    }
+
+    /** The leader's round: a run when {@link #due}, stopping if the lease is lost meanwhile. */
+    public Optional<BackfillResult> runIfDue(String integrationId, LeaseGuard lease) {
+        return due(integrationId) ? Optional.of(run(integrationId, lease)) : Optional.empty();
     }
 
     /** Ops asked for a backfill now: the leader runs it at its next round. */
@@ -102,8 +109,13 @@ public final class Backfiller {
         cursors.request(integrationId, clock.instant());
     }
 
-    /** One run, now. Never throws: the outcome says what happened and the cursor row records it. */
+    /** One run, now, as if leading. */
     public BackfillResult run(String integrationId) {
+        return run(integrationId, LeaseGuard.ALWAYS);
+    }
+
+    /** One run, now. Never throws: the outcome says what happened and the cursor row records it. */
+    public BackfillResult run(String integrationId, LeaseGuard lease) {
         Instant started = clock.instant();
         Integration integration = integrations.require(integrationId);
         Instant to = started.truncatedTo(ChronoUnit.MILLIS);
@@ -127,9 +139,10 @@ public final class Backfiller {
         from = from.truncatedTo(ChronoUnit.MILLIS);
         int requests = 0;
         try {
-            Listing listing = lister.list(integration, integrations.desired(integrationId), from, to);
+            Listing listing = lister.list(integration, integrations.desired(integrationId), from, to, lease);
             requests = listing.requests();
             for (ListedMessage m : listing.messages()) {
+                lease.check();
                 publisher.publish(Origin.BACKFILL, integrationId, integration.tenantId(), null, m.chatId(),
                         m.messageId(), json.writeValueAsBytes(m.json()));
             }
@@ -140,6 +153,7 @@ public final class Backfiller {
                 }
             }
             Instant finished = clock.instant();
+            lease.check();
             cursors.succeeded(integrationId, started, to, finished, listing.messages().size(), listing.skipped(),
                     considered, covered);
             counters.succeeded(integrationId, listing.messages().size(), listing.skipped(), finished);
@@ -157,6 +171,10 @@ public final class Backfiller {
         } catch (PublishFailedException e) {
             return failed(integrationId, started, from, to, PUBLISH_FAILED, e.getClass().getSimpleName(),
                     Duration.ZERO, requests);
+        } catch (LeaseGuard.LeaseLostException e) {
+            log.warn("integration {}: backfill {}..{} stopped: another replica leads the integration now",
+                    integrationId, from, to);
+            return new BackfillResult(integrationId, LEASE_LOST, from, to, 0, 0, requests, 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failed(integrationId, started, from, to, FAILED, "interrupted", Duration.ZERO, requests);

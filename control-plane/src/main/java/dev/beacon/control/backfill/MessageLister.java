@@ -57,9 +57,10 @@ public final class MessageLister {
     }
 
     /** Lists {@code (from, to)}; throws when any request finally failed (the caller then publishes nothing). */
-    public Listing list(Integration integration, List<DesiredSubscription> desired, Instant from, Instant to)
-            throws GraphException, SignInRequiredException, InterruptedException {
-        Run run = new Run(integration, from, to);
+    public Listing list(Integration integration, List<DesiredSubscription> desired, Instant from, Instant to,
+                        LeaseGuard lease)
+            throws GraphException, SignInRequiredException, InterruptedException, LeaseGuard.LeaseLostException {
+        Run run = new Run(integration, from, to, lease);
         Set<String> chats = new LinkedHashSet<>();
         for (DesiredSubscription d : desired) {
             Matcher chat = CHAT_MESSAGES.matcher(d.resource());
@@ -95,19 +96,21 @@ public final class MessageLister {
         final Integration integration;
         final Instant from;
         final Instant to;
+        final LeaseGuard lease;
         final Map<String, ListedMessage> found = new LinkedHashMap<>();
         int skipped;
         int requests;
 
-        Run(Integration integration, Instant from, Instant to) {
+        Run(Integration integration, Instant from, Instant to, LeaseGuard lease) {
             this.integration = integration;
             this.from = from;
             this.to = to;
+            this.lease = lease;
         }
 
         /** getAllMessages of one user; false when Graph refuses it (403: the app lacks Chat.Read.All). */
         boolean allMessagesOf(String user, String model) throws GraphException, SignInRequiredException,
-                InterruptedException {
+                InterruptedException, LeaseGuard.LeaseLostException {
             String filter = "lastModifiedDateTime gt " + from + " and lastModifiedDateTime lt " + to;
             String path = "/users/" + user + "/chats/getAllMessages" + (model == null
                     ? GraphClient.query("$top", String.valueOf(PAGE_SIZE), "$filter", filter)
@@ -129,7 +132,8 @@ public final class MessageLister {
         }
 
         /** The chats a user is a member of (every page). */
-        List<String> chatsOf(String user) throws GraphException, SignInRequiredException, InterruptedException {
+        List<String> chatsOf(String user) throws GraphException, SignInRequiredException, InterruptedException,
+                LeaseGuard.LeaseLostException {
             List<String> ids = new ArrayList<>();
             String path = "/users/" + user + "/chats" + GraphClient.query("$top", String.valueOf(PAGE_SIZE));
             for (int page = 0; path != null && page < MAX_PAGES; page++) {
@@ -146,7 +150,8 @@ public final class MessageLister {
         }
 
         /** One chat's messages modified after {@code from}, newest first, until the pages reach {@code from}. */
-        void chatMessages(String chatId) throws GraphException, SignInRequiredException, InterruptedException {
+        void chatMessages(String chatId) throws GraphException, SignInRequiredException, InterruptedException,
+                LeaseGuard.LeaseLostException {
             String path = "/chats/" + chatId + "/messages" + GraphClient.query("$top", String.valueOf(PAGE_SIZE),
                     "$orderby", "lastModifiedDateTime desc", "$filter", "lastModifiedDateTime gt " + from);
             for (int page = 0; path != null && page < MAX_PAGES; page++) {
@@ -161,7 +166,9 @@ public final class MessageLister {
             }
         }
 
-        GraphPage get(String path) throws GraphException, SignInRequiredException, InterruptedException {
+        GraphPage get(String path) throws GraphException, SignInRequiredException, InterruptedException,
+                LeaseGuard.LeaseLostException {
+            lease.check();
             pacer.acquire(integration.tenantId());
             requests++;
             return graph.getPage(integration.id(), path);

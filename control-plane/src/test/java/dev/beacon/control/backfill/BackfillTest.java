@@ -305,15 +305,30 @@ class BackfillTest {
     }
 
     @Test
+    void aRunStopsWithoutRecordingAnythingWhenAnotherReplicaTakesTheLease() throws Exception {
+        b.message(CHAT_A, "m", t0.minus(Duration.ofMinutes(1)));
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        LeaseGuard lease = new LeaseGuard(() -> checks.incrementAndGet() == 1, Duration.ZERO, () -> 0L);
+
+        BackfillResult r = b.backfiller.run(INTEGRATION, lease);
+
+        assertThat(r.outcome()).isEqualTo(Backfiller.LEASE_LOST);
+        assertThat(checks.get()).isEqualTo(2); // granted for the chat list, gone before the first chat's messages
+        assertThat(b.publishedIds()).isEmpty();
+        assertThat(b.cursors.get(INTEGRATION)).isEqualTo(BackfillCursor.none(INTEGRATION)); // the new leader runs
+    }
+
+    @Test
     void kafkaDownPublishesNothingDurableAndKeepsTheCursor() throws Exception {
         b.message(CHAT_A, "m", t0.minus(Duration.ofMinutes(1)));
         Properties p = new Properties();
         p.put("bootstrap.servers", "127.0.0.1:1"); // nothing listens
         p.put("max.block.ms", "300");
         p.put("acks", "all");
-        try (FetchedMessagePublisher down = new FetchedMessagePublisher(new KafkaProducer<>(p,
-                new ByteArraySerializer(), new ByteArraySerializer()), b.topic, b.rig.certificates, () -> b.signingKey,
-                b.rig.clock, Duration.ofSeconds(1))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer());
+             FetchedMessagePublisher down = new FetchedMessagePublisher(producer, b.topic, b.rig.certificates,
+                     () -> b.signingKey, b.rig.clock, Duration.ofSeconds(1))) {
             BackfillResult r = b.backfiller(down).run(INTEGRATION);
             assertThat(r.outcome()).isEqualTo(Backfiller.PUBLISH_FAILED);
         }
