@@ -157,9 +157,10 @@ public final class Backfiller {
             cursors.succeeded(integrationId, started, to, finished, listing.messages().size(), listing.skipped(),
                     considered, covered);
             counters.succeeded(integrationId, listing.messages().size(), listing.skipped(), finished);
-            log.info("integration {}: backfill {}..{} published {} message(s), skipped {}, {} request(s), "
-                    + "{} gap(s) backfilled", integrationId, from, to, listing.messages().size(), listing.skipped(),
-                    listing.requests(), covered.size());
+            boolean news = !listing.messages().isEmpty() || !covered.isEmpty();
+            (news ? log.atInfo() : log.atDebug()).log("integration {}: backfill {}..{} published {} message(s), "
+                    + "skipped {}, {} request(s), {} gap(s) backfilled", integrationId, from, to,
+                    listing.messages().size(), listing.skipped(), listing.requests(), covered.size());
             return new BackfillResult(integrationId, OK, from, to, listing.messages().size(), listing.skipped(),
                     listing.requests(), covered.size());
         } catch (GraphException e) {
