@@ -140,7 +140,12 @@ public final class GraphClient {
         List<JsonNode> items = new ArrayList<>();
         root.path("value").forEach(items::add);
         String next = root.path("@odata.nextLink").asText(null);
-        return new GraphPage(List.copyOf(items), next == null ? null : relativeToGraph(next));
+        String nextPath = next == null ? null : relativeToGraph(next);
+        if (next != null && nextPath == null) {
+            // Stopping here would silently drop the rest of the collection; the caller must fail instead.
+            throw new IllegalStateException("Graph GET: @odata.nextLink is not a v1.0 URL");
+        }
+        return new GraphPage(List.copyOf(items), nextPath);
     }
 
     /** {@code name=value} query parameters, each value URL-encoded (spaces as {@code %20}, as OData expects). */
