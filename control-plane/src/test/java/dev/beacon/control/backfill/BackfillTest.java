@@ -208,6 +208,22 @@ class BackfillTest {
     }
 
     @Test
+    void appOnlyWithoutChatReadAllFallsBackToTheUsersChatsOneByOne() throws Exception {
+        b.desireAppOnly(BackfillRig.USER_ALL_MESSAGES);
+        b.message(CHAT_A, "x", t0.minus(Duration.ofMinutes(3)));
+        b.message(CHAT_B, "y", t0.minus(Duration.ofMinutes(2)));
+        b.rig.emulator.inject("GET", GET_ALL, Response.json(403, "{\"error\":{\"code\":\"Forbidden\","
+                + "\"message\":\"Missing role permissions on the request.\"}}"), 1);
+
+        BackfillResult r = b.backfiller.run(BackfillRig.APP_ONLY);
+
+        assertThat(r.outcome()).isEqualTo(Backfiller.OK);
+        assertThat(r.requests()).isEqualTo(1 + 1 + 2); // refused getAllMessages, the user's chats, one per chat
+        assertThat(b.publishedIds()).containsExactly("x", "y");
+        assertThat(b.rig.emulator.countCalls("GET", "/v1\\.0/users/" + USER + "/chats")).isEqualTo(1);
+    }
+
+    @Test
     void pagesThroughMoreThanFiftyMessagesBothWays() throws Exception {
         b.desireAppOnly(BackfillRig.USER_ALL_MESSAGES);
         List<String> expected = new ArrayList<>();
