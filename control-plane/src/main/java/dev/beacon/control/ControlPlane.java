@@ -1,5 +1,6 @@
 package dev.beacon.control;
 
+import dev.beacon.control.backfill.BackfillService;
 import dev.beacon.control.certs.EncryptionCertificates;
 import dev.beacon.control.certs.JobSecretsExport;
 import dev.beacon.control.fetch.FetchedMessagePublisher;
@@ -19,6 +20,7 @@ import dev.beacon.control.integration.IntegrationStatus;
 import dev.beacon.control.integration.IntegrationStore;
 import dev.beacon.control.lifecycle.LifecycleConsumer;
 import dev.beacon.control.metrics.ControlPlaneMetrics;
+import dev.beacon.control.ops.BackfillView;
 import dev.beacon.control.ops.CertificateView;
 import dev.beacon.control.ops.ConnectLinkRefusedException;
 import dev.beacon.control.ops.ControlPlaneOperations;
@@ -65,7 +67,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each leader-loop round, per integration it leads: refresh the integration's tokens if they expire within the
  * margin, then reconcile its subscriptions (which also rotates certificates when due and re-exports the job's
- * secrets when they change). Everything it decides is in PostgreSQL, so any replica can answer status.
+ * secrets when they change), then, when Kafka is configured, backfill if a run is due
+ * ({@link BackfillService}). Everything it decides is in PostgreSQL, so any replica can answer status.
  */
 public final class ControlPlane implements ControlPlaneOperations, AutoCloseable {
 
@@ -92,6 +95,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     private final SubscriptionReconciler reconciler;
     private final IntegrationLeases leases;
     private final ControlPlaneMetrics metrics;
+    private final BackfillService backfill; // null without Kafka: FetchedMessages have nowhere to go
     private LeaderLoop loop;
     private LifecycleConsumer lifecycle;
     private final GraphClient graph;
@@ -123,6 +127,12 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                 graph, signIn, secretsChanged, SubscriptionReconciler.Settings.defaults(), clock);
         this.leases = new IntegrationLeases(sql, settings.replicaId(), settings.leaseDuration());
         this.metrics = new ControlPlaneMetrics(this::status, clock, Duration.ofSeconds(5));
+        this.backfill = settings.kafkaBootstrap() == null ? null : BackfillService.create(settings.env(),
+                settings.kafkaBootstrap(), sql, integrations, certificates,
+                () -> vault.derivedKey(FetchedMessagePublisher.SIGNING_KEY_PURPOSE), graph, signIn, clock);
+        if (backfill != null) {
+            metrics.bindBackfill(backfill.counters());
+        }
     }
 
     /** Exports the job's secrets (PKCS12, clientStates, fetch-signing keys) when an export directory is configured. */
@@ -184,6 +194,10 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             signIn.refreshDue(integrationId, settings.tokenRefreshMargin());
         }
         reconciler.reconcile(integrationId); // logs what it changed
+        if (backfill != null) {
+            // lists and publishes what notifications may have lost (after the reconcile: one token user at a time)
+            backfill.runIfDue(integrationId, () -> leases.tryAcquire(integrationId));
+        }
     }
 
     /** Runs one leader round now (tests and the demo use it instead of waiting for the interval). */
@@ -401,9 +415,23 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     }
 
     @Override
+    public BackfillView requestBackfill(String integrationId) {
+        integrations.require(integrationId);
+        if (backfill == null) {
+            throw new IllegalArgumentException("backfill needs BEACON_KAFKA_BOOTSTRAP (it publishes to the job's topic)");
+        }
+        return backfill.request(integrationId);
+    }
+
+    public Optional<BackfillService> backfill() {
+        return Optional.ofNullable(backfill);
+    }
+
+    @Override
     public StatusReport status() {
         return new StatusReport(clock.instant(), settings.replicaId(), listIntegrations(), signIn.tokenHealth(),
-                subscriptions.views(null), gaps.list(null, true), certificates.views(null));
+                subscriptions.views(null), gaps.list(null, true), certificates.views(null),
+                backfill == null ? List.of() : backfill.views());
     }
 
     @Override
@@ -472,5 +500,8 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             loop = null;
         }
         signIn.close();
+        if (backfill != null) {
+            backfill.close(); // after the loop: no run is in progress any more
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.beacon.contracts.secrets.SecretSource;
 import dev.beacon.control.ControlPlaneSettings;
 import dev.beacon.control.ops.CertificateView;
 import dev.beacon.control.ops.DesiredSubscriptionView;
+import dev.beacon.control.ops.BackfillView;
 import dev.beacon.control.ops.GapView;
 import dev.beacon.control.ops.IntegrationView;
 import dev.beacon.control.ops.LoginView;
@@ -48,7 +49,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "beaconctl", mixinStandardHelpOptions = true, version = "beaconctl 0.1",
         description = "Operate the Beacon control plane.",
         subcommands = {BeaconCtl.Login.class, BeaconCtl.Status.class, BeaconCtl.Integrations.class,
-                BeaconCtl.Subscriptions.class, BeaconCtl.Certs.class, BeaconCtl.Db.class, BeaconCtl.Serve.class,
+                BeaconCtl.Subscriptions.class, BeaconCtl.Backfill.class, BeaconCtl.Certs.class, BeaconCtl.Db.class, BeaconCtl.Serve.class,
                 BeaconCtl.Ingress.class})
 public final class BeaconCtl implements Callable<Integer> {
 
@@ -245,6 +246,9 @@ public final class BeaconCtl implements Callable<Integer> {
                         TextTable.relative(g.from(), now), g.reason());
             }
             section("Open gaps", gaps);
+            if (!r.backfills().isEmpty()) {
+                section("Backfill", backfillTable(r.backfills(), now));
+            }
             return 0;
         }
 
@@ -492,6 +496,35 @@ public final class BeaconCtl implements Callable<Integer> {
                 return 0;
             }
         }
+    }
+
+    @Command(name = "backfill", description = {"List and publish an integration's recent messages now "
+            + "(the leader runs it at its next round).", "Messages found only this way are counted by the job "
+            + "as recovered."})
+    static final class Backfill extends Sub implements Callable<Integer> {
+        @Parameters(paramLabel = "INTEGRATION")
+        String integration;
+
+        @Override
+        public Integer call() {
+            BackfillView v = api().post("/api/integrations/" + integration + "/backfill", null,
+                    new TypeReference<>() { });
+            var now = root.clock.instant();
+            out().println("Backfill of " + v.integrationId() + " requested; its leader runs it at its next round.");
+            out().print(backfillTable(List.of(v), now).render());
+            return 0;
+        }
+    }
+
+    static TextTable backfillTable(List<BackfillView> views, java.time.Instant now) {
+        TextTable t = new TextTable("INTEGRATION", "LAST RUN", "OUTCOME", "LISTED THROUGH", "PUBLISHED",
+                "GAPS WAITING", "NEXT ATTEMPT");
+        for (BackfillView b : views) {
+            t.row(b.integrationId(), TextTable.relative(b.lastRunAt(), now), b.lastOutcome(),
+                    TextTable.relative(b.listedThrough(), now), b.messagesPublished(), b.gapsAwaiting(),
+                    b.requestedAt() != null ? "requested" : TextTable.relative(b.nextAttemptAt(), now));
+        }
+        return t;
     }
 
     @Command(name = "db", description = "Database tasks (no server needed).", subcommands = Db.Migrate.class)

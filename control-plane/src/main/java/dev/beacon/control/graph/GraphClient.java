@@ -150,6 +150,36 @@ public final class GraphClient {
         }
     }
 
+    /**
+     * One page of a collection: {@code GET pathAndQuery} (already URL-encoded, e.g. from {@link #query}), with the
+     * usual retries. Follow {@link GraphPage#nextPath()} for the next page. Used by backfill to list messages.
+     */
+    public GraphPage getPage(String integrationId, String pathAndQuery)
+            throws GraphException, SignInRequiredException {
+        JsonNode root = call(integrationId, "GET", pathAndQuery, null, null);
+        List<JsonNode> items = new ArrayList<>();
+        root.path("value").forEach(items::add);
+        String next = root.path("@odata.nextLink").asText(null);
+        String nextPath = next == null ? null : relativeToGraph(next);
+        if (next != null && nextPath == null) {
+            // Stopping here would silently drop the rest of the collection; the caller must fail instead.
+            throw new IllegalStateException("Graph GET: @odata.nextLink is not a v1.0 URL");
+        }
+        return new GraphPage(List.copyOf(items), nextPath);
+    }
+
+    /** {@code name=value} query parameters, each value URL-encoded (spaces as {@code %20}, as OData expects). */
+    public static String query(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values come in pairs");
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            b.append(i == 0 ? "?" : "&").append(namesAndValues[i]).append('=').append(segment(namesAndValues[i + 1]));
+        }
+        return b.toString();
+    }
+
     private JsonNode call(String integrationId, String method, String path, String body, String secretInBody)
             throws GraphException, SignInRequiredException {
         return parse(callRaw(integrationId, method, path, body, secretInBody, () -> { }));

@@ -2,10 +2,12 @@ package dev.beacon.control.metrics;
 
 import dev.beacon.control.hydration.HydrationCounters;
 import dev.beacon.control.hydration.HydrationPoison;
+import dev.beacon.control.backfill.BackfillCounters;
 import dev.beacon.control.integration.IntegrationStatus;
 import dev.beacon.control.lifecycle.LifecycleCounters;
 import dev.beacon.control.lifecycle.LifecycleEvent;
 import dev.beacon.control.lifecycle.PoisonReason;
+import dev.beacon.control.ops.BackfillView;
 import dev.beacon.control.ops.GapView;
 import dev.beacon.control.ops.IntegrationView;
 import dev.beacon.control.ops.StatusReport;
@@ -61,6 +63,11 @@ import org.slf4j.LoggerFactory;
  *       inline wait), {@code beacon_hydration_retries_total}, {@code beacon_hydration_dead_letters_total{reason}},
  *       {@code beacon_hydration_lag} (records not yet read), {@code beacon_hydration_waiting_requests},
  *       {@code beacon_hydration_oldest_waiting_seconds}, {@code beacon_hydration_consumer_running}</li>
+ *   <li>the backfill (absent when it does not run), per integration: {@code beacon_backfill_runs_total},
+ *       {@code beacon_backfill_failures_total}, {@code beacon_backfill_messages_published_total},
+ *       {@code beacon_backfill_messages_skipped_total} (this replica's runs), {@code beacon_backfill_last_success_seconds}
+ *       (epoch seconds of this replica's last successful run, 0 before one) and {@code beacon_backfill_gaps_awaiting}
+ *       (from the database: delivery gaps not yet backfilled)</li>
  * </ul>
  * Subscriptions in state {@code deleted} are left out. Series of integrations and subscriptions that disappear
  * from the report are removed at the next refresh.
@@ -80,6 +87,7 @@ public final class ControlPlaneMetrics {
     /** The report-driven meters, with the value each one reads (swapped at every refresh). */
     private final Map<Meter.Id, AtomicReference<DoubleSupplier>> reportMeters = new HashMap<>();
     private Instant refreshedAt;
+    private volatile BackfillCounters backfill;
 
     public ControlPlaneMetrics(Supplier<StatusReport> status, Clock clock, Duration cacheFor) {
         this.status = Objects.requireNonNull(status);
@@ -156,6 +164,12 @@ public final class ControlPlaneMetrics {
         return this;
     }
 
+    /** Adds the backfill's per-integration series (registered at each refresh for the report's integrations). */
+    public ControlPlaneMetrics bindBackfill(BackfillCounters counters) {
+        this.backfill = counters;
+        return this;
+    }
+
     /** The Prometheus text exposition, refreshing the report-driven meters first if the cache is stale. */
     public synchronized String scrape() {
         Instant now = clock.instant();
@@ -188,6 +202,11 @@ public final class ControlPlaneMetrics {
             gauge(seen, "beacon_open_gaps", "Open delivery gaps (notifications may be lost)", t, () -> open);
             double leader = me != null && me.equals(i.leader()) ? 1 : 0;
             gauge(seen, "beacon_leader", "1 when this replica reconciles the integration", t, () -> leader);
+            BackfillCounters b = backfill;
+            if (b != null) {
+                backfillMeters(seen, t, b.of(i.id()), report.backfills().stream()
+                        .filter(v -> v.integrationId().equals(i.id())).mapToInt(BackfillView::gapsAwaiting).sum());
+            }
         }
         for (TokenView tv : report.tokens()) {
             Tags t = Tags.of("integration", tv.integrationId(), "account",
@@ -232,6 +251,18 @@ public final class ControlPlaneMetrics {
             registry.remove(id);
             return true;
         });
+    }
+
+    private void backfillMeters(Set<Meter.Id> seen, Tags t, BackfillCounters.Counts c, int gapsAwaiting) {
+        counter(seen, "beacon_backfill_runs", "Backfill runs by this replica", t, c::runs);
+        counter(seen, "beacon_backfill_failures", "Failed backfill runs (cursor kept, retried)", t, c::failures);
+        counter(seen, "beacon_backfill_messages_published", "Messages published as FetchedMessages by backfill", t,
+                c::published);
+        counter(seen, "beacon_backfill_messages_skipped", "Listed items that are not messages (system events)", t,
+                c::skipped);
+        gauge(seen, "beacon_backfill_last_success_seconds", "Epoch seconds of the last successful backfill run", t,
+                c::lastSuccessEpochSeconds);
+        gauge(seen, "beacon_backfill_gaps_awaiting", "Delivery gaps not yet backfilled", t, () -> gapsAwaiting);
     }
 
     private void gauge(Set<Meter.Id> seen, String name, String help, Tags tags, DoubleSupplier value) {

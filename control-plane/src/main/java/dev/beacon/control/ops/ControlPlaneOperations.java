@@ -63,6 +63,14 @@ public interface ControlPlaneOperations {
     /** Generates a new encryption certificate, moves the integration's subscriptions to it, re-exports keys. */
     List<CertificateView> rotateCertificates(String integrationId);
 
+    /**
+     * Asks the integration's leader to backfill now, at its next round, whatever the schedule says; returns the
+     * backfill state (with {@code requestedAt} set). IllegalArgumentException when the backfill does not run here.
+     */
+    default BackfillView requestBackfill(String integrationId) {
+        throw new IllegalArgumentException("backfill is not available");
+    }
+
     StatusReport status();
 
     /** Ready to serve: database reachable and vault keys open the stored secrets. */

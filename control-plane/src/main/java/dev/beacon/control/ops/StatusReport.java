@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * {@code /api/status} and {@code beaconctl status}: everything ops need to see at a glance, from the database
- * (so every replica reports the same), plus which replica answered.
+ * (so every replica reports the same), plus which replica answered. {@code backfills}: one per integration the
+ * backfill has state for (empty when the backfill does not run).
  */
 public record StatusReport(
         Instant generatedAt,
@@ -14,4 +15,17 @@ public record StatusReport(
         List<TokenView> tokens,
         List<SubscriptionView> subscriptions,
         List<GapView> openGaps,
-        List<CertificateView> certificates) {}
+        List<CertificateView> certificates,
+        List<BackfillView> backfills) {
+
+    /** A report without backfill state (no Kafka configured: no backfill). */
+    public StatusReport(Instant generatedAt, String replicaId, List<IntegrationView> integrations,
+                        List<TokenView> tokens, List<SubscriptionView> subscriptions, List<GapView> openGaps,
+                        List<CertificateView> certificates) {
+        this(generatedAt, replicaId, integrations, tokens, subscriptions, openGaps, certificates, List.of());
+    }
+
+    public StatusReport {
+        backfills = backfills == null ? List.of() : List.copyOf(backfills);
+    }
+}

@@ -262,6 +262,14 @@ class BeaconCtlTest {
                 "cert-2       in 365d00h  now          -        2",
                 "cert-1       in 30d00h   335d00h ago  now      0");
 
+        r = run("backfill", "contoso");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().lines()).containsExactly(
+                "Backfill of contoso requested; its leader runs it at its next round.",
+                "INTEGRATION  LAST RUN   OUTCOME  LISTED THROUGH  PUBLISHED  GAPS WAITING  NEXT ATTEMPT",
+                "contoso      5m00s ago  ok       5m00s ago       3          1             requested");
+        assertThat(ops.calls).contains("requestBackfill contoso");
+
         r = run("integrations", "remove", "contoso");
         assertThat(r.out()).isEqualTo("Removed integration contoso.\n");
         assertThat(run("integrations", "remove", "contoso").exit()).isEqualTo(1);

@@ -67,6 +67,7 @@ class ControlPlaneEndToEndTest {
     static void startKafka() {
         kafka = KafkaFixture.start();
         kafka.createTopic("graph-lifecycle", 1);
+        kafka.createTopic("teams-events", 1); // where backfill publishes FetchedMessages
     }
 
     @AfterAll
@@ -149,6 +150,34 @@ class ControlPlaneEndToEndTest {
                 assertThat(metrics).contains("beacon_subscription_expiry_seconds{integration=\"contoso\"")
                         .contains("beacon_token_expiry_seconds{")
                         .contains("beacon_lifecycle_events_total{event=\"subscriptionRemoved\"} 1.0");
+
+                // 6b. a message whose notification Graph lost: ops ask for a backfill, the leader's next round
+                // publishes it to the job's topic (origin backfill) and marks the gap backfilled
+                clock.advance(Duration.ofMinutes(1));
+                String chat = "19:e2e@thread.v2";
+                emulator.putMessage(EntraEndpoints.DEFAULT_USER.tenant(), chat, "{\"id\":\"lost-1\",\"chatId\":\""
+                        + chat + "\",\"messageType\":\"message\",\"lastModifiedDateTime\":\""
+                        + clock.instant().minusSeconds(30) + "\",\"body\":{\"content\":\"help\"}}");
+                Cli backfill = Cli.run(cli, "backfill", "contoso");
+                assertThat(backfill.exit).as(backfill.out + backfill.err).isZero();
+                assertThat(backfill.out).contains("Backfill of contoso requested").contains("requested");
+                cp.controlPlane().tick();
+                List<dev.beacon.contracts.fetched.FetchedMessage> fetched = new java.util.ArrayList<>();
+                for (var r : kafka.readAll("teams-events", false)) {
+                    fetched.add(dev.beacon.contracts.fetched.FetchedMessageCodec.fromJson(
+                            new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.value())));
+                }
+                assertThat(fetched).extracting(f -> f.origin(), f -> f.chatId(), f -> f.messageId())
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                                dev.beacon.contracts.fetched.Origin.BACKFILL, chat, "lost-1"));
+                assertThat(PG.query("SELECT backfilled_at IS NOT NULL AS done FROM delivery_gap"))
+                        .containsExactly(Map.of("done", true));
+                Cli backfillStatus = Cli.run(cli, "status");
+                assertThat(backfillStatus.out).contains("Backfill").containsPattern("contoso .* ok ");
+                clock.advance(Duration.ofSeconds(10)); // past the metrics cache
+                assertThat(get(cp.port(), "/metrics"))
+                        .contains("beacon_backfill_messages_published_total{integration=\"contoso\"} 1.0")
+                        .contains("beacon_backfill_gaps_awaiting{integration=\"contoso\"} 0.0");
             }
 
             // 7. restart: the new process signs in silently from the encrypted vault (no new device code)

@@ -114,6 +114,18 @@ public final class GraphEndpoints {
         return messageRateLimit;
     }
 
+    /** The stored chat messages of {@code tenant} by chat id (for {@link GraphMessageLists}). */
+    Map<String, List<String>> messagesByChat(String tenant) {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        messages.forEach((key, json) -> {
+            String[] parts = key.split("\\|", 3);
+            if (parts[0].equals(tenant)) {
+                out.computeIfAbsent(parts[1], k -> new java.util.ArrayList<>()).add(json);
+            }
+        });
+        return out;
+    }
+
     // ---- test API -------------------------------------------------------------------------------------------------
 
     /** The live (unexpired) subscriptions, oldest first. */

@@ -136,6 +136,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
         this.entra = new EntraEndpoints(this);
         this.graph = new GraphEndpoints(this);
         this.notifications = new GraphNotifications(this);
+        new GraphMessageLists(this, graph);
     }
 
     /** Starts on 127.0.0.1 with a free port (or {@code port} when > 0). */

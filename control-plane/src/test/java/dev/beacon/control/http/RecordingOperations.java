@@ -213,6 +213,13 @@ public final class RecordingOperations implements ControlPlaneOperations {
     }
 
     @Override
+    public synchronized dev.beacon.control.ops.BackfillView requestBackfill(String integrationId) {
+        calls.add("requestBackfill " + integrationId);
+        Instant last = NOW.minus(Duration.ofMinutes(5));
+        return new dev.beacon.control.ops.BackfillView(integrationId, last, last, "ok", last, 3, 0, null, NOW, 1);
+    }
+
+    @Override
     public synchronized StatusReport status() {
         calls.add("status");
         List<TokenView> tokens = new ArrayList<>();

@@ -1,0 +1,218 @@
+package dev.beacon.control.backfill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.beacon.control.graph.GraphClient;
+import dev.beacon.control.graph.GraphException;
+import dev.beacon.control.graph.GraphPage;
+import dev.beacon.control.integration.DesiredSubscription;
+import dev.beacon.control.integration.Integration;
+import dev.beacon.control.signin.SignInRequiredException;
+import dev.beacon.control.signin.TokenSource;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Lists the chat messages of an integration modified in a window, the cheapest way its permissions allow:
+ * <ul>
+ *   <li>app-only, for every user named in a desired {@code /users/{id}/chats/getAllMessages} resource:
+ *       {@code GET /users/{id}/chats/getAllMessages?$filter=lastModifiedDateTime gt … and lastModifiedDateTime lt …}
+ *       (metered, with the resource's {@code model}); a 403 (no {@code Chat.Read.All}) falls back to the per-chat
+ *       listing of that user;</li>
+ *   <li>delegated (getAllMessages GET is application-only in Graph): the signed-in account's chats
+ *       ({@code GET /users/{oid}/chats}, paged) and, per chat, {@code GET /chats/{id}/messages?$top=50
+ *       &$orderby=lastModifiedDateTime desc&$filter=lastModifiedDateTime gt …}, following nextLinks;</li>
+ *   <li>both: chats named by desired {@code /chats/{id}/messages} resources.</li>
+ * </ul>
+ * Every request waits for the tenant's {@link RequestPacer} slot; retries and short Retry-After waits are the
+ * {@link GraphClient}'s. The window is open at both ends ({@code from < lastModified < to}), like Graph's filter.
+ */
+public final class MessageLister {
+
+    static final int PAGE_SIZE = 50; // Graph's maximum $top for chat messages
+    private static final int MAX_PAGES = 10_000; // a nextLink loop must end
+    private static final Pattern ALL_MESSAGES_OF_USER =
+            Pattern.compile("^/?users/([^/{}?]+)/chats/getAllMessages(?:\\?(.*))?$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CHAT_MESSAGES = Pattern.compile("^/?chats/([^/?]+)/messages(?:\\?.*)?$",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern MODEL = Pattern.compile("(?:^|&)model=([A-Za-z])");
+
+    private final GraphClient graph;
+    private final TokenSource tokens;
+    private final RequestPacer pacer;
+
+    public MessageLister(GraphClient graph, TokenSource tokens, RequestPacer pacer) {
+        this.graph = graph;
+        this.tokens = tokens;
+        this.pacer = pacer;
+    }
+
+    /** Lists {@code (from, to)}; throws when any request finally failed (the caller then publishes nothing). */
+    public Listing list(Integration integration, List<DesiredSubscription> desired, Instant from, Instant to,
+                        LeaseGuard lease)
+            throws GraphException, SignInRequiredException, InterruptedException, LeaseGuard.LeaseLostException {
+        Run run = new Run(integration, from, to, lease);
+        Set<String> chats = new LinkedHashSet<>();
+        for (DesiredSubscription d : desired) {
+            Matcher chat = CHAT_MESSAGES.matcher(d.resource());
+            if (chat.matches()) {
+                chats.add(chat.group(1));
+            }
+        }
+        if (integration.authMode().delegated()) {
+            String me = tokens.graphToken(integration.id()).userObjectId();
+            if (me != null && !me.isBlank()) {
+                chats.addAll(run.chatsOf(me));
+            }
+        } else {
+            for (DesiredSubscription d : desired) {
+                Matcher m = ALL_MESSAGES_OF_USER.matcher(d.resource());
+                if (m.matches()) {
+                    Matcher model = MODEL.matcher(m.group(2) == null ? "" : m.group(2));
+                    String user = m.group(1);
+                    if (!run.allMessagesOf(user, model.find() ? model.group(1) : null)) {
+                        chats.addAll(run.chatsOf(user)); // no Chat.Read.All: the chats one by one
+                    }
+                }
+            }
+        }
+        for (String chat : chats) {
+            run.chatMessages(chat);
+        }
+        return run.result();
+    }
+
+    /** The state of one listing: messages by chat/id (a message listed twice counts once). */
+    private final class Run {
+        final Integration integration;
+        final Instant from;
+        final Instant to;
+        final LeaseGuard lease;
+        final Map<String, ListedMessage> found = new LinkedHashMap<>();
+        int skipped;
+        int requests;
+
+        Run(Integration integration, Instant from, Instant to, LeaseGuard lease) {
+            this.integration = integration;
+            this.from = from;
+            this.to = to;
+            this.lease = lease;
+        }
+
+        /** getAllMessages of one user; false when Graph refuses it (403: the app lacks Chat.Read.All). */
+        boolean allMessagesOf(String user, String model) throws GraphException, SignInRequiredException,
+                InterruptedException, LeaseGuard.LeaseLostException {
+            String filter = "lastModifiedDateTime gt " + from + " and lastModifiedDateTime lt " + to;
+            String path = "/users/" + user + "/chats/getAllMessages" + (model == null
+                    ? GraphClient.query("$top", String.valueOf(PAGE_SIZE), "$filter", filter)
+                    : GraphClient.query("$top", String.valueOf(PAGE_SIZE), "$filter", filter, "model", model));
+            for (int page = 0; path != null && page < MAX_PAGES; page++) {
+                GraphPage p;
+                try {
+                    p = get(path);
+                } catch (GraphException e) {
+                    if (e.forbidden() && page == 0) {
+                        return false;
+                    }
+                    throw e;
+                }
+                p.items().forEach(item -> take(item, null));
+                path = p.nextPath();
+            }
+            return true;
+        }
+
+        /** The chats a user is a member of (every page). */
+        List<String> chatsOf(String user) throws GraphException, SignInRequiredException, InterruptedException,
+                LeaseGuard.LeaseLostException {
+            List<String> ids = new ArrayList<>();
+            String path = "/users/" + user + "/chats" + GraphClient.query("$top", String.valueOf(PAGE_SIZE));
+            for (int page = 0; path != null && page < MAX_PAGES; page++) {
+                GraphPage p = get(path);
+                for (JsonNode chat : p.items()) {
+                    String id = chat.path("id").asText(null);
+                    if (id != null) {
+                        ids.add(id);
+                    }
+                }
+                path = p.nextPath();
+            }
+            return ids;
+        }
+
+        /** One chat's messages modified after {@code from}, newest first, until the pages reach {@code from}. */
+        void chatMessages(String chatId) throws GraphException, SignInRequiredException, InterruptedException,
+                LeaseGuard.LeaseLostException {
+            String path = "/chats/" + chatId + "/messages" + GraphClient.query("$top", String.valueOf(PAGE_SIZE),
+                    "$orderby", "lastModifiedDateTime desc", "$filter", "lastModifiedDateTime gt " + from);
+            for (int page = 0; path != null && page < MAX_PAGES; page++) {
+                GraphPage p = get(path);
+                boolean reachedFrom = false;
+                for (JsonNode item : p.items()) {
+                    Instant modified = modified(item);
+                    reachedFrom |= modified != null && !modified.isAfter(from);
+                    take(item, chatId);
+                }
+                path = reachedFrom ? null : p.nextPath();
+            }
+        }
+
+        GraphPage get(String path) throws GraphException, SignInRequiredException, InterruptedException,
+                LeaseGuard.LeaseLostException {
+            lease.check();
+            pacer.acquire(integration.tenantId());
+            requests++;
+            return graph.getPage(integration.id(), path);
+        }
+
+        void take(JsonNode item, String chatId) {
+            Instant modified = modified(item);
+            if (modified == null || !modified.isAfter(from) || !modified.isBefore(to)) {
+                return; // outside the window (Graph filtered already; the per-chat listing has no upper bound)
+            }
+            String id = item.path("id").asText(null);
+            String chat = item.hasNonNull("chatId") ? item.get("chatId").asText() : chatId;
+            if (id == null || chat == null) {
+                skipped++;
+                return;
+            }
+            if (!"message".equals(item.path("messageType").asText("message"))) {
+                skipped++; // system events (members added, call ended, …): not what detection reads
+                return;
+            }
+            found.merge(chat + "/" + id, new ListedMessage(chat, id, modified, item),
+                    (a, b) -> b.lastModified().isAfter(a.lastModified()) ? b : a);
+        }
+
+        Listing result() {
+            List<ListedMessage> messages = new ArrayList<>(found.values());
+            messages.sort(Comparator.comparing(ListedMessage::lastModified)
+                    .thenComparing(ListedMessage::chatId).thenComparing(ListedMessage::messageId));
+            return new Listing(List.copyOf(messages), skipped, requests);
+        }
+    }
+
+    /** {@code lastModifiedDateTime}, else {@code createdDateTime}; null when neither parses. */
+    static Instant modified(JsonNode item) {
+        for (String field : List.of("lastModifiedDateTime", "createdDateTime")) {
+            String v = item.path(field).asText(null);
+            if (v != null) {
+                try {
+                    return OffsetDateTime.parse(v).toInstant();
+                } catch (DateTimeParseException e) {
+                    // try the next field
+                }
+            }
+        }
+        return null;
+    }
+}
