@@ -78,6 +78,8 @@ public final class SignInService implements TokenSource, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SignInService.class);
 
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> tokenLocks =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final IntegrationStore integrations;
     private final TokenVault vault;
     private final MicrosoftEndpoints endpoints;
@@ -462,7 +464,19 @@ public final class SignInService implements TokenSource, AutoCloseable {
         return vault.accounts().stream().map(this::tokenView).toList();
     }
 
+    /**
+     * One silent token acquisition per integration at a time in this JVM: the leader loop, the lifecycle, hydration
+     * and backfill threads all ask for tokens, and two concurrent refreshes would present the same refresh token
+     * twice (Entra replaces it on use, so the second is refused and the account flagged for a new sign-in).
+     */
     private IAuthenticationResult silent(Integration in, String homeAccountId, boolean forceRefresh)
+            throws SignInRequiredException {
+        synchronized (tokenLocks.computeIfAbsent(in.id(), id -> new Object())) {
+            return silentLocked(in, homeAccountId, forceRefresh);
+        }
+    }
+
+    private IAuthenticationResult silentLocked(Integration in, String homeAccountId, boolean forceRefresh)
             throws SignInRequiredException {
         MsalApp app = app(in);
         try {
