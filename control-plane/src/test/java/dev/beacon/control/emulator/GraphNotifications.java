@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * Graph's change-notification publisher as the emulator plays it: rich {@code chatMessage} notifications POSTed to a
@@ -47,6 +48,7 @@ public final class GraphNotifications {
     private final Map<String, AtomicInteger> toDrop = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> dropped = new ConcurrentHashMap<>();
     private final Map<String, List<String>> sent = new ConcurrentHashMap<>();
+    private volatile BiConsumer<EmulatedSubscription, String> eventHubs;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(3)).build();
 
@@ -94,9 +96,18 @@ public final class GraphNotifications {
     public int deliver(String subscriptionId, String chatMessageJson) {
         EmulatedSubscription s = emulator.graph().subscription(subscriptionId)
                 .orElseThrow(() -> new IllegalArgumentException("no subscription " + subscriptionId));
-        if (!s.notificationUrl().startsWith("https://") && !s.notificationUrl().startsWith("http://")) {
-            throw new IllegalArgumentException("subscription " + subscriptionId + " is not a webhook subscription");
+        boolean eventHub = s.notificationUrl().startsWith("EventHub:");
+        if (!eventHub && !s.notificationUrl().startsWith("https://") && !s.notificationUrl().startsWith("http://")) {
+            throw new IllegalArgumentException("subscription " + subscriptionId + " is neither a webhook nor an "
+                    + "Event Hubs subscription");
         }
+        BiConsumer<EmulatedSubscription, String> hub = eventHubs;
+        if (eventHub && hub == null) {
+            throw new IllegalStateException("an Event Hubs subscription, but no event hub: call deliverEventHubsTo");
+        }
+        // Graph has the message whether or not it tells anyone: GET and the lists (backfill) find it.
+        JsonNode message = readMessage(chatMessageJson);
+        emulator.graph().putMessage(s.tenantId(), message.path("chatId").asText(), chatMessageJson);
         AtomicInteger drops = toDrop.get(subscriptionId);
         if (drops != null && drops.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             dropped.computeIfAbsent(subscriptionId, k -> new AtomicInteger()).incrementAndGet();
@@ -104,6 +115,10 @@ public final class GraphNotifications {
         }
         String body = collection(s, chatMessageJson);
         sent.computeIfAbsent(subscriptionId, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(body);
+        if (eventHub) {
+            hub.accept(s, body);
+            return 200;
+        }
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.notificationUrl()))
                     .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json; charset=utf-8")
@@ -117,21 +132,38 @@ public final class GraphNotifications {
         }
     }
 
-    /** The collection {@link #deliver} would send (a fresh encryption and token each call). */
-    public String collection(EmulatedSubscription s, String chatMessageJson) {
+    /**
+     * Where deliveries to {@code EventHub:} subscriptions go: the event hub, that is, a test's Kafka producer
+     * writing the body to the job's input topic (Graph writes its own JSON there, never CloudEvents).
+     */
+    public void deliverEventHubsTo(BiConsumer<EmulatedSubscription, String> eventHub) {
+        this.eventHubs = eventHub;
+    }
+
+    private JsonNode readMessage(String chatMessageJson) {
         JsonNode message;
         try {
             message = emulator.json().readTree(chatMessageJson);
         } catch (Exception e) {
             throw new IllegalArgumentException("not JSON: a chatMessage was expected", e);
         }
-        String messageId = message.path("id").asText(null);
-        String chatId = message.path("chatId").asText(null);
-        if (messageId == null || chatId == null) {
+        if (message.path("id").asText(null) == null || message.path("chatId").asText(null) == null) {
             throw new IllegalArgumentException("the chatMessage needs id and chatId");
         }
-        if (!s.includeResourceData() || s.encryptionCertificate() == null) {
-            throw new IllegalArgumentException("subscription " + s.id() + " has no rich notifications");
+        return message;
+    }
+
+    /**
+     * The collection {@link #deliver} would send (a fresh encryption and token each call): a rich notification
+     * with validation tokens when the subscription includes resource data, else a basic one (ids only, as Graph
+     * sends without {@code includeResourceData}).
+     */
+    public String collection(EmulatedSubscription s, String chatMessageJson) {
+        JsonNode message = readMessage(chatMessageJson);
+        String messageId = message.path("id").asText();
+        String chatId = message.path("chatId").asText();
+        if (s.includeResourceData() && s.encryptionCertificate() == null) {
+            throw new IllegalArgumentException("subscription " + s.id() + " has no encryption certificate");
         }
         String resource = "chats('" + chatId + "')/messages('" + messageId + "')";
         ObjectNode root = emulator.json().createObjectNode();
@@ -145,10 +177,13 @@ public final class GraphNotifications {
         data.put("id", messageId);
         data.put("@odata.type", "#Microsoft.Graph.chatMessage");
         data.put("@odata.id", resource);
+        item.put("tenantId", s.tenantId());
+        if (!s.includeResourceData()) {
+            return root.toString();
+        }
         ObjectNode encrypted = item.putObject("encryptedContent");
         GraphEndpoints.encryptFor(s.encryptionCertificate(), s.encryptionCertificateId(), chatMessageJson)
                 .forEach(encrypted::put);
-        item.put("tenantId", s.tenantId());
         root.putArray("validationTokens").add(validationToken(s.tenantId(), s.applicationId()));
         return root.toString();
     }
