@@ -129,6 +129,11 @@ public record ControlPlaneSettings(
         if (reconcileInterval.isZero() || reconcileInterval.isNegative()) {
             problems.add("BEACON_RECONCILE_INTERVAL must be positive");
         }
+        try {
+            ingressPublicUrl();
+        } catch (IllegalArgumentException e) {
+            problems.add("BEACON_INGRESS_PUBLIC_URL: " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid settings: " + String.join("; ", problems));
         }
@@ -164,6 +169,15 @@ public record ControlPlaneSettings(
         return plain(env, "BEACON_LIFECYCLE_DEAD_LETTER_TOPIC").orElse(lifecycleTopic + "-dead-letters");
     }
 
+    /**
+     * {@code BEACON_INGRESS_PUBLIC_URL}: what Graph reaches the webhook ingress at (https; http only to localhost).
+     * The reconciler builds the subscriptions of desired entries with the {@code ingress} shorthand from it. Read
+     * from {@link #env} so the record's shape stays as it is.
+     */
+    public Optional<URI> ingressPublicUrl() {
+        return dev.beacon.control.ingress.IngressRoutes.publicUrl(env);
+    }
+
     /** The auth-code redirect URI Entra sends the browser back to for an integration. */
     public URI callbackUri(String integrationId) {
         String base = publicUrl.toString().replaceAll("/+$", "");
@@ -188,9 +202,18 @@ public record ControlPlaneSettings(
                 "reconcile interval:    " + reconcileInterval,
                 "token refresh margin:  " + tokenRefreshMargin,
                 "export dir:            " + (exportDir == null ? "(none)" : exportDir),
+                "ingress public url:    " + ingressPublicUrlQuietly(),
                 "microsoft route:       " + (microsoftRoute == null ? "(real Microsoft endpoints)" : microsoftRoute),
                 "vault key:             " + setOrNot(secretQuietly("BEACON_VAULT_KEY")),
                 "vault previous keys:   " + setOrNot(secretQuietly("BEACON_VAULT_PREVIOUS_KEYS")));
+    }
+
+    private String ingressPublicUrlQuietly() {
+        try {
+            return ingressPublicUrl().map(URI::toString).orElse("(none: 'ingress' subscriptions cannot be built)");
+        } catch (IllegalArgumentException e) {
+            return "(invalid)";
+        }
     }
 
     @Override

@@ -211,7 +211,8 @@ public final class WebhookIngress implements AutoCloseable {
             }
             if (item.has("encryptedContent")) {
                 if (tenant == null) {
-                    refuse(ctx, route, integration, Rejection.VALIDATION_TOKEN, "rich notification without tenantId");
+                    refuse(ctx, route, integration, Rejection.VALIDATION_TOKEN,
+                            "rich notification without tenantId");
                     return;
                 }
                 richTenants.add(tenant);
