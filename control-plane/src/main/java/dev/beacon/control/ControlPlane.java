@@ -38,7 +38,7 @@ import dev.beacon.control.signin.SignInService;
 import dev.beacon.control.signin.SignInSettings;
 import dev.beacon.control.store.Sql;
 import dev.beacon.control.subscriptions.ClientStates;
-import dev.beacon.control.subscriptions.DeliveryTarget;
+import dev.beacon.control.subscriptions.IngressWebhookUrls;
 import dev.beacon.control.subscriptions.GapStore;
 import dev.beacon.control.subscriptions.SubscriptionReconciler;
 import dev.beacon.control.subscriptions.SubscriptionStore;
@@ -124,7 +124,8 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         Runnable secretsChanged = exporter();
         this.graph = GraphClient.create(endpoints, signIn, retry, clock);
         this.reconciler = new SubscriptionReconciler(integrations, subscriptions, gaps, clientStates, certificates,
-                graph, signIn, secretsChanged, SubscriptionReconciler.Settings.defaults(), clock);
+                graph, signIn, secretsChanged, SubscriptionReconciler.Settings.defaults(), clock,
+                IngressWebhookUrls.of(settings.ingressPublicUrl()));
         this.leases = new IntegrationLeases(sql, settings.replicaId(), settings.leaseDuration());
         this.metrics = new ControlPlaneMetrics(this::status, clock, Duration.ofSeconds(5));
         this.backfill = settings.kafkaBootstrap() == null ? null : BackfillService.create(settings.env(),
@@ -290,9 +291,10 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             resource = DEFAULT_DELEGATED_RESOURCE;
         }
         require(d.notificationUrl(), "notification URL");
-        DeliveryTarget.parse(d.notificationUrl()); // rejects unknown forms now rather than at the first reconcile
+        // Rejects unknown forms now rather than at the first reconcile; 'ingress' is resolved by the reconciler.
+        IngressWebhookUrls.check(integrationId, d.notificationUrl());
         if (d.lifecycleNotificationUrl() != null && !d.lifecycleNotificationUrl().isBlank()) {
-            DeliveryTarget.parse(d.lifecycleNotificationUrl());
+            IngressWebhookUrls.check(integrationId, d.lifecycleNotificationUrl());
         }
         return new DesiredSubscription(integrationId, resource,
                 d.changeTypes() == null || d.changeTypes().isBlank() ? DEFAULT_CHANGE_TYPES : d.changeTypes(),

@@ -141,6 +141,11 @@ public record ControlPlaneSettings(
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        try {
+            ingressPublicUrl();
+        } catch (IllegalArgumentException e) {
+            problems.add("BEACON_INGRESS_PUBLIC_URL: " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid settings: " + String.join("; ", problems));
         }
@@ -225,6 +230,15 @@ public record ControlPlaneSettings(
         return plain(env, "BEACON_INGRESS_TOPIC").orElse(DEFAULT_EVENTS_TOPIC);
     }
 
+    /**
+     * {@code BEACON_INGRESS_PUBLIC_URL}: what Graph reaches the webhook ingress at (https; http only to localhost).
+     * The reconciler builds the subscriptions of desired entries with the {@code ingress} shorthand from it. Read
+     * from {@link #env} so the record's shape stays as it is.
+     */
+    public Optional<URI> ingressPublicUrl() {
+        return dev.beacon.control.ingress.IngressRoutes.publicUrl(env);
+    }
+
     /** The auth-code redirect URI Entra sends the browser back to for an integration. */
     public URI callbackUri(String integrationId) {
         String base = publicUrl.toString().replaceAll("/+$", "");
@@ -252,9 +266,18 @@ public record ControlPlaneSettings(
                 "reconcile interval:    " + reconcileInterval,
                 "token refresh margin:  " + tokenRefreshMargin,
                 "export dir:            " + (exportDir == null ? "(none)" : exportDir),
+                "ingress public url:    " + ingressPublicUrlQuietly(),
                 "microsoft route:       " + (microsoftRoute == null ? "(real Microsoft endpoints)" : microsoftRoute),
                 "vault key:             " + setOrNot(secretQuietly("BEACON_VAULT_KEY")),
                 "vault previous keys:   " + setOrNot(secretQuietly("BEACON_VAULT_PREVIOUS_KEYS")));
+    }
+
+    private String ingressPublicUrlQuietly() {
+        try {
+            return ingressPublicUrl().map(URI::toString).orElse("(none: 'ingress' subscriptions cannot be built)");
+        } catch (IllegalArgumentException e) {
+            return "(invalid)";
+        }
     }
 
     @Override

@@ -318,7 +318,8 @@ public final class BeaconCtl implements Callable<Integer> {
             @Option(names = "--lifecycle-url", paramLabel = "U", description = "Default: the notification URL.")
             String lifecycleUrl;
             @Option(names = "--ingress-url", paramLabel = "URL", description = "Public https URL of the webhook "
-                    + "ingress, for --notification-url ingress (default: BEACON_INGRESS_PUBLIC_URL).")
+                    + "ingress, for --notification-url ingress: pins the routes to it (default: the control plane "
+                    + "resolves them with its BEACON_INGRESS_PUBLIC_URL, and follows when it changes).")
             String ingressUrl;
             @Option(names = "--no-resource-data", description = "Subscribe without resource data (no encryption).")
             boolean noResourceData;
@@ -351,13 +352,11 @@ public final class BeaconCtl implements Callable<Integer> {
                     kind = "secret";
                     credential = envSecret.get();
                 }
-                if (dev.beacon.control.ingress.IngressRoutes.SHORTHAND.equalsIgnoreCase(notificationUrl)) {
-                    // Delivered to this integration's routes on the webhook ingress (beaconctl ingress).
-                    URI base = ingressUrl != null
-                            ? dev.beacon.control.ingress.IngressRoutes.checkedPublicUrl(ingressUrl)
-                            : dev.beacon.control.ingress.IngressRoutes.publicUrl(root.env).orElseThrow(() ->
-                                    new IllegalArgumentException("--notification-url ingress needs --ingress-url or "
-                                            + "BEACON_INGRESS_PUBLIC_URL"));
+                if (dev.beacon.control.ingress.IngressRoutes.SHORTHAND.equalsIgnoreCase(notificationUrl)
+                        && ingressUrl != null) {
+                    // Pinned to this URL now. Without --ingress-url the shorthand goes to the server, whose
+                    // reconciler resolves it with its BEACON_INGRESS_PUBLIC_URL at every pass.
+                    URI base = dev.beacon.control.ingress.IngressRoutes.checkedPublicUrl(ingressUrl);
                     notificationUrl = dev.beacon.control.ingress.IngressRoutes.notificationUrl(base, id);
                     if (lifecycleUrl == null) {
                         lifecycleUrl = dev.beacon.control.ingress.IngressRoutes.lifecycleUrl(base, id);

@@ -28,7 +28,10 @@ public final class IngressRoutes {
         return notificationUrl(publicUrl, integration) + "/lifecycle";
     }
 
-    /** {@code BEACON_INGRESS_PUBLIC_URL}, checked to be an https URL without user info, query or fragment. */
+    /**
+     * {@code BEACON_INGRESS_PUBLIC_URL}, checked to be an https URL (http only to this machine, for local runs)
+     * without user info, query or fragment.
+     */
     public static Optional<URI> publicUrl(Map<String, String> env) {
         String v = env.get("BEACON_INGRESS_PUBLIC_URL");
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(checkedPublicUrl(v.strip()));
@@ -41,12 +44,23 @@ public final class IngressRoutes {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the ingress public URL is not a URL: " + e.getMessage());
         }
-        if (!"https".equals(u.getScheme()) || u.getHost() == null || u.getRawUserInfo() != null
+        boolean scheme = "https".equals(u.getScheme()) || "http".equals(u.getScheme()) && isLoopback(u.getHost());
+        if (!scheme || u.getHost() == null || u.getRawUserInfo() != null
                 || u.getRawQuery() != null || u.getRawFragment() != null) {
             throw new IllegalArgumentException("the ingress public URL must be https://host[:port][/path] "
-                    + "(Graph delivers to https only), got '" + s + "'");
+                    + "(Graph delivers to https only; http only to localhost), got '" + s + "'");
         }
         return u;
+    }
+
+    /** localhost, 127.x.y.z or [::1]: plain http is accepted there (local runs against the emulator). */
+    public static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        return h.equals("localhost") || h.equals("[::1]") || h.equals("::1")
+                || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     private static String base(URI publicUrl) {

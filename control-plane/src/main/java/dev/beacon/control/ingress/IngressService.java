@@ -19,10 +19,12 @@ public final class IngressService implements AutoCloseable {
 
     private final KafkaForwarder forwarder;
     private final WebhookIngress http;
+    private final MetricsListener metricsListener;
 
-    private IngressService(KafkaForwarder forwarder, WebhookIngress http) {
+    private IngressService(KafkaForwarder forwarder, WebhookIngress http, MetricsListener metricsListener) {
         this.forwarder = forwarder;
         this.http = http;
+        this.metricsListener = metricsListener;
     }
 
     /**
@@ -49,10 +51,18 @@ public final class IngressService implements AutoCloseable {
                 settings.jwksMinRefresh());
         KafkaForwarder forwarder = new KafkaForwarder(settings.kafkaBootstrap(), settings.topic(),
                 settings.sendTimeout(), settings.maxBodyBytes());
+        IngressMetrics metrics = new IngressMetrics();
+        MetricsListener metricsListener = null;
         try {
-            WebhookIngress http = new WebhookIngress(settings, states, verifier, forwarder).start();
-            return new IngressService(forwarder, http);
+            if (settings.metricsPort() != IngressSettings.METRICS_OFF) {
+                metricsListener = MetricsListener.start(settings.metricsHost(), settings.metricsPort(), metrics);
+            }
+            WebhookIngress http = new WebhookIngress(settings, states, verifier, forwarder, metrics).start();
+            return new IngressService(forwarder, http, metricsListener);
         } catch (RuntimeException e) {
+            if (metricsListener != null) {
+                metricsListener.close();
+            }
             forwarder.close();
             throw e;
         }
@@ -60,6 +70,11 @@ public final class IngressService implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** The metrics listener's port; -1 when {@code BEACON_INGRESS_METRICS_PORT=off}. */
+    public int metricsPort() {
+        return metricsListener == null ? -1 : metricsListener.port();
     }
 
     /** Runs until the JVM is asked to stop. */
@@ -77,6 +92,9 @@ public final class IngressService implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        if (metricsListener != null) {
+            metricsListener.close();
+        }
         forwarder.close();
     }
 }

@@ -34,7 +34,10 @@ import java.util.stream.Collectors;
  *   <li>{@code BEACON_INGRESS_INTEGRATIONS}: comma-separated integration ids the routes answer for (others get
  *       404, handshakes included); unset: any;</li>
  *   <li>{@code BEACON_INGRESS_TLS_KEYSTORE} (PKCS12 path) and {@code BEACON_INGRESS_TLS_KEYSTORE_PASSWORD[_FILE]}:
- *       serve HTTPS instead of HTTP.</li>
+ *       serve HTTPS instead of HTTP;</li>
+ *   <li>{@code BEACON_INGRESS_METRICS_HOST} (default {@value #DEFAULT_METRICS_HOST}) and
+ *       {@code BEACON_INGRESS_METRICS_PORT} (default {@value #DEFAULT_METRICS_PORT}, {@code off} for none): the
+ *       separate Prometheus listener, never the internet-facing port.</li>
  * </ul>
  */
 public record IngressSettings(
@@ -51,7 +54,9 @@ public record IngressSettings(
         Duration sendTimeout,
         Path tlsKeystore,
         String tlsKeystorePassword,
-        Set<String> integrations) {
+        Set<String> integrations,
+        String metricsHost,
+        int metricsPort) {
 
     public static final String CLIENT_STATE = "BEACON_CLIENT_STATE";
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -60,6 +65,10 @@ public record IngressSettings(
     public static final int DEFAULT_MAX_BODY = 1_000_000;
     public static final URI MICROSOFT_JWKS = URI.create("https://login.microsoftonline.com/common/discovery/v2.0/keys");
     public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofMillis(1500);
+    public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
+    public static final int DEFAULT_METRICS_PORT = 9464;
+    /** {@link #metricsPort()} when {@code BEACON_INGRESS_METRICS_PORT=off}: no metrics listener. */
+    public static final int METRICS_OFF = -1;
 
     public IngressSettings {
         appIds = Set.copyOf(appIds);
@@ -113,6 +122,11 @@ public record IngressSettings(
         if (sendTimeout.compareTo(Duration.ofMillis(2500)) > 0) {
             problems.add("BEACON_INGRESS_SEND_TIMEOUT must be at most 2500ms (Graph waits 3 s for an answer)");
         }
+        int metricsPort = plain(env, "BEACON_INGRESS_METRICS_PORT").filter("off"::equalsIgnoreCase).isPresent()
+                ? METRICS_OFF : number(env, "BEACON_INGRESS_METRICS_PORT", DEFAULT_METRICS_PORT, problems);
+        if (metricsPort != METRICS_OFF && (metricsPort < 0 || metricsPort > 65535)) {
+            problems.add("BEACON_INGRESS_METRICS_PORT must be 0..65535 or off");
+        }
         Path keystore = plain(env, "BEACON_INGRESS_TLS_KEYSTORE").map(Path::of).orElse(null);
         String keystorePassword = null;
         try {
@@ -128,7 +142,8 @@ public record IngressSettings(
         }
         return new IngressSettings(plain(env, "BEACON_INGRESS_HOST").orElse(DEFAULT_HOST), port, bootstrap,
                 plain(env, "BEACON_INGRESS_TOPIC").orElse(DEFAULT_TOPIC), direct, file, appIds, jwks, minRefresh,
-                maxBody, sendTimeout, keystore, keystorePassword, list(env, "BEACON_INGRESS_INTEGRATIONS"));
+                maxBody, sendTimeout, keystore, keystorePassword, list(env, "BEACON_INGRESS_INTEGRATIONS"),
+                plain(env, "BEACON_INGRESS_METRICS_HOST").orElse(DEFAULT_METRICS_HOST), metricsPort);
     }
 
     /** One setting per line; secrets shown only as set / not set. */
@@ -143,7 +158,9 @@ public record IngressSettings(
                 "jwks url:           " + jwksUrl,
                 "max body:           " + maxBodyBytes + " bytes",
                 "send timeout:       " + sendTimeout.toMillis() + " ms",
-                "tls keystore:       " + (tlsKeystore == null ? "(none: plain HTTP)" : tlsKeystore));
+                "tls keystore:       " + (tlsKeystore == null ? "(none: plain HTTP)" : tlsKeystore),
+                "metrics:            " + (metricsPort == METRICS_OFF ? "(off)"
+                        : "http://" + metricsHost + ":" + metricsPort + "/metrics"));
     }
 
     @Override

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * answers 2xx only when it did; otherwise 503, so the sender retries. A record that times out here may still be
  * written later: the retry then makes a duplicate, which the job drops (it deduplicates by message).
  */
-public class KafkaForwarder implements AutoCloseable {
+public class KafkaForwarder implements Forwarder, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaForwarder.class);
 
@@ -50,6 +50,7 @@ public class KafkaForwarder implements AutoCloseable {
     }
 
     /** True once the broker acknowledged the record; false when it did not within the timeout, or failed. */
+    @Override
     public boolean send(String key, byte[] body, String integration, String route) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null,

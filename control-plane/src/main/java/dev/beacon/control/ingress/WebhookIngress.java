@@ -3,12 +3,14 @@ package dev.beacon.control.ingress;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.control.ingress.IngressMetrics.Rejection;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -59,22 +61,30 @@ public final class WebhookIngress implements AutoCloseable {
     static final String ROUTE_EVENTGRID = "eventgrid";
     static final String SUBSCRIPTION_VALIDATION = "Microsoft.EventGrid.SubscriptionValidationEvent";
 
+    private static final String ROUTE_ATTRIBUTE = "beacon.ingress.route";
     private static final Pattern INTEGRATION = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final int MAX_VALIDATION_TOKEN = 8 * 1024;
 
     private final IngressSettings settings;
     private final AcceptedClientStates clientStates;
     private final ValidationTokenVerifier tokens;
-    private final KafkaForwarder forwarder;
+    private final Forwarder forwarder;
+    private final IngressMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
     private Javalin app;
 
     public WebhookIngress(IngressSettings settings, AcceptedClientStates clientStates, ValidationTokenVerifier tokens,
-                          KafkaForwarder forwarder) {
+                          Forwarder forwarder) {
+        this(settings, clientStates, tokens, forwarder, new IngressMetrics());
+    }
+
+    public WebhookIngress(IngressSettings settings, AcceptedClientStates clientStates, ValidationTokenVerifier tokens,
+                          Forwarder forwarder, IngressMetrics metrics) {
         this.settings = Objects.requireNonNull(settings);
         this.clientStates = Objects.requireNonNull(clientStates);
         this.tokens = Objects.requireNonNull(tokens);
         this.forwarder = Objects.requireNonNull(forwarder);
+        this.metrics = Objects.requireNonNull(metrics);
     }
 
     /** Binds and serves (HTTPS when a keystore is configured); port 0 picks a free port (see {@link #port()}). */
@@ -134,16 +144,27 @@ public final class WebhookIngress implements AutoCloseable {
             ctx.header("Cache-Control", "no-store");
             ctx.header("X-Content-Type-Options", "nosniff");
         });
-        r.post("/webhooks/graph/{integration}", ctx -> graph(ctx, ROUTE_NOTIFICATIONS));
-        r.post("/webhooks/graph/{integration}/lifecycle", ctx -> graph(ctx, ROUTE_LIFECYCLE));
-        r.options("/webhooks/eventgrid/{integration}", this::eventGridOptions);
-        r.post("/webhooks/eventgrid/{integration}", this::eventGrid);
-        r.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"));
+        r.post("/webhooks/graph/{integration}", ctx -> graph(routed(ctx, ROUTE_NOTIFICATIONS), ROUTE_NOTIFICATIONS));
+        r.post("/webhooks/graph/{integration}/lifecycle",
+                ctx -> graph(routed(ctx, ROUTE_LIFECYCLE), ROUTE_LIFECYCLE));
+        r.options("/webhooks/eventgrid/{integration}", ctx -> eventGridOptions(routed(ctx, ROUTE_EVENTGRID)));
+        r.post("/webhooks/eventgrid/{integration}", ctx -> eventGrid(routed(ctx, ROUTE_EVENTGRID)));
+        r.get("/healthz", ctx -> routed(ctx, "healthz").contentType("text/plain").result("ok"));
+        // Every answer, 404s and errors included; the route label is a fixed word, never the request's path.
+        r.after(ctx -> {
+            String route = ctx.attribute(ROUTE_ATTRIBUTE);
+            metrics.request(route == null ? "other" : route, ctx.statusCode());
+        });
         r.error(404, ctx -> ctx.contentType("text/plain").result("not found"));
         r.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed: {}", ctx.method(), LogSafe.clean(ctx.path()), e.getClass().getName());
             plain(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
         });
+    }
+
+    private static Context routed(Context ctx, String route) {
+        ctx.attribute(ROUTE_ATTRIBUTE, route);
+        return ctx;
     }
 
     // ---- Graph ----
@@ -156,10 +177,11 @@ public final class WebhookIngress implements AutoCloseable {
         String validationToken = ctx.queryParam("validationToken");
         if (validationToken != null) {
             if (validationToken.length() > MAX_VALIDATION_TOKEN) {
-                refuse(ctx, route, integration, HttpStatus.BAD_REQUEST, "validation token too long");
+                refuse(ctx, route, integration, Rejection.MALFORMED, "validation token too long");
                 return;
             }
             LOG.info("{} {}: subscription validation handshake answered", route, integration);
+            metrics.handshake(route);
             ctx.status(HttpStatus.OK).contentType("text/plain; charset=utf-8").result(validationToken);
             return;
         }
@@ -173,14 +195,14 @@ public final class WebhookIngress implements AutoCloseable {
         }
         JsonNode items = root.path("value");
         if (!root.isObject() || !items.isArray() || items.isEmpty()) {
-            refuse(ctx, route, integration, HttpStatus.BAD_REQUEST, "not a Graph notification collection");
+            refuse(ctx, route, integration, Rejection.MALFORMED, "not a Graph notification collection");
             return;
         }
         Set<String> tenants = new LinkedHashSet<>();
         Set<String> richTenants = new HashSet<>();
         for (JsonNode item : items) {
             if (!item.isObject() || !clientStates.accepts(item.path("clientState").textValue())) {
-                refuse(ctx, route, integration, HttpStatus.FORBIDDEN, "clientState not accepted");
+                refuse(ctx, route, integration, Rejection.CLIENT_STATE, "clientState not accepted");
                 return;
             }
             String tenant = item.path("tenantId").textValue();
@@ -189,7 +211,8 @@ public final class WebhookIngress implements AutoCloseable {
             }
             if (item.has("encryptedContent")) {
                 if (tenant == null) {
-                    refuse(ctx, route, integration, HttpStatus.FORBIDDEN, "rich notification without tenantId");
+                    refuse(ctx, route, integration, Rejection.VALIDATION_TOKEN,
+                            "rich notification without tenantId");
                     return;
                 }
                 richTenants.add(tenant);
@@ -206,10 +229,11 @@ public final class WebhookIngress implements AutoCloseable {
             try {
                 tokens.verify(list, tenants, richTenants);
             } catch (ValidationTokenVerifier.Rejected e) {
-                refuse(ctx, route, integration, HttpStatus.FORBIDDEN, e.getMessage());
+                refuse(ctx, route, integration, Rejection.VALIDATION_TOKEN, e.getMessage());
                 return;
             } catch (ValidationTokenVerifier.KeysUnavailable e) {
                 LOG.warn("{} {}: {}; answered 503", route, integration, e.getMessage());
+                metrics.unavailable("jwks");
                 ctx.header("Retry-After", "1");
                 plain(ctx, HttpStatus.SERVICE_UNAVAILABLE, "temporarily unavailable");
                 return;
@@ -228,11 +252,12 @@ public final class WebhookIngress implements AutoCloseable {
         }
         String origin = ctx.header("WebHook-Request-Origin");
         if (origin == null || origin.isBlank() || origin.length() > 255 || !LogSafe.clean(origin).equals(origin)) {
-            refuse(ctx, ROUTE_EVENTGRID, integration, HttpStatus.BAD_REQUEST, "no WebHook-Request-Origin");
+            refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED, "no WebHook-Request-Origin");
             return;
         }
         LOG.info("{} {}: CloudEvents abuse-protection handshake answered for origin {}", ROUTE_EVENTGRID,
                 integration, LogSafe.clean(origin));
+        metrics.handshake(ROUTE_EVENTGRID);
         ctx.header("WebHook-Allowed-Origin", origin);
         ctx.header("WebHook-Allowed-Rate", "*");
         ctx.header("Allow", "POST, OPTIONS");
@@ -259,30 +284,31 @@ public final class WebhookIngress implements AutoCloseable {
             events.add(root);
         }
         if (events.isEmpty() || !events.stream().allMatch(JsonNode::isObject)) {
-            refuse(ctx, ROUTE_EVENTGRID, integration, HttpStatus.BAD_REQUEST, "not an event or a batch of events");
+            refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED, "not an event or a batch of events");
             return;
         }
         JsonNode first = events.get(0);
         if (SUBSCRIPTION_VALIDATION.equals(first.path("eventType").textValue())) {
             String code = first.path("data").path("validationCode").textValue();
             if (code == null || code.length() > 1024) {
-                refuse(ctx, ROUTE_EVENTGRID, integration, HttpStatus.BAD_REQUEST, "validation event without code");
+                refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED, "validation event without code");
                 return;
             }
             LOG.info("{} {}: Event Grid subscription validation answered", ROUTE_EVENTGRID, integration);
+            metrics.handshake(ROUTE_EVENTGRID);
             ctx.status(HttpStatus.OK).json(Map.of("validationResponse", code));
             return;
         }
         for (JsonNode event : events) {
             if (!"1.0".equals(event.path("specversion").textValue())) {
-                refuse(ctx, ROUTE_EVENTGRID, integration, HttpStatus.BAD_REQUEST,
+                refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED,
                         "not a CloudEvent 1.0 (deliver with the CloudEvents schema)");
                 return;
             }
             List<JsonNode> items = notificationsOf(event);
             if (items.isEmpty() || !items.stream().allMatch(i -> i.isObject()
                     && clientStates.accepts(i.path("clientState").textValue()))) {
-                refuse(ctx, ROUTE_EVENTGRID, integration, HttpStatus.FORBIDDEN, "clientState not accepted");
+                refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.CLIENT_STATE, "clientState not accepted");
                 return;
             }
         }
@@ -315,13 +341,17 @@ public final class WebhookIngress implements AutoCloseable {
 
     private void forward(Context ctx, String route, String integration, String key, byte[] body, int count) {
         long started = System.nanoTime();
-        if (forwarder.send(key, body, integration, route)) {
+        boolean acked = forwarder.send(key, body, integration, route);
+        metrics.kafkaSend(Duration.ofNanos(System.nanoTime() - started), acked);
+        if (acked) {
+            metrics.accepted(route, count);
             LOG.debug("{} {}: {} notification(s) forwarded in {} ms", route, integration, count,
                     (System.nanoTime() - started) / 1_000_000);
             ctx.status(HttpStatus.ACCEPTED);
         } else {
             LOG.warn("{} {}: {} notification(s) NOT forwarded (Kafka unavailable); answered 503", route, integration,
                     count);
+            metrics.unavailable("kafka");
             ctx.header("Retry-After", "1");
             plain(ctx, HttpStatus.SERVICE_UNAVAILABLE, "temporarily unavailable");
         }
@@ -330,6 +360,7 @@ public final class WebhookIngress implements AutoCloseable {
     private String integration(Context ctx) {
         String id = ctx.pathParam("integration");
         if (!INTEGRATION.matcher(id).matches() || !settings.serves(id)) {
+            metrics.rejected(Rejection.UNKNOWN_INTEGRATION);
             plain(ctx, HttpStatus.NOT_FOUND, "not found");
             return null;
         }
@@ -341,18 +372,18 @@ public final class WebhookIngress implements AutoCloseable {
         long declared = ctx.req().getContentLengthLong();
         int max = settings.maxBodyBytes();
         if (declared > max) {
-            refuse(ctx, route, integration, HttpStatus.CONTENT_TOO_LARGE, "body over " + max + " bytes");
+            refuse(ctx, route, integration, Rejection.TOO_LARGE, "body over " + max + " bytes");
             return null;
         }
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] b = in.readNBytes(max + 1);
             if (b.length > max) {
-                refuse(ctx, route, integration, HttpStatus.CONTENT_TOO_LARGE, "body over " + max + " bytes");
+                refuse(ctx, route, integration, Rejection.TOO_LARGE, "body over " + max + " bytes");
                 return null;
             }
             return b;
         } catch (IOException e) {
-            refuse(ctx, route, integration, HttpStatus.BAD_REQUEST, "body not readable");
+            refuse(ctx, route, integration, Rejection.MALFORMED, "body not readable");
             return null;
         }
     }
@@ -361,20 +392,27 @@ public final class WebhookIngress implements AutoCloseable {
         try {
             JsonNode n = json.readTree(body);
             if (n == null || n.isMissingNode()) {
-                refuse(ctx, route, integration, HttpStatus.BAD_REQUEST, "empty body");
+                refuse(ctx, route, integration, Rejection.MALFORMED, "empty body");
                 return null;
             }
             return n;
         } catch (JsonProcessingException e) {
-            refuse(ctx, route, integration, HttpStatus.BAD_REQUEST, "body is not JSON");
+            refuse(ctx, route, integration, Rejection.MALFORMED, "body is not JSON");
             return null;
         } catch (IOException e) {
-            refuse(ctx, route, integration, HttpStatus.BAD_REQUEST, "body not readable");
+            refuse(ctx, route, integration, Rejection.MALFORMED, "body not readable");
             return null;
         }
     }
 
-    private void refuse(Context ctx, String route, String integration, HttpStatus status, String reason) {
+    private void refuse(Context ctx, String route, String integration, Rejection rejection, String reason) {
+        HttpStatus status = switch (rejection) {
+            case CLIENT_STATE, VALIDATION_TOKEN -> HttpStatus.FORBIDDEN;
+            case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
+            case MALFORMED -> HttpStatus.BAD_REQUEST;
+            case UNKNOWN_INTEGRATION -> HttpStatus.NOT_FOUND;
+        };
+        metrics.rejected(rejection);
         LOG.warn("{} {}: refused {} ({})", route, integration, status.getCode(), LogSafe.clean(reason));
         plain(ctx, status, reason);
     }

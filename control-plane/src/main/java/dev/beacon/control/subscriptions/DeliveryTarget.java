@@ -1,5 +1,6 @@
 package dev.beacon.control.subscriptions;
 
+import dev.beacon.control.ingress.IngressRoutes;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
  *   <li>Event Hubs, RBAC: {@code EventHub:https://<ns>.servicebus.windows.net/eventhubname/<hub>?tenantId=<domain>};</li>
  *   <li>Event Hubs, Key Vault: {@code EventHub:https://<vault>.vault.azure.net/secrets/<secret>?tenantId=<domain>};</li>
  *   <li>Event Grid partner topic: {@code EventGrid:?azuresubscriptionid=…&resourcegroup=…&partnertopic=…&location=…};</li>
- *   <li>a webhook: {@code https://host/path}.</li>
+ *   <li>a webhook: {@code https://host/path}; plain {@code http://} only to this machine (localhost, 127.x, [::1]),
+ *       for local runs against the emulator (Graph refuses it).</li>
  * </ul>
  *
  * @param target for Event Hubs the hub (RBAC) or secret name (Key Vault); for Event Grid the partner topic;
@@ -54,6 +56,13 @@ public record DeliveryTarget(Kind kind, String url, String host, String target, 
                 throw bad(u, "a webhook needs https://host/path without user info");
             }
             return new DeliveryTarget(Kind.WEBHOOK, u, uri.getHost().toLowerCase(Locale.ROOT), uri.getHost(), null);
+        }
+        if (u.regionMatches(true, 0, "http://", 0, 7)) {
+            URI uri = uri(u);
+            if (IngressRoutes.isLoopback(uri.getHost()) && uri.getRawUserInfo() == null) {
+                return new DeliveryTarget(Kind.WEBHOOK, u, uri.getHost().toLowerCase(Locale.ROOT), uri.getHost(),
+                        null);
+            }
         }
         throw bad(u, "expected EventHub:https://…, EventGrid:?… or an https:// webhook");
     }

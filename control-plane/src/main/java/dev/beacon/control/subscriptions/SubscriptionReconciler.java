@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +92,9 @@ public final class SubscriptionReconciler implements LifecycleHandler {
     private final ReconcilerCounters counters = new ReconcilerCounters();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, PendingCreate> pendingCreates = new ConcurrentHashMap<>();
+    private final IngressWebhookUrls webhookUrls;
+    /** Integrations already warned about a missing BEACON_INGRESS_PUBLIC_URL: once, not every pass. */
+    private final Set<String> warnedPublicUrlMissing = ConcurrentHashMap.newKeySet();
 
     /**
      * @param secretsChanged called whenever the job's secrets changed (new clientState, new or deleted key),
@@ -99,6 +103,19 @@ public final class SubscriptionReconciler implements LifecycleHandler {
     public SubscriptionReconciler(IntegrationStore integrations, SubscriptionStore subscriptions, GapStore gaps,
                                   ClientStates clientStates, EncryptionCertificates certificates, GraphClient graph,
                                   TokenSource tokens, Runnable secretsChanged, Settings settings, Clock clock) {
+        this(integrations, subscriptions, gaps, clientStates, certificates, graph, tokens, secretsChanged, settings,
+                clock, IngressWebhookUrls.none());
+    }
+
+    /**
+     * @param webhookUrls resolves the {@code ingress} shorthand of desired subscriptions when they are built, from
+     *                    {@code BEACON_INGRESS_PUBLIC_URL}
+     */
+    public SubscriptionReconciler(IntegrationStore integrations, SubscriptionStore subscriptions, GapStore gaps,
+                                  ClientStates clientStates, EncryptionCertificates certificates, GraphClient graph,
+                                  TokenSource tokens, Runnable secretsChanged, Settings settings, Clock clock,
+                                  IngressWebhookUrls webhookUrls) {
+        this.webhookUrls = webhookUrls;
         this.integrations = integrations;
         this.subscriptions = subscriptions;
         this.gaps = gaps;
@@ -181,10 +198,21 @@ public final class SubscriptionReconciler implements LifecycleHandler {
             try {
                 for (DesiredSubscription d : desired) {
                     try {
-                        if (reconcileOne(pass, d, active.remove(d.resource())) == Step.QUOTA) {
+                        // Taken before resolving: a desired entry with a problem must not delete its subscription.
+                        Row row = active.remove(d.resource());
+                        if (reconcileOne(pass, webhookUrls.resolve(d), row) == Step.QUOTA) {
                             outcome = "quota exceeded";
                             break;
                         }
+                    } catch (IngressWebhookUrls.PublicUrlMissing e) {
+                        // A setting of this process, not of the integration: say it once, keep the status.
+                        invalidDesired = true;
+                        pass.tally.failed++;
+                        if (warnedPublicUrlMissing.add(integrationId)) {
+                            log.warn("{}; its subscriptions are neither created nor moved until it is set",
+                                    e.getMessage());
+                        }
+                        integrations.setStatus(integrationId, IntegrationStatus.ERROR, e.getMessage());
                     } catch (IllegalArgumentException e) {
                         // A bad desired entry (URL, {user} without a user) must not stop the others.
                         invalidDesired = true;
@@ -678,9 +706,14 @@ public final class SubscriptionReconciler implements LifecycleHandler {
     }
 
     private Optional<DesiredSubscription> desiredFor(Row row) {
-        return integrations.desired(row.integrationId()).stream()
-                .filter(d -> d.resource().equals(row.desiredResource()))
-                .findFirst();
+        try {
+            return integrations.desired(row.integrationId()).stream()
+                    .filter(d -> d.resource().equals(row.desiredResource()))
+                    .findFirst()
+                    .map(webhookUrls::resolve);
+        } catch (IngressWebhookUrls.PublicUrlMissing e) {
+            return Optional.empty(); // the next pass reports it
+        }
     }
 
     private static boolean matches(Row row, DesiredSubscription d, String resource) {

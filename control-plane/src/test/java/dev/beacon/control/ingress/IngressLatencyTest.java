@@ -33,6 +33,7 @@ class IngressLatencyTest {
             IngressSettings settings = IngressSettings.fromEnv(Map.of(
                     "BEACON_INGRESS_HOST", "127.0.0.1",
                     "BEACON_INGRESS_PORT", "0",
+                    "BEACON_INGRESS_METRICS_PORT", "0",
                     "BEACON_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
                     "BEACON_CLIENT_STATE", "latency-secret",
                     "BEACON_INGRESS_APP_IDS", TestJwks.APP_ID,

@@ -39,6 +39,7 @@ class IngressTlsTest {
         IngressSettings settings = IngressSettings.fromEnv(Map.of(
                 "BEACON_INGRESS_HOST", "127.0.0.1",
                 "BEACON_INGRESS_PORT", "0",
+                "BEACON_INGRESS_METRICS_PORT", "0",
                 "BEACON_KAFKA_BOOTSTRAP", "127.0.0.1:1",
                 "BEACON_CLIENT_STATE", "tls-secret",
                 "BEACON_INGRESS_APP_IDS", TestJwks.APP_ID,

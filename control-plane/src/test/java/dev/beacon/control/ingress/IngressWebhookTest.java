@@ -74,6 +74,7 @@ class IngressWebhookTest {
         Map<String, String> e = new HashMap<>(Map.of(
                 "BEACON_INGRESS_HOST", "127.0.0.1",
                 "BEACON_INGRESS_PORT", "0",
+                "BEACON_INGRESS_METRICS_PORT", "0",
                 "BEACON_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
                 "BEACON_INGRESS_TOPIC", topic,
                 "BEACON_CLIENT_STATE", CLIENT_STATE + "," + OLD_CLIENT_STATE,
