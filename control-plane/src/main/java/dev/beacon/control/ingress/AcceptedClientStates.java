@@ -42,16 +42,33 @@ public final class AcceptedClientStates {
         return new AcceptedClientStates(null, d);
     }
 
-    /** Reads the file now (it must exist and hold at least one value) and again whenever it changes. */
+    /**
+     * Reads the file now and again whenever it changes. A file that does not exist yet, or is still empty, is the
+     * control plane not having exported yet (the ingress may start first): no value is accepted until it appears,
+     * and the ingress answers 503 meanwhile ({@link #size()} is 0), so Graph retries. A file that exists but cannot
+     * be read is a configuration error.
+     */
     public static AcceptedClientStates fromFile(Path file) {
         AcceptedClientStates s = new AcceptedClientStates(file, List.of());
+        if (!Files.exists(file)) {
+            LOG.warn("no clientState file at {} yet (BEACON_CLIENT_STATE_FILE): notifications are answered 503 "
+                    + "until the control plane exports one", file);
+            return s;
+        }
         if (!s.reload()) {
             throw new IllegalArgumentException("BEACON_CLIENT_STATE_FILE: cannot read " + file);
         }
         if (s.digests.isEmpty()) {
-            throw new IllegalArgumentException("BEACON_CLIENT_STATE_FILE names an empty file: " + file);
+            LOG.warn("the clientState file {} is empty: notifications are answered 503 until the control plane "
+                    + "exports a value", file);
         }
         return s;
+    }
+
+    /** Re-reads the file if it changed (at most once a second); returns how many values are accepted now. */
+    public int refreshed() {
+        refreshIfChanged();
+        return digests.size();
     }
 
     public static AcceptedClientStates from(IngressSettings settings) {
@@ -87,6 +104,9 @@ public final class AcceptedClientStates {
         }
         checkedAtNanos = now;
         try {
+            if (loadedVersion == null && !Files.exists(file)) {
+                return; // not exported yet: said once at start
+            }
             FileTime t = Files.getLastModifiedTime(file);
             if (!t.equals(loadedVersion)) {
                 reload();

@@ -94,20 +94,14 @@ public record IngressSettings(
         if (bootstrap == null) {
             problems.add("BEACON_KAFKA_BOOTSTRAP is not set");
         }
-        // The one NAME / NAME_FILE rule; the file is kept as a path too, because the ingress re-reads it on change.
-        String direct = null;
-        Path file = null;
-        try {
-            String value = SecretSource.resolve(env, CLIENT_STATE).orElse(null);
-            if (value == null) {
-                problems.add(SecretSource.describe(CLIENT_STATE) + " is not set");
-            } else if (plain(env, CLIENT_STATE + SecretSource.FILE_SUFFIX).isPresent()) {
-                file = Path.of(env.get(CLIENT_STATE + SecretSource.FILE_SUFFIX).strip());
-            } else {
-                direct = value;
-            }
-        } catch (SecretSource.SecretException e) {
-            problems.add(e.getMessage());
+        // The one NAME / NAME_FILE rule (exactly one). The file is kept as a path and read by AcceptedClientStates,
+        // which re-reads it on change and tolerates its absence until the control plane's first export.
+        String direct = plain(env, CLIENT_STATE).orElse(null);
+        Path file = plain(env, CLIENT_STATE + SecretSource.FILE_SUFFIX).map(Path::of).orElse(null);
+        if (direct != null && file != null) {
+            problems.add("set " + SecretSource.describe(CLIENT_STATE) + ", not both");
+        } else if (direct == null && file == null) {
+            problems.add(SecretSource.describe(CLIENT_STATE) + " is not set");
         }
         Set<String> appIds = list(env, "BEACON_INGRESS_APP_IDS");
         if (appIds.isEmpty()) {

@@ -198,6 +198,9 @@ public final class WebhookIngress implements AutoCloseable {
             refuse(ctx, route, integration, Rejection.MALFORMED, "not a Graph notification collection");
             return;
         }
+        if (notReady(ctx, route, integration)) {
+            return;
+        }
         Set<String> tenants = new LinkedHashSet<>();
         Set<String> richTenants = new HashSet<>();
         for (JsonNode item : items) {
@@ -299,6 +302,9 @@ public final class WebhookIngress implements AutoCloseable {
             ctx.status(HttpStatus.OK).json(Map.of("validationResponse", code));
             return;
         }
+        if (notReady(ctx, ROUTE_EVENTGRID, integration)) {
+            return;
+        }
         for (JsonNode event : events) {
             if (!"1.0".equals(event.path("specversion").textValue())) {
                 refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED,
@@ -338,6 +344,21 @@ public final class WebhookIngress implements AutoCloseable {
     }
 
     // ---- shared ----
+
+    /**
+     * True (and 503 answered) while no clientState has been exported yet: the ingress may start before the control
+     * plane's first export, and a notification it cannot check yet is one Graph must retry, not one to refuse.
+     */
+    private boolean notReady(Context ctx, String route, String integration) {
+        if (clientStates.size() > 0 || clientStates.refreshed() > 0) {
+            return false;
+        }
+        LOG.warn("{} {}: no clientState exported yet; answered 503", route, integration);
+        metrics.unavailable("client-state");
+        ctx.header("Retry-After", "5");
+        plain(ctx, HttpStatus.SERVICE_UNAVAILABLE, "temporarily unavailable");
+        return true;
+    }
 
     private void forward(Context ctx, String route, String integration, String key, byte[] body, int count) {
         long started = System.nanoTime();

@@ -131,6 +131,34 @@ class IngressWebhookTest {
     // ---- tests ----
 
     @Test
+    void startedBeforeTheFirstExportItAnswers503UntilAClientStateAppears() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ingress-export");
+        java.nio.file.Path file = dir.resolve("client-states");
+        Rig rig = rig(true, e -> {
+            e.remove("BEACON_CLIENT_STATE");
+            e.put("BEACON_CLIENT_STATE_FILE", file.toString());
+            return e;
+        });
+        String body = collection(List.of(item(CLIENT_STATE, false)), null);
+
+        HttpResponse<String> before = post(rig.graph("contoso"), body);
+        assertThat(before.statusCode()).isEqualTo(503);
+        assertThat(before.headers().firstValue("Retry-After")).contains("5");
+
+        dev.beacon.contracts.secrets.JobSecretsLayout.writeLines(file, List.of(CLIENT_STATE));
+        Instant deadline = Instant.now().plusSeconds(10);
+        int status;
+        do {
+            Thread.sleep(200);
+            status = post(rig.graph("contoso"), body).statusCode();
+        } while (status == 503 && Instant.now().isBefore(deadline));
+        assertThat(status).isEqualTo(202);
+        assertThat(records(rig)).hasSize(1);
+        assertThat(post(rig.graph("contoso"), collection(List.of(item("forged", false)), null)).statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
     void handshakeAnswersTheDecodedTokenExactly() throws Exception {
         Rig rig = rig();
         String token = "Validation: Token+with/slash&amp=1 ü";
