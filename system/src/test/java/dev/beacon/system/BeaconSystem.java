@@ -58,6 +58,12 @@ public final class BeaconSystem implements AutoCloseable {
     public static final String INTEGRATION = "contoso";
     public static final String CLIENT_ID = "c0ffee00-0000-4000-8000-00000000beac";
     public static final String EVENTS_TOPIC = "teams-events";
+    /** The desk chat whose messages Graph notifies through Event Hubs (as part of all the account's chats). */
+    public static final String EVENT_HUB_CHAT = "19:desk-eventhubs@thread.v2";
+    /** The desk chat whose messages Graph POSTs to the webhook ingress. */
+    public static final String WEBHOOK_CHAT = "19:desk-webhook@thread.v2";
+    /** The desk chat whose messages Graph notifies without content (basic notifications). */
+    public static final String BASIC_CHAT = "19:desk-basic@thread.v2";
     public static final String FACTS_TOPIC = "emergency-call-facts";
     static final String EVENT_HUB = "EventHub:https://contoso-beacon.servicebus.windows.net/eventhubname/"
             + EVENTS_TOPIC + "?tenantId=contoso.example";
@@ -120,17 +126,21 @@ public final class BeaconSystem implements AutoCloseable {
         env.put("BEACON_INGRESS_PUBLIC_URL", "http://127.0.0.1:" + ingressPort);
         env.put("BEACON_REPLICA_ID", "system-1");
         env.put("BEACON_RECONCILE_INTERVAL", options.reconcileInterval().toSeconds() + "s");
+        env.put("BEACON_LEASE_DURATION", options.reconcileInterval().multipliedBy(3).toSeconds() + "s");
         env.put("BEACON_BACKFILL_INTERVAL", options.backfillInterval().toSeconds() + "s");
         controlPlane = ControlPlaneService.start(ControlPlaneSettings.fromEnv(env), Clock.systemUTC(),
                 SignInSettings.defaults());
 
-        String resource = "/users/" + EntraEndpoints.DEFAULT_USER.oid() + "/chats/getAllMessages";
+        // One subscription per resource (Graph's and Beacon's rule): every chat of the service account through
+        // Event Hubs, one desk chat through the webhook, another with basic notifications through Event Hubs.
+        String allChats = "/users/" + EntraEndpoints.DEFAULT_USER.oid() + "/chats/getAllMessages";
         controlPlane.controlPlane().addIntegration(new NewIntegration(INTEGRATION, "Contoso security desk",
-                EntraEndpoints.DEFAULT_TENANT, CLIENT_ID, "client-credentials", "secret",
-                clientSecret, null, List.of(
-                        new DesiredSubscriptionView(resource, null, EVENT_HUB, null, true, null),
-                        new DesiredSubscriptionView(resource, null, "ingress", null, true, null),
-                        new DesiredSubscriptionView(resource, null, EVENT_HUB, null, false, null))));
+                EntraEndpoints.DEFAULT_TENANT, CLIENT_ID, "client-credentials", "secret", clientSecret, null, List.of(
+                        new DesiredSubscriptionView(allChats, null, EVENT_HUB, null, true, null),
+                        new DesiredSubscriptionView("/chats/" + WEBHOOK_CHAT + "/messages", null, "ingress", null,
+                                true, null),
+                        new DesiredSubscriptionView("/chats/" + BASIC_CHAT + "/messages", null, EVENT_HUB, null,
+                                false, null))));
         controlPlane.controlPlane().tick();
         await("three subscriptions in Graph and the job's secrets exported", Duration.ofSeconds(30), () ->
                 emulator.graph().subscriptions().size() == 3 && Files.exists(jobSecrets.fetchSigningKeys()));
@@ -215,12 +225,12 @@ public final class BeaconSystem implements AutoCloseable {
     }
 
     /**
-     * A security-desk notification of an emergency call by {@code caller}, created now: what Teams posts to each
-     * member of the notification group.
+     * A security-desk notification of an emergency call by {@code caller}, created at {@code at}, in desk chat
+     * {@code chatId}: what Teams posts to each member of the notification group.
      */
-    public static String deskMessage(String messageId, String callerId, String callerName, String dialled,
-                                     String location, Instant at) {
-        ObjectNode m = ChatMessages.emergency().id(messageId).times(at.toString())
+    public static String deskMessage(String chatId, String messageId, String callerId, String callerName,
+                                     String dialled, String location, Instant at) {
+        ObjectNode m = ChatMessages.emergency().chatId(chatId).id(messageId).times(at.toString())
                 .html("<p>" + callerName + " has placed an Emergency Call to " + dialled + ".</p><p>Location: "
                         + location + "</p>").node();
         ChatMessages.fromUser(m, callerId, callerName, EntraEndpoints.DEFAULT_TENANT);

@@ -38,20 +38,20 @@ class SystemEndToEndTest {
             Instant now = Instant.now();
             // 1. Rich notification through Event Hubs (Graph's JSON on teams-events).
             assertThat(beacon.deliver(beacon.eventHubs(),
-                    deskMessage("1001", ADA, "Ada Lovelace", "911", "Building 42", now))).isEqualTo(200);
+                    deskMessage(BeaconSystem.EVENT_HUB_CHAT, "1001", ADA, "Ada Lovelace", "911", "Building 42", now))).isEqualTo(200);
             // 2. Rich notification POSTed to the webhook ingress, validation token checked, then teams-events.
             assertThat(beacon.deliver(beacon.webhook(),
-                    deskMessage("1002", GRACE, "Grace Hopper", "112", "Floor 3", now))).isEqualTo(202);
+                    deskMessage(BeaconSystem.WEBHOOK_CHAT, "1002", GRACE, "Grace Hopper", "112", "Floor 3", now))).isEqualTo(202);
             // 3. Basic notification: the job asks for hydration, the control plane fetches and publishes it.
             assertThat(beacon.deliver(beacon.basic(),
-                    deskMessage("1003", ALAN, "Alan Turing", "999", "Bletchley Park", now))).isEqualTo(200);
+                    deskMessage(BeaconSystem.BASIC_CHAT, "1003", ALAN, "Alan Turing", "999", "Bletchley Park", now))).isEqualTo(200);
             await("three facts", Duration.ofSeconds(90), () -> factCount(beacon) == 3);
 
             // 4. Graph loses a notification, then says so with a `missed` lifecycle event (through the job's
             //    graph-lifecycle output); the control plane records a gap and its next round backfills it.
             EmulatedSubscription eventHubs = beacon.eventHubs();
             beacon.emulator.dropNextNotifications(eventHubs.id(), 1);
-            assertThat(beacon.deliver(eventHubs, deskMessage("1004", KATHERINE, "Katherine Johnson", "933",
+            assertThat(beacon.deliver(eventHubs, deskMessage(BeaconSystem.EVENT_HUB_CHAT, "1004", KATHERINE, "Katherine Johnson", "933",
                     "Hampton", Instant.now()))).isEqualTo(GraphNotifications.DROPPED);
             beacon.kafka.send(BeaconSystem.EVENTS_TOPIC, null, eventHubs.id(), missed(eventHubs));
             await("a missed gap", Duration.ofSeconds(60), () -> !beacon.postgres.query(

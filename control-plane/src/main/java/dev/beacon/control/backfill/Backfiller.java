@@ -141,6 +141,10 @@ public final class Backfiller {
         try {
             Listing listing = lister.list(integration, integrations.desired(integrationId), from, to, lease);
             requests = listing.requests();
+            if (!listing.missingChats().isEmpty()) {
+                log.warn("integration {}: Graph has no chat {} (404: deleted, or the account left it); backfilled "
+                        + "the others", integrationId, listing.missingChats());
+            }
             for (ListedMessage m : listing.messages()) {
                 lease.check();
                 publisher.publish(Origin.BACKFILL, integrationId, integration.tenantId(), null, m.chatId(),

@@ -8,5 +8,11 @@ import java.util.List;
  * @param messages    ordinary messages ({@code messageType == message}), oldest modification first, one per message
  * @param skipped     other items (system events, …) seen and left out
  * @param requests    Graph requests made
+ * @param missingChats chats Graph answered 404 for (deleted, or the account left them): skipped, named in a WARN
  */
-public record Listing(List<ListedMessage> messages, int skipped, int requests) {}
+public record Listing(List<ListedMessage> messages, int skipped, int requests, List<String> missingChats) {
+
+    public Listing(List<ListedMessage> messages, int skipped, int requests) {
+        this(messages, skipped, requests, List.of());
+    }
+}

@@ -100,6 +100,7 @@ public final class MessageLister {
         final Map<String, ListedMessage> found = new LinkedHashMap<>();
         int skipped;
         int requests;
+        final List<String> missingChats = new ArrayList<>();
 
         Run(Integration integration, Instant from, Instant to, LeaseGuard lease) {
             this.integration = integration;
@@ -155,7 +156,18 @@ public final class MessageLister {
             String path = "/chats/" + chatId + "/messages" + GraphClient.query("$top", String.valueOf(PAGE_SIZE),
                     "$orderby", "lastModifiedDateTime desc", "$filter", "lastModifiedDateTime gt " + from);
             for (int page = 0; path != null && page < MAX_PAGES; page++) {
-                GraphPage p = get(path);
+                GraphPage p;
+                try {
+                    p = get(path);
+                } catch (GraphException e) {
+                    if (e.notFound() && page == 0) {
+                        // The chat is gone (deleted, or the account left it): nothing of it to list. Failing the
+                        // run instead would stop the backfill of every other chat until ops remove the resource.
+                        missingChats.add(chatId);
+                        return;
+                    }
+                    throw e;
+                }
                 boolean reachedFrom = false;
                 for (JsonNode item : p.items()) {
                     Instant modified = modified(item);
@@ -197,7 +209,7 @@ public final class MessageLister {
             List<ListedMessage> messages = new ArrayList<>(found.values());
             messages.sort(Comparator.comparing(ListedMessage::lastModified)
                     .thenComparing(ListedMessage::chatId).thenComparing(ListedMessage::messageId));
-            return new Listing(List.copyOf(messages), skipped, requests);
+            return new Listing(List.copyOf(messages), skipped, requests, List.copyOf(missingChats));
         }
     }
 

@@ -41,19 +41,19 @@ public final class LocalSystemDemo {
             LongSupplier facts = () -> (Long) beacon.postgres.queryValue("SELECT count(*) FROM emergency_call");
 
             step(beacon, facts, 1, "Ada Lovelace dials 911; Graph writes the rich notification to Event Hubs",
-                    () -> beacon.deliver(beacon.eventHubs(), deskMessage("2001", "8ea0e38b-efb3-4757-924a-5f94061cf8c2",
+                    () -> beacon.deliver(beacon.eventHubs(), deskMessage(BeaconSystem.EVENT_HUB_CHAT, "2001", "8ea0e38b-efb3-4757-924a-5f94061cf8c2",
                             "Ada Lovelace", "911", "Building 42, 1 Main Street, Redmond", Instant.now())));
             step(beacon, facts, 2, "Grace Hopper dials 112; Graph POSTs to the webhook ingress",
-                    () -> beacon.deliver(beacon.webhook(), deskMessage("2002", "5b3c9d2e-1f4a-4b6c-8d7e-00000000000b",
+                    () -> beacon.deliver(beacon.webhook(), deskMessage(BeaconSystem.WEBHOOK_CHAT, "2002", "5b3c9d2e-1f4a-4b6c-8d7e-00000000000b",
                             "Grace Hopper", "112", "Floor 3, 10 Quay Street, Dublin", Instant.now())));
             step(beacon, facts, 3, "Alan Turing dials 999; Graph sends a basic notification (no content), the"
-                    + " control plane hydrates it", () -> beacon.deliver(beacon.basic(), deskMessage("2003",
+                    + " control plane hydrates it", () -> beacon.deliver(beacon.basic(), deskMessage(BeaconSystem.BASIC_CHAT, "2003",
                     "5b3c9d2e-1f4a-4b6c-8d7e-00000000000c", "Alan Turing", "999", "Bletchley Park", Instant.now())));
             beacon.emulator.dropNextNotifications(beacon.eventHubs().id(), 1);
             step(beacon, facts, 4, "Katherine Johnson places a 933 test call; Graph drops the notification"
                     + " silently (no lifecycle event); the scheduled backfill (every " + BACKFILL_INTERVAL.toSeconds()
                     + " s here, 5 min by default) finds it", () -> beacon.deliver(beacon.eventHubs(),
-                    deskMessage("2004", "5b3c9d2e-1f4a-4b6c-8d7e-00000000000d", "Katherine Johnson", "933",
+                    deskMessage(BeaconSystem.EVENT_HUB_CHAT, "2004", "5b3c9d2e-1f4a-4b6c-8d7e-00000000000d", "Katherine Johnson", "933",
                             "Hampton, Virginia", Instant.now())));
             report(beacon);
             if (keepRunning) {
