@@ -208,6 +208,19 @@ class BackfillTest {
     }
 
     @Test
+    void aChatGraphNoLongerHasIsSkippedAndTheOthersAreBackfilled() throws Exception {
+        b.desireAppOnly("/chats/19:gone@thread.v2/messages");
+        b.desireAppOnly(BackfillRig.USER_ALL_MESSAGES);
+        b.message(CHAT_A, "x", t0.minus(Duration.ofMinutes(3)));
+
+        BackfillResult r = b.backfiller.run(BackfillRig.APP_ONLY);
+
+        assertThat(r.outcome()).isEqualTo(Backfiller.OK);
+        assertThat(b.publishedIds()).containsExactly("x");
+        assertThat(b.rig.emulator.calls()).anyMatch(c -> c.startsWith("GET /v1.0/chats/19:gone@thread.v2/messages"));
+    }
+
+    @Test
     void appOnlyWithoutChatReadAllFallsBackToTheUsersChatsOneByOne() throws Exception {
         b.desireAppOnly(BackfillRig.USER_ALL_MESSAGES);
         b.message(CHAT_A, "x", t0.minus(Duration.ofMinutes(3)));

@@ -85,7 +85,8 @@ public final class LocalSystemDemo {
         var pg = beacon.postgres;
         say("Emergency-call facts (table emergency_call), one per call:");
         for (Map<String, Object> row : pg.query("SELECT caller_display_name, dialed_number, is_test_call, "
-                + "location_text, notification_count, sources FROM emergency_call ORDER BY call_started_at")) {
+                + "location_text, notification_count, array_to_string(sources, ', ') AS sources FROM emergency_call "
+                + "ORDER BY call_started_at")) {
             say("  " + row);
         }
         say("\nAudit outcomes (table notification_audit), one per notification or fetched message:");
