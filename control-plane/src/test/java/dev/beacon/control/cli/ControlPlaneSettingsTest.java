@@ -163,4 +163,18 @@ class ControlPlaneSettingsTest {
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).contains("set BEACON_JDBC_URL, BEACON_JDBC_USER and BEACON_JDBC_PASSWORD");
     }
+
+    @Test
+    void ingressPublicUrlIsHttpsExceptToLocalhost() {
+        assertThat(ControlPlaneSettings.fromEnv(Map.of()).ingressPublicUrl()).isEmpty();
+        assertThat(ControlPlaneSettings.fromEnv(Map.of("BEACON_INGRESS_PUBLIC_URL", "https://hooks.example.com/b/"))
+                .ingressPublicUrl()).hasValue(URI.create("https://hooks.example.com/b/"));
+        assertThat(ControlPlaneSettings.fromEnv(Map.of("BEACON_INGRESS_PUBLIC_URL", "http://localhost:8088"))
+                .ingressPublicUrl()).hasValue(URI.create("http://localhost:8088"));
+        Map<String, String> env = new HashMap<>(Map.of("BEACON_JDBC_URL", "jdbc:postgresql://db/beacon",
+                "BEACON_JDBC_USER", "beacon", "BEACON_JDBC_PASSWORD", "pw", "BEACON_ADMIN_AUTH", "disabled",
+                "BEACON_INGRESS_PUBLIC_URL", "http://hooks.example.com"));
+        assertThatThrownBy(() -> ControlPlaneSettings.fromEnv(env).validateForService())
+                .hasMessageContaining("BEACON_INGRESS_PUBLIC_URL").hasMessageContaining("https");
+    }
 }

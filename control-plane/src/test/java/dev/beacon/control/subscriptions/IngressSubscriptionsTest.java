@@ -164,5 +164,13 @@ class IngressSubscriptionsTest {
         assertThat(resolved.notificationUrl()).isEqualTo("https://hooks.example.com/b/webhooks/graph/acme");
         assertThat(resolved.lifecycleNotificationUrl()).as("an explicit lifecycle URL is kept")
                 .isEqualTo(d.lifecycleNotificationUrl());
+
+        // What the control plane accepts when an integration is added (the shorthand is resolved later).
+        IngressWebhookUrls.check("acme", "ingress");
+        IngressWebhookUrls.check("acme", "INGRESS");
+        assertThatThrownBy(() -> IngressWebhookUrls.check("Acme Corp", "ingress")).hasMessageContaining("Acme Corp");
+        assertThatThrownBy(() -> IngressWebhookUrls.check("acme", "http://hooks.example.com/x"))
+                .hasMessageContaining("invalid notification URL");
+        IngressWebhookUrls.check("acme", "http://127.0.0.1:8088/webhooks/graph/acme");
     }
 }
