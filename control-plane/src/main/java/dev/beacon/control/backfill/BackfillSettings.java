@@ -1,10 +1,9 @@
 package dev.beacon.control.backfill;
 
+import dev.beacon.control.ControlPlaneSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How the backfill runs. Read from the environment ({@link #fromEnv}) so {@code ControlPlaneSettings} keeps its shape.
@@ -31,8 +30,6 @@ public record BackfillSettings(Duration interval, Duration lookBack, Duration ov
     public static final double DEFAULT_RATE = 10;
     public static final Duration DEFAULT_RETRY_BASE = Duration.ofSeconds(30);
     public static final String DEFAULT_TOPIC = "teams-events";
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     public BackfillSettings {
         if (interval.isNegative() || interval.isZero()) {
@@ -90,20 +87,9 @@ public record BackfillSettings(Duration interval, Duration lookBack, Duration ov
         if (v.isEmpty()) {
             return fallback;
         }
-        Matcher m = DURATION.matcher(v.get());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
         try {
-            return Duration.parse(v.get());
-        } catch (RuntimeException e) {
+            return ControlPlaneSettings.parseDuration(v.get());
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + " must be a duration like 5m, 90s or PT5M");
         }
     }

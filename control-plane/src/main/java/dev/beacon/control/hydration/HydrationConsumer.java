@@ -1,19 +1,13 @@
 package dev.beacon.control.hydration;
 
-import dev.beacon.control.kafka.ConsumeLoop;
-import dev.beacon.control.kafka.DeadLetterPublisher;
+import dev.beacon.control.kafka.ConsumerThread;
 import dev.beacon.control.kafka.RetryBackoff;
-import dev.beacon.control.kafka.WaitingPartitions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class HydrationConsumer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HydrationConsumer.class);
+    private static final ConsumerThread.Names NAMES = new ConsumerThread.Names("hydration", "request");
 
     /**
      * @param deadLetterTopic where poison and rejected requests go; must exist, or such records wait (and block
@@ -44,15 +39,8 @@ public final class HydrationConsumer implements AutoCloseable {
                            RetryBackoff backoff, Duration stillFailingLogEvery) {
 
         public Settings {
-            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-            Objects.requireNonNull(topic, "topic");
-            Objects.requireNonNull(groupId, "groupId");
-            Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
-            Objects.requireNonNull(backoff, "backoff");
-            Objects.requireNonNull(stillFailingLogEvery, "stillFailingLogEvery");
-            if (deadLetterTopic.equals(topic)) {
-                throw new IllegalArgumentException("the dead-letter topic must differ from " + topic);
-            }
+            // The thread's setup checks them (all required, the dead-letter topic not the topic itself).
+            new ConsumerThread.Setup(bootstrapServers, topic, groupId, deadLetterTopic, backoff, stillFailingLogEvery);
         }
 
         public static Settings of(String bootstrapServers, String topic, String groupId, String deadLetterTopic) {
@@ -65,18 +53,14 @@ public final class HydrationConsumer implements AutoCloseable {
         }
 
         Properties consumerConfig() {
-            Properties config = new Properties();
-            config.put("bootstrap.servers", bootstrapServers);
-            config.put("group.id", groupId);
-            config.put("client.id", "beacon-hydration-" + groupId);
-            config.put("enable.auto.commit", "false");
-            config.put("auto.offset.reset", "earliest");
-            // The job writes with Kafka transactions (exactly-once sink): never act on an aborted write.
-            config.put("isolation.level", "read_committed");
             // A batch must end well within max.poll.interval.ms (5 min): 20 requests at the slowest sane rate
             // (1/s) plus their Graph calls (each bounded by the client's timeouts and 4 attempts).
-            config.put("max.poll.records", "20");
-            return config;
+            return ConsumerThread.consumerConfig(bootstrapServers, groupId, "beacon-hydration-" + groupId, 20);
+        }
+
+        ConsumerThread.Setup setup() {
+            return new ConsumerThread.Setup(bootstrapServers, topic, groupId, deadLetterTopic, backoff,
+                    stillFailingLogEvery);
         }
     }
 
@@ -84,10 +68,7 @@ public final class HydrationConsumer implements AutoCloseable {
     private final MessageHydrator hydrator;
     private final HydrationCounters counters;
 
-    private ConsumeLoop loop;
-    private Consumer<byte[], byte[]> consumer;
-    private DeadLetterPublisher deadLetters;
-    private Thread thread;
+    private ConsumerThread thread;
 
     public HydrationConsumer(Settings settings, MessageHydrator hydrator) {
         this.settings = Objects.requireNonNull(settings);
@@ -108,46 +89,22 @@ public final class HydrationConsumer implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException("already started");
         }
-        consumer = new KafkaConsumer<>(settings.consumerConfig(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        Producer<byte[], byte[]> producer = DeadLetterPublisher.newProducer(settings.bootstrapServers(),
-                "beacon-hydration-dead-letters-" + settings.groupId());
-        deadLetters = new DeadLetterPublisher(producer, settings.deadLetterTopic(), settings.groupId(),
-                Clock.systemUTC());
-        HydrationProcessor processor = new HydrationProcessor(hydrator, deadLetters, counters);
-        WaitingPartitions waiting = new WaitingPartitions(settings.backoff(), settings.stillFailingLogEvery(),
-                counters, Clock.systemUTC(), System::nanoTime, LOG);
-        loop = new ConsumeLoop(consumer, settings.topic(), processor, waiting, System::nanoTime,
-                settings.stillFailingLogEvery(), counters, LOG, "hydration").afterPoll(this::measureLag);
-        counters.running(true);
-        thread = new Thread(this::run, "hydration-consumer");
-        thread.setDaemon(true);
-        thread.start();
-        LOG.info("hydration consumer started on topic {} (group {}, dead letters to {})", settings.topic(),
-                settings.groupId(), settings.deadLetterTopic());
+        thread = ConsumerThread.start(NAMES, settings.setup(), settings.consumerConfig(),
+                deadLetters -> new HydrationProcessor(hydrator, deadLetters, counters), counters, counters::running,
+                this::measureLag, LOG);
         return this;
     }
 
     /** Stops after the request in hand (waits up to 30 s): commits what was done, closes the Kafka clients. */
     @Override
     public void close() {
-        Thread t;
+        ConsumerThread t;
         synchronized (this) {
             t = thread;
             thread = null;
         }
-        if (t == null) {
-            return;
-        }
-        loop.stop();
-        try {
-            t.join(Duration.ofSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t.isAlive()) {
-            LOG.warn("hydration consumer still busy after 30 s; it stops when that call returns (the request stays "
-                    + "uncommitted unless it succeeds)");
+        if (t != null) {
+            t.close();
         }
     }
 
@@ -162,28 +119,6 @@ public final class HydrationConsumer implements AutoCloseable {
             counters.lag(lag);
         } catch (RuntimeException e) {
             LOG.debug("hydration lag not measured ({})", e.getClass().getSimpleName());
-        }
-    }
-
-    private void run() {
-        try {
-            loop.run();
-        } catch (RuntimeException | Error e) {
-            LOG.error("hydration consumer stopped by an unexpected {}; requests from the last commit on wait for a "
-                    + "restart or another replica", WaitingPartitions.describe(e));
-        } finally {
-            try {
-                consumer.close(Duration.ofSeconds(10));
-            } catch (RuntimeException e) {
-                LOG.warn("closing the hydration consumer failed ({})", e.getClass().getSimpleName());
-            }
-            try {
-                deadLetters.close();
-            } catch (RuntimeException e) {
-                LOG.warn("closing the hydration dead-letter producer failed ({})", e.getClass().getSimpleName());
-            }
-            counters.running(false);
-            LOG.info("hydration consumer stopped: {}", counters);
         }
     }
 }

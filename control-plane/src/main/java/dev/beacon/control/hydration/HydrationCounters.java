@@ -1,17 +1,15 @@
 package dev.beacon.control.hydration;
 
 import dev.beacon.control.kafka.ConsumerProgress;
+import dev.beacon.control.kafka.PartitionStatus;
 import dev.beacon.control.kafka.RecordOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -25,7 +23,7 @@ public final class HydrationCounters implements ConsumerProgress {
     public record WaitingRequest(String topic, int partition, long offset, int failures, Instant failingSince,
                                  String lastFailure) {}
 
-    private final Clock clock;
+    private final PartitionStatus<WaitingRequest> status;
     private final AtomicLong fetched = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
@@ -33,13 +31,10 @@ public final class HydrationCounters implements ConsumerProgress {
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final Map<HydrationPoison, AtomicLong> deadLetters = new EnumMap<>(HydrationPoison.class);
-    private final Map<String, WaitingRequest> waiting = new ConcurrentHashMap<>();
-    private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
     private volatile long lag;
-    private volatile boolean running;
 
     public HydrationCounters(Clock clock) {
-        this.clock = clock;
+        this.status = new PartitionStatus<>(clock, WaitingRequest::failingSince);
         for (HydrationPoison p : HydrationPoison.values()) {
             deadLetters.put(p, new AtomicLong());
         }
@@ -74,30 +69,30 @@ public final class HydrationCounters implements ConsumerProgress {
     }
 
     void running(boolean running) {
-        this.running = running;
+        status.running(running);
     }
 
     @Override
     public void retrying(ConsumerRecord<byte[], byte[]> r, RecordOutcome.RetryLater outcome, int failures,
                          Instant failingSince, String failure) {
         retries.incrementAndGet();
-        waiting.put(r.topic() + "-" + r.partition(), new WaitingRequest(r.topic(), r.partition(), r.offset(),
+        status.waiting(r.topic(), r.partition(), new WaitingRequest(r.topic(), r.partition(), r.offset(),
                 failures, failingSince, failure));
     }
 
     @Override
     public void notWaiting(String topic, int partition) {
-        waiting.remove(topic + "-" + partition);
+        status.notWaiting(topic, partition);
     }
 
     @Override
     public void assigned(Collection<Integer> partitions) {
-        assigned.addAll(partitions);
+        status.assigned(partitions);
     }
 
     @Override
     public void unassigned(Collection<Integer> partitions) {
-        assigned.removeAll(partitions);
+        status.unassigned(partitions);
     }
 
     /** Messages Graph returned (200). */
@@ -143,24 +138,22 @@ public final class HydrationCounters implements ConsumerProgress {
         return lag;
     }
 
+    /** The requests waiting for a retry now, oldest failure first (at most one per partition). */
     public List<WaitingRequest> waiting() {
-        return waiting.values().stream().sorted(Comparator.comparing(WaitingRequest::failingSince)).toList();
+        return status.waiting();
     }
 
     /** How long the oldest waiting request has been failing; zero when none waits. */
     public Duration oldestWaiting() {
-        return waiting().stream().findFirst()
-                .map(w -> Duration.between(w.failingSince(), clock.instant()))
-                .filter(d -> !d.isNegative())
-                .orElse(Duration.ZERO);
+        return status.oldestWaiting();
     }
 
     public List<Integer> assignedPartitions() {
-        return assigned.stream().sorted().toList();
+        return status.assignedPartitions();
     }
 
     public boolean running() {
-        return running;
+        return status.running();
     }
 
     @Override

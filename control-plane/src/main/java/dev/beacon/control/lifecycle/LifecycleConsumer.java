@@ -5,13 +5,10 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 import dev.beacon.control.kafka.ConsumeLoop;
+import dev.beacon.control.kafka.ConsumerThread;
 import dev.beacon.control.kafka.DeadLetterPublisher;
 import dev.beacon.control.kafka.RetryBackoff;
 import dev.beacon.control.kafka.WaitingPartitions;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +29,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Split: {@link ConsumeLoop} (Kafka: poll, pause, commit, rebalances), {@link RecordProcessor} (what a record
  * becomes), {@link WaitingPartitions} with {@link RetryBackoff} (the retry policy and its logs),
- * {@link DeadLetterPublisher}, {@link LifecycleCounters} (metrics and status). The first four live in
- * {@code dev.beacon.control.kafka}, shared with the hydration consumer.
+ * {@link DeadLetterPublisher}, {@link ConsumerThread} (the thread, start and stop), {@link LifecycleCounters}
+ * (metrics and status). All but the processor and counters live in {@code dev.beacon.control.kafka}, shared with
+ * the hydration consumer.
  */
 public final class LifecycleConsumer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleConsumer.class);
+    private static final ConsumerThread.Names NAMES = new ConsumerThread.Names("lifecycle", "event");
 
     /**
      * @param deadLetterTopic       where poison records go (default: the topic name + {@code -dead-letters}); must
@@ -51,15 +50,8 @@ public final class LifecycleConsumer implements AutoCloseable {
         public static final String DEAD_LETTER_SUFFIX = "-dead-letters";
 
         public Settings {
-            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-            Objects.requireNonNull(topic, "topic");
-            Objects.requireNonNull(groupId, "groupId");
-            Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
-            Objects.requireNonNull(backoff, "backoff");
-            Objects.requireNonNull(stillFailingLogEvery, "stillFailingLogEvery");
-            if (deadLetterTopic.equals(topic)) {
-                throw new IllegalArgumentException("the dead-letter topic must differ from " + topic);
-            }
+            // The thread's setup checks them (all required, the dead-letter topic not the topic itself).
+            new ConsumerThread.Setup(bootstrapServers, topic, groupId, deadLetterTopic, backoff, stillFailingLogEvery);
         }
 
         public static Settings of(String bootstrapServers, String topic, String groupId) {
@@ -80,18 +72,14 @@ public final class LifecycleConsumer implements AutoCloseable {
         }
 
         Properties consumerConfig() {
-            Properties config = new Properties();
-            config.put("bootstrap.servers", bootstrapServers);
-            config.put("group.id", groupId);
-            config.put("client.id", "beacon-lifecycle-" + groupId);
-            config.put("enable.auto.commit", "false");
-            config.put("auto.offset.reset", "earliest");
-            // The job writes with Kafka transactions (exactly-once sink): never act on an aborted write.
-            config.put("isolation.level", "read_committed");
             // A batch of slow handler calls (each bounded by its own timeouts) must end well within
             // max.poll.interval.ms; waits between retries happen in poll, so they never count against it.
-            config.put("max.poll.records", "10");
-            return config;
+            return ConsumerThread.consumerConfig(bootstrapServers, groupId, "beacon-lifecycle-" + groupId, 10);
+        }
+
+        ConsumerThread.Setup setup() {
+            return new ConsumerThread.Setup(bootstrapServers, topic, groupId, deadLetterTopic, backoff,
+                    stillFailingLogEvery);
         }
     }
 
@@ -100,10 +88,7 @@ public final class LifecycleConsumer implements AutoCloseable {
     private final Clock clock;
     private final LifecycleCounters counters = new LifecycleCounters(Clock.systemUTC());
 
-    private ConsumeLoop loop;
-    private Consumer<byte[], byte[]> consumer;
-    private DeadLetterPublisher deadLetters;
-    private Thread thread;
+    private ConsumerThread thread;
 
     /**
      * @param clock the control plane's clock: the time of an event whose record carries no timestamp. Waits and
@@ -128,23 +113,9 @@ public final class LifecycleConsumer implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException("already started");
         }
-        consumer = new KafkaConsumer<>(settings.consumerConfig(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        Producer<byte[], byte[]> producer = DeadLetterPublisher.newProducer(settings.bootstrapServers(),
-                "beacon-lifecycle-dead-letters-" + settings.groupId());
-        deadLetters = new DeadLetterPublisher(producer, settings.deadLetterTopic(), settings.groupId(),
-                Clock.systemUTC());
-        RecordProcessor processor = new RecordProcessor(handler, deadLetters, counters, clock);
-        WaitingPartitions waiting = new WaitingPartitions(settings.backoff(), settings.stillFailingLogEvery(),
-                counters, Clock.systemUTC(), System::nanoTime, LOG);
-        loop = new ConsumeLoop(consumer, settings.topic(), processor, waiting, System::nanoTime,
-                settings.stillFailingLogEvery(), counters, LOG, "lifecycle");
-        counters.running(true);
-        thread = new Thread(this::run, "lifecycle-consumer");
-        thread.setDaemon(true);
-        thread.start();
-        LOG.info("lifecycle consumer started on topic {} (group {}, dead letters to {})", settings.topic(),
-                settings.groupId(), settings.deadLetterTopic());
+        thread = ConsumerThread.start(NAMES, settings.setup(), settings.consumerConfig(),
+                deadLetters -> new RecordProcessor(handler, deadLetters, counters, clock), counters,
+                counters::running, c -> { }, LOG);
         return this;
     }
 
@@ -154,46 +125,13 @@ public final class LifecycleConsumer implements AutoCloseable {
      */
     @Override
     public void close() {
-        Thread t;
+        ConsumerThread t;
         synchronized (this) {
             t = thread;
             thread = null;
         }
-        if (t == null) {
-            return;
-        }
-        loop.stop();
-        try {
-            t.join(Duration.ofSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (t.isAlive()) {
-            LOG.warn("lifecycle consumer still busy with an event after 30 s; it stops when that call returns "
-                    + "(the event stays uncommitted unless it succeeds)");
-        }
-    }
-
-    private void run() {
-        try {
-            loop.run();
-        } catch (RuntimeException | Error e) {
-            // Nothing past the last done record was committed (the loop's finally); a restart resumes there.
-            LOG.error("lifecycle consumer stopped by an unexpected {}; events from the last commit on wait for a "
-                    + "restart or another replica", WaitingPartitions.describe(e));
-        } finally {
-            try {
-                consumer.close(Duration.ofSeconds(10));
-            } catch (RuntimeException e) {
-                LOG.warn("closing the lifecycle consumer failed ({})", e.getClass().getSimpleName());
-            }
-            try {
-                deadLetters.close();
-            } catch (RuntimeException e) {
-                LOG.warn("closing the dead-letter producer failed ({})", e.getClass().getSimpleName());
-            }
-            counters.running(false);
-            LOG.info("lifecycle consumer stopped: {}", counters);
+        if (t != null) {
+            t.close();
         }
     }
 }

@@ -4,14 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.beacon.control.kafka.ConsumerProgress;
+import dev.beacon.control.kafka.PartitionStatus;
 import dev.beacon.control.kafka.RecordOutcome;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -32,20 +31,17 @@ public final class LifecycleCounters implements ConsumerProgress {
     public record WaitingEvent(String topic, int partition, long offset, String lifecycleEvent,
                                String subscriptionId, int failures, Instant failingSince, String lastFailure) {}
 
-    private final Clock clock;
+    private final PartitionStatus<WaitingEvent> status;
     private final Map<String, AtomicLong> handled = new ConcurrentHashMap<>();
     private final Map<PoisonReason, AtomicLong> deadLetters = new EnumMap<>(PoisonReason.class);
     private final AtomicLong retries = new AtomicLong();
-    private final Map<String, WaitingEvent> waiting = new ConcurrentHashMap<>();
-    private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
-    private volatile boolean running;
 
     public LifecycleCounters() {
         this(Clock.systemUTC());
     }
 
     public LifecycleCounters(Clock clock) {
-        this.clock = clock;
+        this.status = new PartitionStatus<>(clock, WaitingEvent::failingSince);
         LifecycleEvent.KNOWN_EVENTS.forEach(e -> handled.put(e, new AtomicLong()));
         for (PoisonReason r : PoisonReason.values()) {
             deadLetters.put(r, new AtomicLong());
@@ -62,7 +58,7 @@ public final class LifecycleCounters implements ConsumerProgress {
 
     void recordRetry(WaitingEvent now) {
         retries.incrementAndGet();
-        waiting.put(key(now.topic(), now.partition()), now);
+        status.waiting(now.topic(), now.partition(), now);
     }
 
     @Override
@@ -76,21 +72,21 @@ public final class LifecycleCounters implements ConsumerProgress {
 
     @Override
     public void notWaiting(String topic, int partition) {
-        waiting.remove(key(topic, partition));
+        status.notWaiting(topic, partition);
     }
 
     @Override
     public void assigned(Collection<Integer> partitions) {
-        assigned.addAll(partitions);
+        status.assigned(partitions);
     }
 
     @Override
     public void unassigned(Collection<Integer> partitions) {
-        assigned.removeAll(partitions);
+        status.unassigned(partitions);
     }
 
     void running(boolean running) {
-        this.running = running;
+        status.running(running);
     }
 
     /** Events handled successfully (the handler returned), by lifecycle event name; 0 for any other name. */
@@ -119,34 +115,27 @@ public final class LifecycleCounters implements ConsumerProgress {
 
     /** The events waiting for a retry now, oldest failure first (at most one per partition). */
     public List<WaitingEvent> waiting() {
-        return waiting.values().stream().sorted(Comparator.comparing(WaitingEvent::failingSince)).toList();
+        return status.waiting();
     }
 
     /** How long the oldest waiting event has been failing; zero when none waits. */
     public Duration oldestWaiting() {
-        return waiting().stream().findFirst()
-                .map(w -> Duration.between(w.failingSince(), clock.instant()))
-                .filter(d -> !d.isNegative())
-                .orElse(Duration.ZERO);
+        return status.oldestWaiting();
     }
 
     /** The partitions this consumer owns now (the group's assignment), in order. */
     public List<Integer> assignedPartitions() {
-        return assigned.stream().sorted().toList();
+        return status.assignedPartitions();
     }
 
     /** True while the consumer thread runs (false before start, after close, or if it died). */
     public boolean running() {
-        return running;
-    }
-
-    private static String key(String topic, int partition) {
-        return topic + "-" + partition;
+        return status.running();
     }
 
     @Override
     public String toString() {
         return "LifecycleCounters[handled=" + handledTotal() + ", deadLetters=" + deadLettersTotal() + ", retries="
-                + retries() + ", waiting=" + waiting.size() + "]";
+                + retries() + ", waiting=" + status.waitingCount() + "]";
     }
 }

@@ -13,7 +13,7 @@ import dev.beacon.control.fetch.FetchedMessagePublisher;
 import dev.beacon.control.graph.GraphException;
 import dev.beacon.control.lifecycle.LifecycleEvent;
 import dev.beacon.control.ops.GapView;
-import dev.beacon.testing.KafkaFixture;
+import dev.beacon.control.testing.KafkaBroker;
 import dev.beacon.testing.PostgresFixture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +23,7 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +38,8 @@ class BackfillTest {
 
     @RegisterExtension
     static final PostgresFixture PG = new PostgresFixture();
-    static KafkaFixture kafka;
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
 
     static final String CHAT_A = "19:aaaa@thread.v2";
     static final String CHAT_B = "19:bbbb@thread.v2";
@@ -52,19 +51,9 @@ class BackfillTest {
     BackfillRig b;
     Instant t0;
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = KafkaFixture.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
     @BeforeEach
     void setUp() {
-        b = new BackfillRig(PG, kafka, exportDir);
+        b = new BackfillRig(PG, KAFKA.get(), exportDir);
         t0 = b.rig.clock.instant();
     }
 

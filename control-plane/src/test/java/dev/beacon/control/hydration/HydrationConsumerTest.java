@@ -12,7 +12,7 @@ import dev.beacon.contracts.fetched.Origin;
 import dev.beacon.control.emulator.MicrosoftEmulator.Fault;
 import dev.beacon.control.emulator.MicrosoftEmulator.Response;
 import dev.beacon.control.subscriptions.SubscriptionRig;
-import dev.beacon.testing.KafkaFixture;
+import dev.beacon.control.testing.KafkaBroker;
 import dev.beacon.testing.PostgresFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -37,28 +35,18 @@ class HydrationConsumerTest {
 
     @RegisterExtension
     static final PostgresFixture PG = new PostgresFixture();
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
 
     static final String MESSAGES = "/v1\\.0/chats/.+/messages/.+";
-
-    private static KafkaFixture kafka;
 
     @TempDir
     Path exportDir;
     HydrationRig rig;
 
-    @BeforeAll
-    static void startKafka() {
-        kafka = KafkaFixture.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
     @BeforeEach
     void setUp(TestInfo test) {
-        rig = new HydrationRig(PG, exportDir, kafka, test.getTestMethod().orElseThrow().getName(), 1, true);
+        rig = new HydrationRig(PG, exportDir, KAFKA.get(), test.getTestMethod().orElseThrow().getName(), 1, true);
     }
 
     @AfterEach

@@ -8,16 +8,14 @@ import dev.beacon.contracts.fetched.FetchedMessage;
 import dev.beacon.control.emulator.GraphRateLimit;
 import dev.beacon.control.emulator.MicrosoftEmulator.Fault;
 import dev.beacon.control.emulator.MicrosoftEmulator.Response;
-import dev.beacon.testing.KafkaFixture;
+import dev.beacon.control.testing.KafkaBroker;
 import dev.beacon.testing.PostgresFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,24 +30,14 @@ class HydrationRecoveryTest {
 
     @RegisterExtension
     static final PostgresFixture PG = new PostgresFixture();
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
 
     static final String MESSAGES = "/v1\\.0/chats/.+/messages/.+";
-
-    private static KafkaFixture kafka;
 
     @TempDir
     Path exportDir;
     HydrationRig rig;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = KafkaFixture.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
 
     @AfterEach
     void tearDown() {
@@ -59,7 +47,7 @@ class HydrationRecoveryTest {
     }
 
     private void rig(TestInfo test, int partitions, boolean eventsTopic) {
-        rig = new HydrationRig(PG, exportDir, kafka, test.getTestMethod().orElseThrow().getName(), partitions,
+        rig = new HydrationRig(PG, exportDir, KAFKA.get(), test.getTestMethod().orElseThrow().getName(), partitions,
                 eventsTopic);
     }
 
@@ -105,7 +93,7 @@ class HydrationRecoveryTest {
         assertThat(rig.counters.waiting()).singleElement().satisfies(w -> assertThat(w.lastFailure())
                 .startsWith("HydrationRetryException caused by"));
 
-        kafka.createTopic(rig.eventsTopic, 1);
+        KAFKA.get().createTopic(rig.eventsTopic, 1);
         await("committed once published", () -> rig.committed() == 1);
         assertThat(rig.events()).extracting(FetchedMessage::messageId).containsExactly("1772438400123");
         assertThat(rig.counters.publishedCount()).isEqualTo(1);

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,14 +29,8 @@ class IngressLatencyTest {
         RSAKey key = TestJwks.newKey("kid-latency");
         try (KafkaFixture kafka = KafkaFixture.start(); TestJwks jwks = new TestJwks(key)) {
             kafka.createTopic("teams-events", 2);
-            IngressSettings settings = IngressSettings.fromEnv(Map.of(
-                    "BEACON_INGRESS_HOST", "127.0.0.1",
-                    "BEACON_INGRESS_PORT", "0",
-                    "BEACON_INGRESS_METRICS_PORT", "0",
-                    "BEACON_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
-                    "BEACON_CLIENT_STATE", "latency-secret",
-                    "BEACON_INGRESS_APP_IDS", TestJwks.APP_ID,
-                    "BEACON_INGRESS_JWKS_URL", jwks.url().toString()));
+            IngressSettings settings = IngressSettings.fromEnv(
+                    IngressEnv.loopback(jwks, kafka.bootstrapServers(), "latency-secret"));
             try (IngressService ingress = IngressService.start(settings)) {
                 URI uri = URI.create("http://127.0.0.1:" + ingress.port() + "/webhooks/graph/contoso");
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

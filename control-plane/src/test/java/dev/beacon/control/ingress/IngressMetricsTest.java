@@ -50,17 +50,10 @@ class IngressMetricsTest {
         if (createTopic) {
             kafka.createTopic(topic, 1);
         }
-        Map<String, String> e = new HashMap<>(Map.of(
-                "BEACON_INGRESS_HOST", "127.0.0.1",
-                "BEACON_INGRESS_PORT", "0",
-                "BEACON_INGRESS_METRICS_PORT", "0",
-                "BEACON_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
-                "BEACON_INGRESS_TOPIC", topic,
-                "BEACON_CLIENT_STATE", CLIENT_STATE,
-                "BEACON_INGRESS_APP_IDS", TestJwks.APP_ID,
-                "BEACON_INGRESS_JWKS_URL", jwks.url().toString(),
-                "BEACON_INGRESS_MAX_BODY", "4096",
-                "BEACON_INGRESS_INTEGRATIONS", "contoso"));
+        Map<String, String> e = IngressEnv.loopback(jwks, kafka.bootstrapServers(), CLIENT_STATE);
+        e.put("BEACON_INGRESS_TOPIC", topic);
+        e.put("BEACON_INGRESS_MAX_BODY", "4096");
+        e.put("BEACON_INGRESS_INTEGRATIONS", "contoso");
         return IngressService.start(IngressSettings.fromEnv(env.apply(e)));
     }
 

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,16 +70,11 @@ class IngressWebhookTest {
         if (createTopic) {
             kafka.createTopic(topic, 2);
         }
-        Map<String, String> e = new HashMap<>(Map.of(
-                "BEACON_INGRESS_HOST", "127.0.0.1",
-                "BEACON_INGRESS_PORT", "0",
-                "BEACON_INGRESS_METRICS_PORT", "0",
-                "BEACON_KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
-                "BEACON_INGRESS_TOPIC", topic,
-                "BEACON_CLIENT_STATE", CLIENT_STATE + "," + OLD_CLIENT_STATE,
-                "BEACON_INGRESS_APP_IDS", "00000000-0000-0000-0000-000000000001," + TestJwks.APP_ID,
-                "BEACON_INGRESS_JWKS_URL", jwks.url().toString(),
-                "BEACON_INGRESS_MAX_BODY", "65536"));
+        Map<String, String> e = IngressEnv.loopback(jwks, kafka.bootstrapServers(),
+                CLIENT_STATE + "," + OLD_CLIENT_STATE);
+        e.put("BEACON_INGRESS_TOPIC", topic);
+        e.put("BEACON_INGRESS_APP_IDS", "00000000-0000-0000-0000-000000000001," + TestJwks.APP_ID);
+        e.put("BEACON_INGRESS_MAX_BODY", "65536");
         IngressService service = IngressService.start(IngressSettings.fromEnv(env.apply(e)));
         closeAfter.add(service);
         return new Rig(topic, URI.create("http://127.0.0.1:" + service.port()));

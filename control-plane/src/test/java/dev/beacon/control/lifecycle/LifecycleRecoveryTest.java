@@ -20,7 +20,7 @@ import dev.beacon.control.subscriptions.GapStore;
 import dev.beacon.control.subscriptions.SubscriptionReconciler;
 import dev.beacon.control.subscriptions.SubscriptionRig;
 import dev.beacon.control.subscriptions.SubscriptionStore;
-import dev.beacon.testing.KafkaFixture;
+import dev.beacon.control.testing.KafkaBroker;
 import dev.beacon.testing.PostgresFixture;
 import dev.beacon.control.kafka.RetryBackoff;
 import java.io.PrintWriter;
@@ -39,9 +39,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -56,28 +54,19 @@ class LifecycleRecoveryTest {
 
     @RegisterExtension
     static final PostgresFixture PG = new PostgresFixture();
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
 
     static final String ONE_SUB = "/v1\\.0/subscriptions/[^/]+";
     static final String SUBS = "/v1\\.0/subscriptions";
     private static final RetryBackoff FAST = new RetryBackoff(Duration.ofMillis(20), Duration.ofMillis(100),
             new Random(7));
-    private static KafkaFixture kafka;
 
     @TempDir
     Path exportDir;
     SubscriptionRig rig;
     String topic;
     String group;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = KafkaFixture.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
 
     @BeforeEach
     void setUp(TestInfo test) {
@@ -87,8 +76,8 @@ class LifecycleRecoveryTest {
         String name = test.getTestMethod().orElseThrow().getName();
         topic = "lr-" + name;
         group = "g-" + name;
-        kafka.createTopic(topic, 1);
-        kafka.createTopic(topic + "-dead-letters", 1);
+        KAFKA.get().createTopic(topic, 1);
+        KAFKA.get().createTopic(topic + "-dead-letters", 1);
     }
 
     @AfterEach
@@ -170,7 +159,7 @@ class LifecycleRecoveryTest {
     }
 
     private LifecycleConsumer consumer(LifecycleHandler handler) {
-        return new LifecycleConsumer(LifecycleConsumer.Settings.of(kafka.bootstrapServers(), topic, group)
+        return new LifecycleConsumer(LifecycleConsumer.Settings.of(KAFKA.get().bootstrapServers(), topic, group)
                 .withBackoff(FAST), handler, rig.clock);
     }
 
@@ -189,19 +178,19 @@ class LifecycleRecoveryTest {
         SubscriptionReconciler reconciler = reconcilerOn(db);
         List<Map<Integer, Long>> committedAtEachAttempt = new CopyOnWriteArrayList<>();
         LifecycleHandler watched = e -> {
-            committedAtEachAttempt.add(committed(kafka, group, topic));
+            committedAtEachAttempt.add(committed(KAFKA.get(), group, topic));
             return reconciler.handle(e);
         };
         db.failNext.set(3);
 
-        KafkaProbe.send(kafka, topic, 0, id, lifecycleRecord(id, "contoso.com", "subscriptionRemoved"));
+        KafkaProbe.send(KAFKA.get(), topic, 0, id, lifecycleRecord(id, "contoso.com", "subscriptionRemoved"));
         // Not ours (deleted or replaced earlier): handled by being ignored, neither retried nor dead-lettered.
-        KafkaProbe.send(kafka, topic, 0, "gone", lifecycleRecord("gone", "contoso.com", "missed"));
+        KafkaProbe.send(KAFKA.get(), topic, 0, "gone", lifecycleRecord("gone", "contoso.com", "missed"));
         rig.clock.set(Instant.now().plusSeconds(60));
 
         try (LifecycleConsumer consumer = consumer(watched).start()) {
             await("both handled", () -> consumer.counters().handledTotal() == 2);
-            await("committed", () -> committed(kafka, group, topic).equals(Map.of(0, 2L)));
+            await("committed", () -> committed(KAFKA.get(), group, topic).equals(Map.of(0, 2L)));
             assertThat(consumer.counters().retries()).isEqualTo(3);
             assertThat(consumer.counters().waiting()).isEmpty();
             assertThat(consumer.counters().deadLettersTotal()).isZero();
@@ -209,7 +198,7 @@ class LifecycleRecoveryTest {
         assertThat(db.refused).hasValue(3);
         // Three refused attempts and the successful one all saw nothing committed.
         assertThat(committedAtEachAttempt.subList(0, 4)).containsOnly(Map.of());
-        assertThat(committed(kafka, group, topic)).isEqualTo(Map.of(0, 2L));
+        assertThat(committed(KAFKA.get(), group, topic)).isEqualTo(Map.of(0, 2L));
         // Handled once: one recreation, one gap (closed by it).
         assertThat(rig.emulator.countCalls("POST", SUBS)).isEqualTo(2);
         assertThat(rig.subscriptions.find(id).orElseThrow().state()).isEqualTo("removed");
@@ -219,7 +208,7 @@ class LifecycleRecoveryTest {
             assertThat(g.reason()).isEqualTo("subscription-removed");
             assertThat(g.to()).isNotNull();
         });
-        assertThat(kafka.readAll(topic + "-dead-letters", false)).isEmpty();
+        assertThat(KAFKA.get().readAll(topic + "-dead-letters", false)).isEmpty();
     }
 
     @Test
@@ -229,17 +218,17 @@ class LifecycleRecoveryTest {
         Fault outage = rig.emulator.inject("POST", ONE_SUB + "/reauthorize", Response.json(503,
                 "{\"error\":{\"code\":\"ServiceUnavailable\",\"message\":\"try later\"}}"), 6);
 
-        KafkaProbe.send(kafka, topic, 0, id, lifecycleRecord(id, "contoso.com", "reauthorizationRequired"));
+        KafkaProbe.send(KAFKA.get(), topic, 0, id, lifecycleRecord(id, "contoso.com", "reauthorizationRequired"));
         try (LifecycleConsumer consumer = consumer(rig.reconciler).start()) {
             await("handled", () -> consumer.counters().handledTotal() == 1);
-            await("committed", () -> committed(kafka, group, topic).equals(Map.of(0, 1L)));
+            await("committed", () -> committed(KAFKA.get(), group, topic).equals(Map.of(0, 1L)));
             assertThat(consumer.counters().retries()).isEqualTo(2);
         }
         assertThat(outage.hits()).isEqualTo(6);
         assertThat(rig.emulator.graph().subscription(id).orElseThrow().reauthorizations()).isEqualTo(1);
         assertThat(rig.emulator.countCalls("PATCH", ONE_SUB)).isZero(); // no renewal attempted while Graph was down
         assertThat(rig.onlyActive().failureCount()).isZero(); // the success cleared the recorded failures
-        assertThat(committed(kafka, group, topic)).isEqualTo(Map.of(0, 1L));
+        assertThat(committed(KAFKA.get(), group, topic)).isEqualTo(Map.of(0, 1L));
     }
 
     @Test

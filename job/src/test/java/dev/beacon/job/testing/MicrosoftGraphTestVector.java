@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Microsoft's rich-notification test vector, read from the unchanged copy of msgraph-sdk-java-core's
- * {@code DecryptableContentTests.java} in {@code src/test/resources/vectors/msgraph-sdk-java-core} (see the NOTICE
- * there). Microsoft ships it as string literals in that test; this class concatenates them, exactly as the Java
+ * {@code DecryptableContentTests.java} kept once, in the contracts module's
+ * {@code src/test/resources/vectors/msgraph-sdk-java-core} (see the NOTICE there), and on this class path through
+ * the beacon-contracts test-jar. Microsoft ships it as string literals in that test; this class concatenates them, exactly as the Java
  * compiler would, so the file can stay byte for byte as published.
  *
  * @param pkcs12      the keystore, base64-decoded from the test's {@code certificateString}
