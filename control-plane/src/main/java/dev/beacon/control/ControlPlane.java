@@ -39,6 +39,7 @@ import dev.beacon.control.signin.SignInSettings;
 import dev.beacon.control.store.Sql;
 import dev.beacon.control.subscriptions.ClientStates;
 import dev.beacon.control.subscriptions.IngressWebhookUrls;
+import dev.beacon.control.subscriptions.ReconcilerSettings;
 import dev.beacon.control.subscriptions.GapStore;
 import dev.beacon.control.subscriptions.SubscriptionReconciler;
 import dev.beacon.control.subscriptions.SubscriptionStore;
@@ -124,7 +125,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         Runnable secretsChanged = exporter();
         this.graph = GraphClient.create(endpoints, signIn, retry, clock);
         this.reconciler = new SubscriptionReconciler(integrations, subscriptions, gaps, clientStates, certificates,
-                graph, signIn, secretsChanged, SubscriptionReconciler.Settings.defaults(), clock,
+                graph, signIn, secretsChanged, ReconcilerSettings.defaults(), clock,
                 IngressWebhookUrls.of(settings.ingressPublicUrl()));
         this.leases = new IntegrationLeases(sql, settings.replicaId(), settings.leaseDuration());
         this.metrics = new ControlPlaneMetrics(this::status, clock, Duration.ofSeconds(5));

@@ -17,6 +17,7 @@ import dev.beacon.control.ops.GapView;
 import dev.beacon.control.store.Sql;
 import dev.beacon.control.subscriptions.ClientStates;
 import dev.beacon.control.subscriptions.GapStore;
+import dev.beacon.control.subscriptions.ReconcilerSettings;
 import dev.beacon.control.subscriptions.SubscriptionReconciler;
 import dev.beacon.control.subscriptions.SubscriptionRig;
 import dev.beacon.control.subscriptions.SubscriptionStore;
@@ -153,7 +154,7 @@ class LifecycleRecoveryTest {
                 new EncryptionCertificates(sql, rig.vault, rig.clock, Duration.ofDays(365), Duration.ofDays(30),
                         Duration.ofDays(1)),
                 rig.graph, rig::token, rig.export::export,
-                new SubscriptionReconciler.Settings(new Backoff(Duration.ofMinutes(1), Duration.ofHours(1),
+                new ReconcilerSettings(new Backoff(Duration.ofMinutes(1), Duration.ofHours(1),
                         new Random(11)), Duration.ofHours(1)),
                 rig.clock);
     }

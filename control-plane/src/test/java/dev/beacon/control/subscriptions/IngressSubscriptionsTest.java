@@ -79,7 +79,7 @@ class IngressSubscriptionsTest {
     SubscriptionReconciler reconciler(Optional<URI> publicUrl) {
         return new SubscriptionReconciler(rig.integrations, rig.subscriptions, rig.gaps, rig.clientStates,
                 rig.certificates, rig.graph, rig::token, rig.export::export,
-                new SubscriptionReconciler.Settings(
+                new ReconcilerSettings(
                         new Backoff(Duration.ofMinutes(1), Duration.ofHours(1), new Random(11)), Duration.ofHours(1)),
                 rig.clock, IngressWebhookUrls.of(publicUrl));
     }

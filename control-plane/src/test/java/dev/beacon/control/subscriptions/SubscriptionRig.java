@@ -81,7 +81,7 @@ public final class SubscriptionRig implements AutoCloseable {
                     exports++;
                     export.export();
                 },
-                new SubscriptionReconciler.Settings(
+                new ReconcilerSettings(
                         new Backoff(Duration.ofMinutes(1), Duration.ofHours(1), new Random(11)), Duration.ofHours(1)),
                 clock);
         integrations.add(INTEGRATION, "Acme", "contoso.com", APP, AuthMode.DEVICE_CODE, null, null);
