@@ -39,14 +39,18 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@code triage}: triage of every notification with the decrypted message taken from memory (decode,
  *       clientState, parse, detect): all of triage except HMAC, RSA and AES;
- *   <li>{@code dedup}: {@link MessageDeduplicator} in Flink's keyed operator harness (heap state), over a cycling set
- *       of emergency signals: after the first pass, each is a redelivery (state read, duplicate decision, audit);
+ *   <li>{@code dedupNew}: {@link MessageDeduplicator} in Flink's keyed operator harness (heap state) deciding the
+ *       first sight of a message (state read, state write, the change sent on): the state's time-to-live clock is
+ *       moved past the retention before each signal, so every one is new again without state growing;
+ *   <li>{@code dedup}: the same over a cycling set of emergency signals: after the first pass each is a redelivery
+ *       (state read, duplicate decision, audit row). The harness builds a serializer for every side-output record
+ *       (the audit row), which a real task does not: this one overstates the cost;
  *   <li>{@code callerCalls}: the correlator's pure state machine ({@link CallerCalls}) deciding a new emergency
  *       message: a new call and its fact revision.
  * </ul>
  *
  * Only emergencies (1 %) and deletions reach the keyed stages, so per notification after decryption costs about
- * {@code 1/triage + 0.01 * (1/dedup + 1/callerCalls)} seconds; the runner writes that as a derived result.
+ * {@code 1/triage + 0.01 * (1/dedupNew + 1/callerCalls)} seconds; the runner writes that as a derived result.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -68,6 +72,8 @@ public class AfterDecryptionBenchmark {
     private List<EmergencySignal> signals;
     private KeyedOneInputStreamOperatorTestHarness<String, EmergencySignal, MessageChange> dedup;
     private long gapMillis;
+    private final long retentionMillis = MessageDeduplicator.DEFAULT_MESSAGE_RETENTION.toMillis();
+    private long ttlClock;
     private int nextSignal;
 
     @Setup(Level.Trial)
@@ -89,7 +95,14 @@ public class AfterDecryptionBenchmark {
                 Keys::message, Types.STRING);
         dedup.open();
         dedup.setProcessingTime(System.currentTimeMillis());
+        ttlClock = System.currentTimeMillis();
+        dedup.setStateTtlProcessingTime(ttlClock);
         gapMillis = CallCorrelator.DEFAULT_CORRELATION_WINDOW.toMillis();
+        for (int i = 0; i < 2 * SIGNALS; i++) {
+            if (dedupNew() != 1) {
+                throw new IllegalStateException("dedupNew must see every signal as new");
+            }
+        }
     }
 
     @TearDown(Level.Trial)
@@ -107,6 +120,18 @@ public class AfterDecryptionBenchmark {
         }
         JsonNode message = decoder.parseJsonObject(stream.plaintext(i));
         return detector.detect(message, n.chatId());
+    }
+
+    @Benchmark
+    public int dedupNew() throws Exception {
+        EmergencySignal signal = nextSignal();
+        ttlClock += retentionMillis + 1;
+        dedup.setStateTtlProcessingTime(ttlClock);
+        dedup.processElement(signal, signal.lastModifiedAtMillis());
+        Queue<Object> out = dedup.getOutput();
+        int changes = out.size();
+        out.clear();
+        return changes;
     }
 
     @Benchmark

@@ -158,6 +158,7 @@ public final class BoundsRunner {
         }
         names.add("jmh.AfterDecryption.triage");
         names.add("jmh.AfterDecryption.dedup");
+        names.add("jmh.AfterDecryption.dedupNew");
         names.add("jmh.AfterDecryption.callerCalls");
         names.add(PER_NOTIFICATION);
         return names;
@@ -184,14 +185,14 @@ public final class BoundsRunner {
      */
     private static BenchResult afterDecryptionPerNotification(Map<String, Double> scores) {
         Double triage = scores.get("jmh.AfterDecryption.triage");
-        Double dedup = scores.get("jmh.AfterDecryption.dedup");
+        Double dedup = scores.get("jmh.AfterDecryption.dedupNew");
         Double calls = scores.get("jmh.AfterDecryption.callerCalls");
         if (triage == null || dedup == null || calls == null) {
             return null;
         }
         double secondsPerNotification = 1 / triage + KEYED_SHARE * (1 / dedup + 1 / calls);
         return BenchResult.of(PER_NOTIFICATION, "notifications/s", 1 / secondsPerNotification, Map.of(
-                "derived", "1 / (1/triage + " + KEYED_SHARE + " x (1/dedup + 1/callerCalls))",
+                "derived", "1 / (1/triage + " + KEYED_SHARE + " x (1/dedupNew + 1/callerCalls))",
                 "threads", "1"));
     }
 
