@@ -58,6 +58,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class AfterDecryptionBenchmark {
 
     private static final int SIGNALS = 256;
+    private static List<EmergencySignal> sharedSignals;
 
     /** As in {@link TriageBenchmark}. */
     @Param({"400"})
@@ -78,19 +79,13 @@ public class AfterDecryptionBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        stream = Notifications.build(records, 2048, 100);
+        stream = Notifications.shared(records, 2048, 100);
         List<String> secrets = List.of(Notifications.CLIENT_STATE);
         clientStates = new ClientStateVerifier(secrets);
         decoder = new NotificationDecoder(DecodeLimits.defaults(), SecretScrubber.of(secrets));
         detector = new EmergencyDetector(TriageResources.rules(null));
 
-        Notifications emergencies = Notifications.build(SIGNALS, 2048, 1);
-        try (TriageOperator triage = new TriageOperator(emergencies.keys(), Notifications.CLIENT_STATE)) {
-            signals = new ArrayList<>(triage.signals(emergencies));
-        }
-        if (signals.size() != SIGNALS) {
-            throw new IllegalStateException("expected " + SIGNALS + " emergency signals, triage made " + signals.size());
-        }
+        signals = emergencySignals();
         dedup = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new MessageDeduplicator()),
                 Keys::message, Types.STRING);
         dedup.open();
@@ -103,6 +98,22 @@ public class AfterDecryptionBenchmark {
                 throw new IllegalStateException("dedupNew must see every signal as new");
             }
         }
+    }
+
+    /** The emergencies' signals as triage makes them; once per JVM (smoke runs share one). */
+    private static synchronized List<EmergencySignal> emergencySignals() throws Exception {
+        if (sharedSignals == null) {
+            Notifications emergencies = Notifications.shared(SIGNALS, 2048, 1);
+            List<EmergencySignal> made;
+            try (TriageOperator triage = new TriageOperator(emergencies.keys(), Notifications.CLIENT_STATE)) {
+                made = List.copyOf(triage.signals(emergencies));
+            }
+            if (made.size() != SIGNALS) {
+                throw new IllegalStateException("expected " + SIGNALS + " emergency signals, triage made " + made.size());
+            }
+            sharedSignals = made;
+        }
+        return sharedSignals;
     }
 
     @TearDown(Level.Trial)
