@@ -28,7 +28,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * {@code --full} (default): one fork, 2 x 2 s warm-up, 3 x 3 s measurement. {@code --smoke}: in-process, one 200 ms
  * iteration each, fewer distinct notifications and RSA-2048 only for triage: it checks that every benchmark works,
- * its numbers mean little.
+ * its numbers mean little. {@code --profile=jfr} records each benchmark with Flight Recorder (settings "profile")
+ * into {@code target/profiles/<benchmark>/profile.jfr}; {@code --profile=stack} uses JMH's stack sampler.
  */
 public final class BoundsRunner {
 
@@ -123,7 +124,8 @@ public final class BoundsRunner {
         }
         if (profiler != null) {
             options.addProfiler(profiler, profiler.equals("jfr")
-                    ? "dir=" + results.resolveSibling("profiles").toAbsolutePath() : "");
+                    ? "dir=" + results.resolveSibling("profiles").toAbsolutePath() + ";configName=profile"
+                    : "");
         }
         return new Runner(options.build()).run();
     }
