@@ -1,6 +1,5 @@
 package dev.beacon.control.ingress;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.control.ingress.IngressMetrics.Rejection;
@@ -8,18 +7,12 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import java.io.IOException;
-import java.io.InputStream;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
@@ -28,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The internet-facing receiver for Graph change notifications delivered by webhook, and for Event Grid deliveries.
+ * The internet-facing receiver for Graph change notifications delivered by webhook, and for Event Grid deliveries
+ * ({@link EventGridRoutes}; the steps both share are in {@link DeliverySteps}).
  * It runs as its own process ({@code beaconctl ingress}) holding no vault key and no Graph token: it checks a
  * delivery, forwards the raw body to the job's topic, and answers only after Kafka acknowledged it.
  *
@@ -62,15 +56,14 @@ public final class WebhookIngress implements AutoCloseable {
     static final String SUBSCRIPTION_VALIDATION = "Microsoft.EventGrid.SubscriptionValidationEvent";
 
     private static final String ROUTE_ATTRIBUTE = "beacon.ingress.route";
-    private static final Pattern INTEGRATION = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final int MAX_VALIDATION_TOKEN = 8 * 1024;
 
     private final IngressSettings settings;
     private final AcceptedClientStates clientStates;
     private final ValidationTokenVerifier tokens;
-    private final Forwarder forwarder;
     private final IngressMetrics metrics;
-    private final ObjectMapper json = new ObjectMapper();
+    private final DeliverySteps steps;
+    private final EventGridRoutes eventGrid;
     private Javalin app;
 
     public WebhookIngress(IngressSettings settings, AcceptedClientStates clientStates, ValidationTokenVerifier tokens,
@@ -83,8 +76,10 @@ public final class WebhookIngress implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings);
         this.clientStates = Objects.requireNonNull(clientStates);
         this.tokens = Objects.requireNonNull(tokens);
-        this.forwarder = Objects.requireNonNull(forwarder);
         this.metrics = Objects.requireNonNull(metrics);
+        ObjectMapper json = new ObjectMapper();
+        this.steps = new DeliverySteps(settings, clientStates, Objects.requireNonNull(forwarder), metrics, json);
+        this.eventGrid = new EventGridRoutes(steps, clientStates, metrics, json);
     }
 
     /** Binds and serves (HTTPS when a keystore is configured); port 0 picks a free port (see {@link #port()}). */
@@ -147,8 +142,8 @@ public final class WebhookIngress implements AutoCloseable {
         r.post("/webhooks/graph/{integration}", ctx -> graph(routed(ctx, ROUTE_NOTIFICATIONS), ROUTE_NOTIFICATIONS));
         r.post("/webhooks/graph/{integration}/lifecycle",
                 ctx -> graph(routed(ctx, ROUTE_LIFECYCLE), ROUTE_LIFECYCLE));
-        r.options("/webhooks/eventgrid/{integration}", ctx -> eventGridOptions(routed(ctx, ROUTE_EVENTGRID)));
-        r.post("/webhooks/eventgrid/{integration}", ctx -> eventGrid(routed(ctx, ROUTE_EVENTGRID)));
+        r.options("/webhooks/eventgrid/{integration}", ctx -> eventGrid.options(routed(ctx, ROUTE_EVENTGRID)));
+        r.post("/webhooks/eventgrid/{integration}", ctx -> eventGrid.post(routed(ctx, ROUTE_EVENTGRID)));
         r.get("/healthz", ctx -> routed(ctx, "healthz").contentType("text/plain").result("ok"));
         // Every answer, 404s and errors included; the route label is a fixed word, never the request's path.
         r.after(ctx -> {
@@ -158,7 +153,7 @@ public final class WebhookIngress implements AutoCloseable {
         r.error(404, ctx -> ctx.contentType("text/plain").result("not found"));
         r.exception(Exception.class, (e, ctx) -> {
             LOG.error("{} {} failed: {}", ctx.method(), LogSafe.clean(ctx.path()), e.getClass().getName());
-            plain(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
+            DeliverySteps.plain(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
         });
     }
 
@@ -170,14 +165,14 @@ public final class WebhookIngress implements AutoCloseable {
     // ---- Graph ----
 
     private void graph(Context ctx, String route) {
-        String integration = integration(ctx);
+        String integration = steps.integration(ctx);
         if (integration == null) {
             return;
         }
         String validationToken = ctx.queryParam("validationToken");
         if (validationToken != null) {
             if (validationToken.length() > MAX_VALIDATION_TOKEN) {
-                refuse(ctx, route, integration, Rejection.MALFORMED, "validation token too long");
+                steps.refuse(ctx, route, integration, Rejection.MALFORMED, "validation token too long");
                 return;
             }
             LOG.info("{} {}: subscription validation handshake answered", route, integration);
@@ -185,27 +180,27 @@ public final class WebhookIngress implements AutoCloseable {
             ctx.status(HttpStatus.OK).contentType("text/plain; charset=utf-8").result(validationToken);
             return;
         }
-        byte[] body = body(ctx, route, integration);
+        byte[] body = steps.body(ctx, route, integration);
         if (body == null) {
             return;
         }
-        JsonNode root = parse(ctx, body, route, integration);
+        JsonNode root = steps.parse(ctx, body, route, integration);
         if (root == null) {
             return;
         }
         JsonNode items = root.path("value");
         if (!root.isObject() || !items.isArray() || items.isEmpty()) {
-            refuse(ctx, route, integration, Rejection.MALFORMED, "not a Graph notification collection");
+            steps.refuse(ctx, route, integration, Rejection.MALFORMED, "not a Graph notification collection");
             return;
         }
-        if (notReady(ctx, route, integration)) {
+        if (steps.notReady(ctx, route, integration)) {
             return;
         }
         Set<String> tenants = new LinkedHashSet<>();
         Set<String> richTenants = new HashSet<>();
         for (JsonNode item : items) {
             if (!item.isObject() || !clientStates.accepts(item.path("clientState").textValue())) {
-                refuse(ctx, route, integration, Rejection.CLIENT_STATE, "clientState not accepted");
+                steps.refuse(ctx, route, integration, Rejection.CLIENT_STATE, "clientState not accepted");
                 return;
             }
             String tenant = item.path("tenantId").textValue();
@@ -214,7 +209,7 @@ public final class WebhookIngress implements AutoCloseable {
             }
             if (item.has("encryptedContent")) {
                 if (tenant == null) {
-                    refuse(ctx, route, integration, Rejection.VALIDATION_TOKEN,
+                    steps.refuse(ctx, route, integration, Rejection.VALIDATION_TOKEN,
                             "rich notification without tenantId");
                     return;
                 }
@@ -232,213 +227,17 @@ public final class WebhookIngress implements AutoCloseable {
             try {
                 tokens.verify(list, tenants, richTenants);
             } catch (ValidationTokenVerifier.Rejected e) {
-                refuse(ctx, route, integration, Rejection.VALIDATION_TOKEN, e.getMessage());
+                steps.refuse(ctx, route, integration, Rejection.VALIDATION_TOKEN, e.getMessage());
                 return;
             } catch (ValidationTokenVerifier.KeysUnavailable e) {
                 LOG.warn("{} {}: {}; answered 503", route, integration, e.getMessage());
                 metrics.unavailable("jwks");
                 ctx.header("Retry-After", "1");
-                plain(ctx, HttpStatus.SERVICE_UNAVAILABLE, "temporarily unavailable");
+                DeliverySteps.plain(ctx, HttpStatus.SERVICE_UNAVAILABLE, "temporarily unavailable");
                 return;
             }
         }
         String key = items.get(0).path("subscriptionId").textValue();
-        forward(ctx, route, integration, key != null ? key : integration, body, items.size());
-    }
-
-    // ---- Event Grid ----
-
-    private void eventGridOptions(Context ctx) {
-        String integration = integration(ctx);
-        if (integration == null) {
-            return;
-        }
-        String origin = ctx.header("WebHook-Request-Origin");
-        if (origin == null || origin.isBlank() || origin.length() > 255 || !LogSafe.clean(origin).equals(origin)) {
-            refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED, "no WebHook-Request-Origin");
-            return;
-        }
-        LOG.info("{} {}: CloudEvents abuse-protection handshake answered for origin {}", ROUTE_EVENTGRID,
-                integration, LogSafe.clean(origin));
-        metrics.handshake(ROUTE_EVENTGRID);
-        ctx.header("WebHook-Allowed-Origin", origin);
-        ctx.header("WebHook-Allowed-Rate", "*");
-        ctx.header("Allow", "POST, OPTIONS");
-        ctx.status(HttpStatus.OK);
-    }
-
-    private void eventGrid(Context ctx) {
-        String integration = integration(ctx);
-        if (integration == null) {
-            return;
-        }
-        byte[] body = body(ctx, ROUTE_EVENTGRID, integration);
-        if (body == null) {
-            return;
-        }
-        JsonNode root = parse(ctx, body, ROUTE_EVENTGRID, integration);
-        if (root == null) {
-            return;
-        }
-        List<JsonNode> events = new ArrayList<>();
-        if (root.isArray()) {
-            root.forEach(events::add);
-        } else {
-            events.add(root);
-        }
-        if (events.isEmpty() || !events.stream().allMatch(JsonNode::isObject)) {
-            refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED, "not an event or a batch of events");
-            return;
-        }
-        JsonNode first = events.get(0);
-        if (SUBSCRIPTION_VALIDATION.equals(first.path("eventType").textValue())) {
-            String code = first.path("data").path("validationCode").textValue();
-            if (code == null || code.length() > 1024) {
-                refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED, "validation event without code");
-                return;
-            }
-            LOG.info("{} {}: Event Grid subscription validation answered", ROUTE_EVENTGRID, integration);
-            metrics.handshake(ROUTE_EVENTGRID);
-            ctx.status(HttpStatus.OK).json(Map.of("validationResponse", code));
-            return;
-        }
-        if (notReady(ctx, ROUTE_EVENTGRID, integration)) {
-            return;
-        }
-        for (JsonNode event : events) {
-            if (!"1.0".equals(event.path("specversion").textValue())) {
-                refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED,
-                        "not a CloudEvent 1.0 (deliver with the CloudEvents schema)");
-                return;
-            }
-            List<JsonNode> items = notificationsOf(event);
-            if (items.isEmpty() || !items.stream().allMatch(i -> i.isObject()
-                    && clientStates.accepts(i.path("clientState").textValue()))) {
-                refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.CLIENT_STATE, "clientState not accepted");
-                return;
-            }
-        }
-        forward(ctx, ROUTE_EVENTGRID, integration, integration, body, events.size());
-    }
-
-    /** The Graph notifications in a CloudEvent's data: a collection's items, or the one notification. */
-    private List<JsonNode> notificationsOf(JsonNode event) {
-        JsonNode data = event.get("data");
-        if (data == null && event.path("data_base64").isTextual()) {
-            try {
-                data = json.readTree(Base64.getDecoder().decode(event.get("data_base64").textValue()));
-            } catch (IOException | IllegalArgumentException e) {
-                return List.of();
-            }
-        }
-        if (data == null || !data.isObject()) {
-            return List.of();
-        }
-        List<JsonNode> out = new ArrayList<>();
-        if (data.path("value").isArray()) {
-            data.path("value").forEach(out::add);
-        } else {
-            out.add(data);
-        }
-        return out;
-    }
-
-    // ---- shared ----
-
-    /**
-     * True (and 503 answered) while no clientState has been exported yet: the ingress may start before the control
-     * plane's first export, and a notification it cannot check yet is one Graph must retry, not one to refuse.
-     */
-    private boolean notReady(Context ctx, String route, String integration) {
-        if (clientStates.size() > 0 || clientStates.refreshed() > 0) {
-            return false;
-        }
-        LOG.warn("{} {}: no clientState exported yet; answered 503", route, integration);
-        metrics.unavailable("client-state");
-        ctx.header("Retry-After", "5");
-        plain(ctx, HttpStatus.SERVICE_UNAVAILABLE, "temporarily unavailable");
-        return true;
-    }
-
-    private void forward(Context ctx, String route, String integration, String key, byte[] body, int count) {
-        long started = System.nanoTime();
-        boolean acked = forwarder.send(key, body, integration, route);
-        metrics.kafkaSend(Duration.ofNanos(System.nanoTime() - started), acked);
-        if (acked) {
-            metrics.accepted(route, count);
-            LOG.debug("{} {}: {} notification(s) forwarded in {} ms", route, integration, count,
-                    (System.nanoTime() - started) / 1_000_000);
-            ctx.status(HttpStatus.ACCEPTED);
-        } else {
-            LOG.warn("{} {}: {} notification(s) NOT forwarded (Kafka unavailable); answered 503", route, integration,
-                    count);
-            metrics.unavailable("kafka");
-            ctx.header("Retry-After", "1");
-            plain(ctx, HttpStatus.SERVICE_UNAVAILABLE, "temporarily unavailable");
-        }
-    }
-
-    private String integration(Context ctx) {
-        String id = ctx.pathParam("integration");
-        if (!INTEGRATION.matcher(id).matches() || !settings.serves(id)) {
-            metrics.rejected(Rejection.UNKNOWN_INTEGRATION);
-            plain(ctx, HttpStatus.NOT_FOUND, "not found");
-            return null;
-        }
-        return id;
-    }
-
-    /** The body, or null after answering 413 when it is over the limit. */
-    private byte[] body(Context ctx, String route, String integration) {
-        long declared = ctx.req().getContentLengthLong();
-        int max = settings.maxBodyBytes();
-        if (declared > max) {
-            refuse(ctx, route, integration, Rejection.TOO_LARGE, "body over " + max + " bytes");
-            return null;
-        }
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] b = in.readNBytes(max + 1);
-            if (b.length > max) {
-                refuse(ctx, route, integration, Rejection.TOO_LARGE, "body over " + max + " bytes");
-                return null;
-            }
-            return b;
-        } catch (IOException e) {
-            refuse(ctx, route, integration, Rejection.MALFORMED, "body not readable");
-            return null;
-        }
-    }
-
-    private JsonNode parse(Context ctx, byte[] body, String route, String integration) {
-        try {
-            JsonNode n = json.readTree(body);
-            if (n == null || n.isMissingNode()) {
-                refuse(ctx, route, integration, Rejection.MALFORMED, "empty body");
-                return null;
-            }
-            return n;
-        } catch (JsonProcessingException e) {
-            refuse(ctx, route, integration, Rejection.MALFORMED, "body is not JSON");
-            return null;
-        } catch (IOException e) {
-            refuse(ctx, route, integration, Rejection.MALFORMED, "body not readable");
-            return null;
-        }
-    }
-
-    private void refuse(Context ctx, String route, String integration, Rejection rejection, String reason) {
-        HttpStatus status = switch (rejection) {
-            case CLIENT_STATE, VALIDATION_TOKEN -> HttpStatus.FORBIDDEN;
-            case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
-            case MALFORMED -> HttpStatus.BAD_REQUEST;
-            case UNKNOWN_INTEGRATION -> HttpStatus.NOT_FOUND;
-        };
-        metrics.rejected(rejection);
-        LOG.warn("{} {}: refused {} ({})", route, integration, status.getCode(), LogSafe.clean(reason));
-        plain(ctx, status, reason);
-    }
-
-    private static void plain(Context ctx, HttpStatus status, String text) {
-        ctx.status(status).contentType("text/plain; charset=utf-8").result(LogSafe.clean(text));
+        steps.forward(ctx, route, integration, key != null ? key : integration, body, items.size());
     }
 }

@@ -1,0 +1,142 @@
+package dev.beacon.control.ingress;
+
+import static dev.beacon.control.ingress.WebhookIngress.ROUTE_EVENTGRID;
+import static dev.beacon.control.ingress.WebhookIngress.SUBSCRIPTION_VALIDATION;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.beacon.control.ingress.IngressMetrics.Rejection;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Event Grid routes of {@link WebhookIngress}:
+ * <ul>
+ *   <li>{@code OPTIONS /webhooks/eventgrid/{integration}}: CloudEvents abuse protection, 200 with
+ *       {@code WebHook-Allowed-Origin}.</li>
+ *   <li>{@code POST /webhooks/eventgrid/{integration}}: a {@code SubscriptionValidationEvent} is answered
+ *       {@code {"validationResponse": code}}; CloudEvents 1.0 (one, or a batch) are forwarded unchanged when every
+ *       event's Graph notifications carry an accepted {@code clientState}, else the whole delivery is refused.</li>
+ * </ul>
+ */
+final class EventGridRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventGridRoutes.class);
+
+    private final DeliverySteps steps;
+    private final AcceptedClientStates clientStates;
+    private final IngressMetrics metrics;
+    private final ObjectMapper json;
+
+    EventGridRoutes(DeliverySteps steps, AcceptedClientStates clientStates, IngressMetrics metrics,
+                    ObjectMapper json) {
+        this.steps = steps;
+        this.clientStates = clientStates;
+        this.metrics = metrics;
+        this.json = json;
+    }
+
+    /** CloudEvents abuse-protection handshake: allows the requesting origin, at any rate. */
+    void options(Context ctx) {
+        String integration = steps.integration(ctx);
+        if (integration == null) {
+            return;
+        }
+        String origin = ctx.header("WebHook-Request-Origin");
+        if (origin == null || origin.isBlank() || origin.length() > 255 || !LogSafe.clean(origin).equals(origin)) {
+            steps.refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED, "no WebHook-Request-Origin");
+            return;
+        }
+        LOG.info("{} {}: CloudEvents abuse-protection handshake answered for origin {}", ROUTE_EVENTGRID,
+                integration, LogSafe.clean(origin));
+        metrics.handshake(ROUTE_EVENTGRID);
+        ctx.header("WebHook-Allowed-Origin", origin);
+        ctx.header("WebHook-Allowed-Rate", "*");
+        ctx.header("Allow", "POST, OPTIONS");
+        ctx.status(HttpStatus.OK);
+    }
+
+    /** A subscription validation event, or a CloudEvent (batch) to forward. */
+    void post(Context ctx) {
+        String integration = steps.integration(ctx);
+        if (integration == null) {
+            return;
+        }
+        byte[] body = steps.body(ctx, ROUTE_EVENTGRID, integration);
+        if (body == null) {
+            return;
+        }
+        JsonNode root = steps.parse(ctx, body, ROUTE_EVENTGRID, integration);
+        if (root == null) {
+            return;
+        }
+        List<JsonNode> events = new ArrayList<>();
+        if (root.isArray()) {
+            root.forEach(events::add);
+        } else {
+            events.add(root);
+        }
+        if (events.isEmpty() || !events.stream().allMatch(JsonNode::isObject)) {
+            steps.refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED, "not an event or a batch of events");
+            return;
+        }
+        JsonNode first = events.get(0);
+        if (SUBSCRIPTION_VALIDATION.equals(first.path("eventType").textValue())) {
+            String code = first.path("data").path("validationCode").textValue();
+            if (code == null || code.length() > 1024) {
+                steps.refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED, "validation event without code");
+                return;
+            }
+            LOG.info("{} {}: Event Grid subscription validation answered", ROUTE_EVENTGRID, integration);
+            metrics.handshake(ROUTE_EVENTGRID);
+            ctx.status(HttpStatus.OK).json(Map.of("validationResponse", code));
+            return;
+        }
+        if (steps.notReady(ctx, ROUTE_EVENTGRID, integration)) {
+            return;
+        }
+        for (JsonNode event : events) {
+            if (!"1.0".equals(event.path("specversion").textValue())) {
+                steps.refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED,
+                        "not a CloudEvent 1.0 (deliver with the CloudEvents schema)");
+                return;
+            }
+            List<JsonNode> items = notificationsOf(event);
+            if (items.isEmpty() || !items.stream().allMatch(i -> i.isObject()
+                    && clientStates.accepts(i.path("clientState").textValue()))) {
+                steps.refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.CLIENT_STATE, "clientState not accepted");
+                return;
+            }
+        }
+        steps.forward(ctx, ROUTE_EVENTGRID, integration, integration, body, events.size());
+    }
+
+    /** The Graph notifications in a CloudEvent's data: a collection's items, or the one notification. */
+    private List<JsonNode> notificationsOf(JsonNode event) {
+        JsonNode data = event.get("data");
+        if (data == null && event.path("data_base64").isTextual()) {
+            try {
+                data = json.readTree(Base64.getDecoder().decode(event.get("data_base64").textValue()));
+            } catch (IOException | IllegalArgumentException e) {
+                return List.of();
+            }
+        }
+        if (data == null || !data.isObject()) {
+            return List.of();
+        }
+        List<JsonNode> out = new ArrayList<>();
+        if (data.path("value").isArray()) {
+            data.path("value").forEach(out::add);
+        } else {
+            out.add(data);
+        }
+        return out;
+    }
+}
