@@ -141,6 +141,12 @@ public final class BeaconOptions {
             .stringType().noDefaultValue()
             .withDescription("Detection rules JSON (docs/detection-rules.md); built-in defaults when unset.");
 
+    public static final ConfigOption<Integer> DATA_KEY_CACHE_SIZE = ConfigOptions.key("decrypt.data-key-cache-size")
+            .intType().defaultValue(0)
+            .withDescription("Unwrapped data keys kept per triage instance, keyed by the wrapped key, so a "
+                    + "redelivered notification skips the RSA unwrap; 0 disables it (Graph wraps a fresh key per "
+                    + "item, so only redeliveries hit).");
+
     // ---- keyed state --------------------------------------------------------------------------------------------
 
     public static final ConfigOption<Duration> CORRELATION_WINDOW = ConfigOptions.key("state.correlation-window")
