@@ -95,8 +95,10 @@ public final class BeaconJob {
     public static void defineWorkflow(DataStream<RawRecord> records, BeaconSinks sinks, Configuration conf) {
         // Spread over every slot before triage (decryption is nearly all of the CPU; chained to the source it would
         // run only in as many instances as the source has splits), one chat per instance so that each chat's order
-        // survives. Triage keeps its uid and holds no state, so savepoints taken before this still restore.
-        SingleOutputStreamOperator<EmergencySignal> signals = ChatAffinity.spread(records)
+        // survives. Triage keeps its uid and holds no state, so savepoints taken either way restore either way.
+        DataStream<RawRecord> toTriage = conf.get(BeaconOptions.REPARTITION_BY_CHAT)
+                ? ChatAffinity.spread(records) : records;
+        SingleOutputStreamOperator<EmergencySignal> signals = toTriage
                 .process(new NotificationTriage(TriageSettings.from(conf)))
                 .name("triage").uid("triage");
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.beacon.job.ingest.RawRecord;
 import java.io.IOException;
+import java.util.Base64;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -20,8 +21,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * before the original would count one revision fewer). Kafka keeps that order within a partition; this keeps it
  * within a triage instance.
  *
- * <p>The chat comes from the first {@code resource} (Graph notifications, CloudEvents) or {@code chat_id} (messages
- * the control plane fetched) in the record, found by a bounded streaming scan: a small fraction of one RSA unwrap.
+ * <p>The chat comes from the first {@code resource} (Graph notifications, CloudEvents, also inside a CloudEvent's
+ * {@code data_base64}) or {@code chat_id} (messages the control plane fetched) in the record, found by a bounded
+ * streaming scan: a small fraction of one RSA unwrap.
  * Records without one (validation, lifecycle, unreadable) go round-robin; triage judges them alone.
  */
 public final class ChatAffinity {
@@ -42,10 +44,15 @@ public final class ChatAffinity {
 
     /** The chat a record is about, or "" when it names none within {@link #MAX_TOKENS} tokens. */
     public static String chatOf(RawRecord record) {
-        if (record.value() == null || record.value().length == 0) {
+        return record.value() == null ? "" : chatOf(record.value(), true);
+    }
+
+    /** @param nested whether a CloudEvent's {@code data_base64} may be looked into (once) */
+    private static String chatOf(byte[] value, boolean nested) {
+        if (value.length == 0) {
             return "";
         }
-        try (JsonParser parser = JSON.createParser(record.value())) {
+        try (JsonParser parser = JSON.createParser(value)) {
             for (int i = 0; i < MAX_TOKENS; i++) {
                 JsonToken token = parser.nextToken();
                 if (token == null) {
@@ -55,9 +62,14 @@ public final class ChatAffinity {
                     String name = parser.currentName();
                     if ("resource".equals(name) || "chat_id".equals(name)) {
                         if (parser.nextToken() == JsonToken.VALUE_STRING) {
-                            String value = parser.getText();
-                            String chat = "chat_id".equals(name) ? value : ResourceIds.parse(value).chatId();
+                            String text = parser.getText();
+                            String chat = "chat_id".equals(name) ? text : ResourceIds.parse(text).chatId();
                             return chat == null ? "" : chat;
+                        }
+                    } else if (nested && "data_base64".equals(name) && parser.nextToken() == JsonToken.VALUE_STRING) {
+                        String chat = chatOf(Base64.getDecoder().decode(parser.getText()), false);
+                        if (!chat.isEmpty()) {
+                            return chat;
                         }
                     }
                 }

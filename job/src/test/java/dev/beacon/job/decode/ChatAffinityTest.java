@@ -28,6 +28,10 @@ class ChatAffinityTest {
                 + "\"/chats/19:b@thread.v2/messages/2\"}}"))).isEqualTo("19:b@thread.v2");
         assertThat(ChatAffinity.chatOf(record("{\"kind\":\"backfill\",\"chat_id\":\"19:c@thread.v2\"}")))
                 .isEqualTo("19:c@thread.v2");
+        String inside = "{\"value\":[{\"resource\":\"chats('19:d@thread.v2')/messages('4')\"}]}";
+        assertThat(ChatAffinity.chatOf(record("[{\"specversion\":\"1.0\",\"data_base64\":\""
+                + java.util.Base64.getEncoder().encodeToString(inside.getBytes(StandardCharsets.UTF_8)) + "\"}]")))
+                .isEqualTo("19:d@thread.v2");
     }
 
     @Test
