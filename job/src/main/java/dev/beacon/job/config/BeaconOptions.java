@@ -147,6 +147,11 @@ public final class BeaconOptions {
                     + "slot whatever the number of source splits; each chat keeps its order). false: triage is "
                     + "chained to the source, and one partition's records keep their order end to end.");
 
+    public static final ConfigOption<Boolean> NATIVE_CRYPTO = ConfigOptions.key("decrypt.native-provider")
+            .booleanType().defaultValue(true)
+            .withDescription("Decrypt with the native Amazon Corretto Crypto Provider shipped in the job jar when it "
+                    + "loads and is healthy (else the JDK's providers, automatically); false: always the JDK's.");
+
     public static final ConfigOption<Integer> DATA_KEY_CACHE_SIZE = ConfigOptions.key("decrypt.data-key-cache-size")
             .intType().defaultValue(0)
             .withDescription("Unwrapped data keys kept per triage instance, keyed by the wrapped key, so a "

@@ -1,6 +1,7 @@
 package dev.beacon.job.triage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beacon.contracts.crypto.DataKeyCache;
 import dev.beacon.contracts.fetched.FetchedMessage;
 import dev.beacon.contracts.fetched.Origin;
 import dev.beacon.job.audit.AuditOutcome;
@@ -18,7 +19,6 @@ import dev.beacon.job.detect.EmergencyDetector;
 import dev.beacon.job.detect.EmergencySignal;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.ingest.SourceRef;
-import dev.beacon.contracts.crypto.DataKeyCache;
 import dev.beacon.job.verify.ClientStateVerifier;
 import dev.beacon.job.verify.CryptoProviders;
 import dev.beacon.job.verify.FetchSigningKeys;
@@ -73,8 +73,8 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
         TriageResources resources = TriageResources.loadOrStopJob(settings, getRuntimeContext().getJobInfo().getJobId());
         clientStates = resources.clientStates();
         decoder = new NotificationDecoder(settings.limits(), resources.scrubber());
-        decryptor = new RichNotificationDecryptor(resources.keys(), CryptoProviders.forThisJvm(),
-                new DataKeyCache(settings.dataKeyCacheSize()));
+        decryptor = new RichNotificationDecryptor(resources.keys(),
+                CryptoProviders.forThisJvm(settings.nativeCrypto()), new DataKeyCache(settings.dataKeyCacheSize()));
         fetchSigningKeys = resources.fetchSigningKeys();
         detector = new EmergencyDetector(resources.rules());
         metrics = new TriageMetrics(getRuntimeContext().getMetricGroup());

@@ -16,6 +16,7 @@ import org.apache.flink.configuration.Configuration;
  * @param fetchSigningKeys the keys that sign fetched messages (base64, comma- or newline-separated); when it resolves
  *                        to nothing, fetched messages cannot be verified (dead letters)
  * @param dataKeyCacheSize unwrapped data keys each triage instance keeps ({@code decrypt.data-key-cache-size}); 0: none
+ * @param nativeCrypto    whether the native provider may be used ({@code decrypt.native-provider})
  */
 public record TriageSettings(
         DecodeLimits limits,
@@ -25,7 +26,8 @@ public record TriageSettings(
         Secret keystorePassword,
         String rulesFile,
         Secret fetchSigningKeys,
-        int dataKeyCacheSize) implements Serializable {
+        int dataKeyCacheSize,
+        boolean nativeCrypto) implements Serializable {
 
     public TriageSettings {
         if (dataKeyCacheSize < 0) {
@@ -34,10 +36,11 @@ public record TriageSettings(
         }
     }
 
-    /** Without a data-key cache. */
+    /** Without a data-key cache, with the native provider where it loads (the defaults). */
     public TriageSettings(DecodeLimits limits, Secret clientState, String keystorePath, String keystorePathEnv,
             Secret keystorePassword, String rulesFile, Secret fetchSigningKeys) {
-        this(limits, clientState, keystorePath, keystorePathEnv, keystorePassword, rulesFile, fetchSigningKeys, 0);
+        this(limits, clientState, keystorePath, keystorePathEnv, keystorePassword, rulesFile, fetchSigningKeys, 0,
+                true);
     }
 
     public static TriageSettings from(Configuration conf) {
@@ -62,7 +65,8 @@ public record TriageSettings(
                 fetchKeyFile != null
                         ? Secret.fromFile(fetchKeyFile)
                         : Secret.fromEnv(conf.get(BeaconOptions.FETCH_SIGNING_KEYS_ENV)),
-                conf.get(BeaconOptions.DATA_KEY_CACHE_SIZE));
+                conf.get(BeaconOptions.DATA_KEY_CACHE_SIZE),
+                conf.get(BeaconOptions.NATIVE_CRYPTO));
     }
 
     /** The keystore path to use on this machine, or null when none is configured. */

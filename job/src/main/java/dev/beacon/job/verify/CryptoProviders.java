@@ -42,6 +42,24 @@ public record CryptoProviders(RichNotificationCrypto.Providers providers, String
         return isNative() ? nativeName + " (native)" : "JDK providers (" + fallbackCause + ")";
     }
 
+    /** Logged once per class loader when the native provider is switched off. */
+    private static volatile boolean reportedDisabled;
+
+    /**
+     * {@link #forThisJvm()}, or the JDK's providers when {@code allowNative} is false
+     * ({@code decrypt.native-provider=false}).
+     */
+    public static CryptoProviders forThisJvm(boolean allowNative) {
+        if (allowNative) {
+            return forThisJvm();
+        }
+        if (!reportedDisabled) {
+            reportedDisabled = true;
+            LOG.info("Triage decrypts with the JDK's providers (decrypt.native-provider is false)");
+        }
+        return jdk("decrypt.native-provider is false");
+    }
+
     /** The choice for this class loader: made, and logged at INFO, on first use. */
     public static CryptoProviders forThisJvm() {
         CryptoProviders current = chosen;
