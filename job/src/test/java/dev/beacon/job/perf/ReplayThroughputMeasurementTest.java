@@ -29,8 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <pre>
  * ./mvnw -B -o -q test -pl job -am -Dtest=ReplayThroughputMeasurementTest -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dbeacon.measure=true [-Dbeacon.measure.size=6000] [-Dbeacon.measure.args="--decrypt.data-key-cache-size 0"]
+ *     -Dbeacon.measure=true [-Dbeacon.measure.size=6000] \
+ *     [-Dbeacon.measure.args="--decrypt.native-provider false;;--triage.repartition-by-chat false"]
  * </pre>
+ *
+ * (one replay per ';'-separated set of job options, all over the same capture in one JVM; the first one also warms
+ * the JVM up, so repeat it)
  */
 @EnabledIfSystemProperty(named = "beacon.measure", matches = "true")
 class ReplayThroughputMeasurementTest {
@@ -40,7 +44,6 @@ class ReplayThroughputMeasurementTest {
 
     @Test
     void replayOfEncryptedNotifications() throws Exception {
-        // Hint: -Dbeacon.measure.args="--triage.repartition-by-chat false;;--decrypt.data-key-cache-size 1024"
         int size = Integer.getInteger("beacon.measure.size", 6000);
         TestKeys keys = TestKeys.generate(SampleStream.CERT_ID);
         String clientState = "measure-client-state";
