@@ -10,6 +10,7 @@ import dev.beacon.job.correlate.FactTypes;
 import dev.beacon.job.correlate.Keys;
 import dev.beacon.job.correlate.MessageChange;
 import dev.beacon.job.correlate.MessageDeduplicator;
+import dev.beacon.job.decode.ChatAffinity;
 import dev.beacon.job.detect.EmergencySignal;
 import dev.beacon.job.ingest.CaptureFileFormat;
 import dev.beacon.job.ingest.KafkaClientProperties;
@@ -54,9 +55,9 @@ import org.apache.flink.util.ParameterTool;
  * Beacon's Flink job: Graph notifications in, emergency-call facts out.
  *
  * <pre>
- * records ─▶ triage ─▶ keyBy(tenant, chat, message) ─▶ dedup ─▶ keyBy(tenant, caller) ─▶ correlate ─▶ facts
- *              ├─▶ lifecycle notices, needs-hydration requests
- *              └─▶ audit rows and dead letters (from every stage)
+ * records ─▶ by chat ─▶ triage ─▶ keyBy(tenant, chat, message) ─▶ dedup ─▶ keyBy(tenant, caller) ─▶ correlate ─▶ facts
+ *                         ├─▶ lifecycle notices, needs-hydration requests
+ *                         └─▶ audit rows and dead letters (from every stage)
  * </pre>
  *
  * {@link #defineWorkflow} takes its input and outputs as parameters, so tests and replay mode swap them.
@@ -92,7 +93,12 @@ public final class BeaconJob {
 
     /** Wires the pipeline between a stream of raw records and the given sinks. */
     public static void defineWorkflow(DataStream<RawRecord> records, BeaconSinks sinks, Configuration conf) {
-        SingleOutputStreamOperator<EmergencySignal> signals = records
+        // Spread over every slot before triage (decryption is nearly all of the CPU; chained to the source it would
+        // run only in as many instances as the source has splits), one chat per instance so that each chat's order
+        // survives. Triage keeps its uid and holds no state, so savepoints taken either way restore either way.
+        DataStream<RawRecord> toTriage = conf.get(BeaconOptions.REPARTITION_BY_CHAT)
+                ? ChatAffinity.spread(records) : records;
+        SingleOutputStreamOperator<EmergencySignal> signals = toTriage
                 .process(new NotificationTriage(TriageSettings.from(conf)))
                 .name("triage").uid("triage");
 

@@ -7,6 +7,7 @@ import static dev.beacon.contracts.crypto.DecryptionException.Failure.UNKNOWN_CE
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -92,23 +93,63 @@ public final class RichNotificationCrypto {
         }
     }
 
-    /** Authenticates and decrypts {@link EncryptedContent}. Not thread-safe: one per operator instance. */
+    /**
+     * Which JCA providers a {@link Decryptor} takes its RSA-OAEP, AES-CBC and HMAC-SHA256 from; null for any of them
+     * means the JDK's default (the first installed provider that offers it).
+     */
+    public record Providers(Provider rsa, Provider aes, Provider hmac) {
+
+        /** The JDK's installed providers for all three. */
+        public static final Providers JDK = new Providers(null, null, null);
+    }
+
+    /**
+     * Authenticates and decrypts {@link EncryptedContent}. Not thread-safe: one per operator instance.
+     *
+     * <p>The unwrapped data key may be cached ({@link DataKeyCache}); the HMAC is still checked on every call, so a
+     * cached key never lets content through that the key did not sign.
+     */
     public static final class Decryptor {
 
         private final KeyLookup keys;
         private final Cipher rsa;
         private final Cipher aes;
         private final Mac hmac;
+        private final DataKeyCache cache;
 
+        /** With the JDK's providers and no data-key cache. */
         public Decryptor(KeyLookup keys) {
+            this(keys, Providers.JDK, DataKeyCache.disabled());
+        }
+
+        /**
+         * @param providers where the three algorithms come from ({@link Providers#JDK} for the JDK's)
+         * @param cache     unwrapped data keys, owned by this decryptor from now on ({@link DataKeyCache#disabled()}
+         *                  for none)
+         * @throws IllegalStateException when a provider lacks its algorithm
+         */
+        public Decryptor(KeyLookup keys, Providers providers, DataKeyCache cache) {
             this.keys = Objects.requireNonNull(keys, "keys");
+            this.cache = Objects.requireNonNull(cache, "cache");
+            Objects.requireNonNull(providers, "providers");
             try {
-                this.rsa = Cipher.getInstance(RSA);
-                this.aes = Cipher.getInstance(AES);
-                this.hmac = Mac.getInstance(HMAC);
+                this.rsa = providers.rsa() == null ? Cipher.getInstance(RSA) : Cipher.getInstance(RSA, providers.rsa());
+                this.aes = providers.aes() == null ? Cipher.getInstance(AES) : Cipher.getInstance(AES, providers.aes());
+                this.hmac = providers.hmac() == null ? Mac.getInstance(HMAC) : Mac.getInstance(HMAC, providers.hmac());
             } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("this JVM lacks RSA-OAEP, AES-CBC or HMAC-SHA256", e);
+                throw new IllegalStateException("the chosen providers lack RSA-OAEP, AES-CBC or HMAC-SHA256", e);
             }
+        }
+
+        /** The providers in use, by algorithm, e.g. for a log line. */
+        public String providerNames() {
+            return "RSA-OAEP " + rsa.getProvider().getName() + ", AES-CBC " + aes.getProvider().getName()
+                    + ", HMAC-SHA256 " + hmac.getProvider().getName();
+        }
+
+        /** The data-key cache (for its counters). */
+        public DataKeyCache cache() {
+            return cache;
         }
 
         /** The plaintext (UTF-8 JSON of the resource) of authentic content. */
@@ -138,6 +179,10 @@ public final class RichNotificationCrypto {
 
         private byte[] unwrap(PrivateKey privateKey, String dataKey) throws DecryptionException {
             byte[] wrapped = base64(dataKey, DECRYPTION_FAILED, "dataKey");
+            byte[] cached = cache.find(privateKey, wrapped);
+            if (cached != null) {
+                return cached;
+            }
             byte[] key;
             try {
                 rsa.init(Cipher.DECRYPT_MODE, privateKey);
@@ -151,6 +196,7 @@ public final class RichNotificationCrypto {
                 throw new DecryptionException(DECRYPTION_FAILED,
                         "unwrapped dataKey has " + key.length + " bytes, not " + DATA_KEY_BYTES);
             }
+            cache.put(privateKey, wrapped, key);
             return key;
         }
 

@@ -141,6 +141,23 @@ public final class BeaconOptions {
             .stringType().noDefaultValue()
             .withDescription("Detection rules JSON (docs/detection-rules.md); built-in defaults when unset.");
 
+    public static final ConfigOption<Boolean> REPARTITION_BY_CHAT = ConfigOptions.key("triage.repartition-by-chat")
+            .booleanType().defaultValue(true)
+            .withDescription("Spread raw records over every triage instance by chat (decryption then uses every "
+                    + "slot whatever the number of source splits; each chat keeps its order). false: triage is "
+                    + "chained to the source, and one partition's records keep their order end to end.");
+
+    public static final ConfigOption<Boolean> NATIVE_CRYPTO = ConfigOptions.key("decrypt.native-provider")
+            .booleanType().defaultValue(true)
+            .withDescription("Decrypt with the native Amazon Corretto Crypto Provider shipped in the job jar when it "
+                    + "loads and is healthy (else the JDK's providers, automatically); false: always the JDK's.");
+
+    public static final ConfigOption<Integer> DATA_KEY_CACHE_SIZE = ConfigOptions.key("decrypt.data-key-cache-size")
+            .intType().defaultValue(0)
+            .withDescription("Unwrapped data keys kept per triage instance, keyed by the wrapped key, so a "
+                    + "redelivered notification skips the RSA unwrap; 0 disables it (Graph wraps a fresh key per "
+                    + "item, so only redeliveries hit).");
+
     // ---- keyed state --------------------------------------------------------------------------------------------
 
     public static final ConfigOption<Duration> CORRELATION_WINDOW = ConfigOptions.key("state.correlation-window")

@@ -1,6 +1,7 @@
 package dev.beacon.job.triage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.beacon.contracts.crypto.DataKeyCache;
 import dev.beacon.contracts.fetched.FetchedMessage;
 import dev.beacon.contracts.fetched.Origin;
 import dev.beacon.job.audit.AuditOutcome;
@@ -19,6 +20,7 @@ import dev.beacon.job.detect.EmergencySignal;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.ingest.SourceRef;
 import dev.beacon.job.verify.ClientStateVerifier;
+import dev.beacon.job.verify.CryptoProviders;
 import dev.beacon.job.verify.FetchSigningKeys;
 import dev.beacon.job.verify.RichNotificationDecryptor;
 import dev.beacon.job.verify.RichNotificationException;
@@ -71,14 +73,24 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
         TriageResources resources = TriageResources.loadOrStopJob(settings, getRuntimeContext().getJobInfo().getJobId());
         clientStates = resources.clientStates();
         decoder = new NotificationDecoder(settings.limits(), resources.scrubber());
-        decryptor = new RichNotificationDecryptor(resources.keys());
+        decryptor = new RichNotificationDecryptor(resources.keys(),
+                CryptoProviders.forThisJvm(settings.nativeCrypto()), new DataKeyCache(settings.dataKeyCacheSize()));
         fetchSigningKeys = resources.fetchSigningKeys();
         detector = new EmergencyDetector(resources.rules());
         metrics = new TriageMetrics(getRuntimeContext().getMetricGroup());
+        metrics.decryption(getRuntimeContext().getMetricGroup(), decryptor);
         // Rules that back-track too much count as "no match" instead of stalling the pipeline; make that visible.
         EmergencyDetector d = detector;
         getRuntimeContext().getMetricGroup().gauge("detectionPatternsGivenUp", d::patternsGivenUp);
         getRuntimeContext().getMetricGroup().gauge("detectionFailures", d::unexpectedFailures);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (decryptor != null) {
+            decryptor.cache().clear();
+        }
+        super.close();
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.beacon.job.triage;
 
 import dev.beacon.job.audit.DeadLetterReason;
+import dev.beacon.contracts.crypto.DataKeyCache;
+import dev.beacon.job.verify.RichNotificationDecryptor;
 import java.util.EnumMap;
+import java.util.function.LongSupplier;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
@@ -34,6 +37,52 @@ final class TriageMetrics {
         MetricGroup byReason = group.addGroup("deadLetterReason");
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLettersByReason.put(reason, byReason.addGroup(reason.label()).counter("deadLetters"));
+        }
+    }
+
+    /**
+     * What decrypts: gauge {@code cryptoProviderNative} (1 when a native provider does the RSA unwrap, else 0) and
+     * the data-key cache's {@code dataKeyCacheHits} and {@code dataKeyCacheMisses} (both 0 while it is disabled).
+     */
+    void decryption(MetricGroup group, RichNotificationDecryptor decryptor) {
+        int nativeProvider = decryptor.nativeProvider() ? 1 : 0;
+        group.gauge("cryptoProviderNative", () -> nativeProvider);
+        DataKeyCache cache = decryptor.cache();
+        group.counter("dataKeyCacheHits", new ReadOnlyCounter(cache::hits));
+        group.counter("dataKeyCacheMisses", new ReadOnlyCounter(cache::misses));
+    }
+
+    /** A Flink counter over a count kept elsewhere (the cache lives in contracts, which knows no Flink). */
+    private static final class ReadOnlyCounter implements Counter {
+        private final LongSupplier count;
+
+        ReadOnlyCounter(LongSupplier count) {
+            this.count = count;
+        }
+
+        @Override
+        public void inc() {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public void inc(long n) {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public void dec() {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public void dec(long n) {
+            throw new UnsupportedOperationException("read-only");
+        }
+
+        @Override
+        public long getCount() {
+            return count.getAsLong();
         }
     }
 

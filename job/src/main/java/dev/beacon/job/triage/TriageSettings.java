@@ -1,6 +1,7 @@
 package dev.beacon.job.triage;
 
 import dev.beacon.job.config.BeaconOptions;
+import dev.beacon.job.config.InvalidSettingException;
 import dev.beacon.job.config.Secret;
 import dev.beacon.job.decode.DecodeLimits;
 import java.io.Serializable;
@@ -14,6 +15,8 @@ import org.apache.flink.configuration.Configuration;
  * @param rulesFile       detection rules JSON, or null for the built-in defaults
  * @param fetchSigningKeys the keys that sign fetched messages (base64, comma- or newline-separated); when it resolves
  *                        to nothing, fetched messages cannot be verified (dead letters)
+ * @param dataKeyCacheSize unwrapped data keys each triage instance keeps ({@code decrypt.data-key-cache-size}); 0: none
+ * @param nativeCrypto    whether the native provider may be used ({@code decrypt.native-provider})
  */
 public record TriageSettings(
         DecodeLimits limits,
@@ -22,7 +25,23 @@ public record TriageSettings(
         String keystorePathEnv,
         Secret keystorePassword,
         String rulesFile,
-        Secret fetchSigningKeys) implements Serializable {
+        Secret fetchSigningKeys,
+        int dataKeyCacheSize,
+        boolean nativeCrypto) implements Serializable {
+
+    public TriageSettings {
+        if (dataKeyCacheSize < 0) {
+            throw new InvalidSettingException(BeaconOptions.DATA_KEY_CACHE_SIZE.key(),
+                    "must be 0 (no cache) or more, not " + dataKeyCacheSize);
+        }
+    }
+
+    /** Without a data-key cache, with the native provider where it loads (the defaults). */
+    public TriageSettings(DecodeLimits limits, Secret clientState, String keystorePath, String keystorePathEnv,
+            Secret keystorePassword, String rulesFile, Secret fetchSigningKeys) {
+        this(limits, clientState, keystorePath, keystorePathEnv, keystorePassword, rulesFile, fetchSigningKeys, 0,
+                true);
+    }
 
     public static TriageSettings from(Configuration conf) {
         String clientStateFile = conf.get(BeaconOptions.CLIENT_STATE_FILE);
@@ -45,7 +64,9 @@ public record TriageSettings(
                 conf.get(BeaconOptions.RULES_FILE),
                 fetchKeyFile != null
                         ? Secret.fromFile(fetchKeyFile)
-                        : Secret.fromEnv(conf.get(BeaconOptions.FETCH_SIGNING_KEYS_ENV)));
+                        : Secret.fromEnv(conf.get(BeaconOptions.FETCH_SIGNING_KEYS_ENV)),
+                conf.get(BeaconOptions.DATA_KEY_CACHE_SIZE),
+                conf.get(BeaconOptions.NATIVE_CRYPTO));
     }
 
     /** The keystore path to use on this machine, or null when none is configured. */

@@ -1,10 +1,13 @@
 package dev.beacon.job.verify;
 
+import dev.beacon.contracts.crypto.DataKeyCache;
 import dev.beacon.contracts.crypto.DecryptionException;
 import dev.beacon.contracts.crypto.RichNotificationCrypto;
 import dev.beacon.job.audit.DeadLetterReason;
 import dev.beacon.job.decode.EncryptedContent;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates and decrypts the {@code encryptedContent} of a Graph rich notification. The crypto itself is the
@@ -17,10 +20,50 @@ import java.util.Objects;
  */
 public final class RichNotificationDecryptor {
 
-    private final RichNotificationCrypto.Decryptor decryptor;
+    private static final Logger LOG = LoggerFactory.getLogger(RichNotificationDecryptor.class);
 
+    private final RichNotificationCrypto.Decryptor decryptor;
+    private final boolean nativeProvider;
+
+    /** With this JVM's provider choice ({@link CryptoProviders#forThisJvm()}) and no data-key cache. */
     public RichNotificationDecryptor(DecryptionKeys keys) {
-        this.decryptor = new RichNotificationCrypto.Decryptor(Objects.requireNonNull(keys, "keys"));
+        this(keys, CryptoProviders.forThisJvm(), DataKeyCache.disabled());
+    }
+
+    /**
+     * @param providers the providers to decrypt with; should they fail to build the ciphers after all, the JDK's
+     *                  are used instead (speed only, never a reason to stop)
+     * @param cache     unwrapped data keys, owned by this decryptor
+     */
+    public RichNotificationDecryptor(DecryptionKeys keys, CryptoProviders providers, DataKeyCache cache) {
+        Objects.requireNonNull(keys, "keys");
+        RichNotificationCrypto.Decryptor built;
+        boolean isNative = providers.isNative();
+        try {
+            built = new RichNotificationCrypto.Decryptor(keys, providers.providers(), cache);
+        } catch (IllegalStateException e) {
+            LOG.warn("Native crypto provider unusable ({}); decrypting with the JDK's providers",
+                    e.getClass().getSimpleName());
+            built = new RichNotificationCrypto.Decryptor(keys, RichNotificationCrypto.Providers.JDK, cache);
+            isNative = false;
+        }
+        this.decryptor = built;
+        this.nativeProvider = isNative;
+    }
+
+    /** True when a native provider does (at least) the RSA unwrap. */
+    public boolean nativeProvider() {
+        return nativeProvider;
+    }
+
+    /** The providers in use, by algorithm. */
+    public String providerNames() {
+        return decryptor.providerNames();
+    }
+
+    /** The data-key cache, for its counters. */
+    public DataKeyCache cache() {
+        return decryptor.cache();
     }
 
     /**

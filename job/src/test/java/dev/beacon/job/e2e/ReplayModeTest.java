@@ -81,7 +81,10 @@ class ReplayModeTest {
             "--replay", capture.toString(), "--facts-out", facts.toString(), "--dead-letters-out", deadLetters.toString(),
             "--audit-out", audit.toString(),
             "--auth.client-state-file", clientStateFile.toString(), "--auth.keystore", keystore.toString(),
-            "--auth.keystore-password-file", storePassword.toString()
+            "--auth.keystore-password-file", storePassword.toString(),
+            // The old topology, triage chained to the source: the assertions pin the order of records across chats
+            // (dead letters, emitted vs merged). The default, by chat, is compared with it in ParallelTriageTest.
+            "--triage.repartition-by-chat", "false"
         }, new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         List<String> factLines = Files.readAllLines(facts);
@@ -208,7 +211,10 @@ class ReplayModeTest {
         BeaconJob.main(new String[] {
             "--replay", capture.toString(), "--facts-out", facts.toString(), "--dead-letters-out", deadLetters.toString(),
             "--auth.client-state-file", clientStateFile.toString(), "--auth.keystore", keystore.toString(),
-            "--auth.keystore-password-file", storePassword.toString()
+            "--auth.keystore-password-file", storePassword.toString(),
+            // The old topology, triage chained to the source: the assertions pin the order of records across chats
+            // (dead letters, emitted vs merged). The default, by chat, is compared with it in ParallelTriageTest.
+            "--triage.repartition-by-chat", "false"
         });
 
         // readAllLines decodes strictly: output that is not UTF-8 would throw here.

@@ -85,6 +85,24 @@ class MicrosoftGraphVectorTest {
     }
 
     @Test
+    void decryptsMicrosoftsNotificationWithTheNativeProviderAndWithTheJdks() throws Exception {
+        DecryptionKeys keys = DecryptionKeys.load(vector.writeKeystore(dir), vector.password().toCharArray());
+        String arch = System.getProperty("os.arch");
+        boolean shipsNative = System.getProperty("os.name").startsWith("Linux")
+                && (arch.equals("amd64") || arch.equals("x86_64"));
+        CryptoProviders nativeChoice = CryptoProviders.select(CryptoProviders::loadAccp);
+        assertThat(nativeChoice.isNative()).isEqualTo(shipsNative);
+
+        for (CryptoProviders choice : new CryptoProviders[] {nativeChoice, CryptoProviders.jdk("test")}) {
+            RichNotificationDecryptor decryptor = new RichNotificationDecryptor(keys, choice,
+                    dev.beacon.contracts.crypto.DataKeyCache.disabled());
+            byte[] plaintext = decryptor.decrypt(vector.content());
+            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(plaintext)))
+                    .as(decryptor.providerNames()).isEqualTo(PLAINTEXT_SHA256);
+        }
+    }
+
+    @Test
     void theKeyIsFoundByThumbprintBecauseTheAliasIsNotTheCertificateId() {
         DecryptionKeys keys = DecryptionKeys.load(vector.writeKeystore(dir), vector.password().toCharArray());
         EncryptedContent c = vector.content();
