@@ -26,7 +26,7 @@ import java.util.Optional;
 public final class BenchmarkReport {
 
     /** The README's benchmark command, printed in the report. */
-    public static final String COMMAND = "./mvnw -B -Pbench -pl benchmarks -am -DskipTests package";
+    public static final String COMMAND = "./mvnw -B -Pbench -pl benchmarks -am -DskipTests clean package";
 
     static final String PIPELINE_HEADING = "## Pipeline: bounds, whole job, latency, backlog, baseline";
 
@@ -155,7 +155,8 @@ public final class BenchmarkReport {
 
     private void wholeJob(Markdown md) {
         md.line("### Whole job").blank();
-        md.line("Bounded input, timed by Flink's net runtime of the job (deployment included). Replay: capture file in, "
+        md.line("Bounded input, timed by Flink's net runtime of the job (deployment included); checkpoints every "
+                + param("system.kafka.p1", "checkpoint_interval_s", "10") + " s. Replay: capture file in, "
                 + "JSON Lines facts out. Kafka: a 2-partition topic in, PostgreSQL (facts, audit, dead letters) and "
                 + "Kafka (facts, dead letters, lifecycle, hydration) out, at-least-once.").blank();
         Optional<Double> triage = results.triagePerCore(2048);
