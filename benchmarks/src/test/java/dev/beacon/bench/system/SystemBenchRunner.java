@@ -90,6 +90,9 @@ public final class SystemBenchRunner {
                             settings.checkpointInterval());
                 }
             }
+        } finally {
+            // Capture files, checkpoints and secrets of the run: nothing to keep.
+            org.apache.commons.io.FileUtils.deleteQuietly(dir.toFile());
         }
         LOG.info("system benchmark results in {}", settings.out().toAbsolutePath());
     }
