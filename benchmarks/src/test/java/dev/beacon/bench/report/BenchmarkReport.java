@@ -120,10 +120,11 @@ public final class BenchmarkReport {
         md.line("- JDK: " + m.jdk());
         md.line("- OS: " + m.os());
         memory().ifPresent(mem -> md.line("- Memory: " + mem));
-        String loads = results.withPrefix("system.").stream().map(r -> r.params().get("load_average"))
-                .filter(l -> l != null && !l.isBlank()).map(l -> l.split(" ")[0]).distinct()
-                .reduce((a, b) -> a + ", " + b).orElse("–");
-        md.line("- Load average (1 min) when the system results were written: " + loads
+        var loads = results.withPrefix("system.").stream().map(r -> r.params().get("load_average"))
+                .filter(l -> l != null && !l.isBlank()).mapToDouble(l -> Double.parseDouble(l.split(" ")[0]))
+                .summaryStatistics();
+        md.line("- Load average (1 min) when the system results were written: " + (loads.getCount() == 0 ? "–"
+                        : String.format(java.util.Locale.ROOT, "%.1f–%.1f", loads.getMin(), loads.getMax()))
                 + " (the machine may be shared: compare ratios, not absolute figures)");
         md.line("- Report written " + DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(
                 java.time.temporal.ChronoUnit.SECONDS))).blank();
