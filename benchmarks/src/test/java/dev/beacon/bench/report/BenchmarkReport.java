@@ -66,7 +66,7 @@ public final class BenchmarkReport {
         String others = ExistingSections.allExcept(existing, PIPELINE_HEADING);
         String report = ExistingSections.introduction(existing)
                 + new BenchmarkReport(results, command).pipeline()
-                + (others.isEmpty() ? "" : "\n" + others);
+                + others;
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
