@@ -39,14 +39,18 @@ import org.openjdk.jmh.annotations.TearDown;
  * <ul>
  *   <li>{@code triage}: triage of every notification with the decrypted message taken from memory (decode,
  *       clientState, parse, detect): all of triage except HMAC, RSA and AES;
- *   <li>{@code dedup}: {@link MessageDeduplicator} in Flink's keyed operator harness (heap state), over a cycling set
- *       of emergency signals: after the first pass, each is a redelivery (state read, duplicate decision, audit);
+ *   <li>{@code dedupNew}: {@link MessageDeduplicator} in Flink's keyed operator harness (heap state) deciding the
+ *       first sight of a message (state read, state write, the change sent on): the state's time-to-live clock is
+ *       moved past the retention before each signal, so every one is new again without state growing;
+ *   <li>{@code dedup}: the same over a cycling set of emergency signals: after the first pass each is a redelivery
+ *       (state read, duplicate decision, audit row). The harness builds a serializer for every side-output record
+ *       (the audit row), which a real task does not: this one overstates the cost;
  *   <li>{@code callerCalls}: the correlator's pure state machine ({@link CallerCalls}) deciding a new emergency
  *       message: a new call and its fact revision.
  * </ul>
  *
  * Only emergencies (1 %) and deletions reach the keyed stages, so per notification after decryption costs about
- * {@code 1/triage + 0.01 * (1/dedup + 1/callerCalls)} seconds; the runner writes that as a derived result.
+ * {@code 1/triage + 0.01 * (1/dedupNew + 1/callerCalls)} seconds; the runner writes that as a derived result.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -54,6 +58,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class AfterDecryptionBenchmark {
 
     private static final int SIGNALS = 256;
+    private static List<EmergencySignal> sharedSignals;
 
     /** As in {@link TriageBenchmark}. */
     @Param({"400"})
@@ -68,28 +73,47 @@ public class AfterDecryptionBenchmark {
     private List<EmergencySignal> signals;
     private KeyedOneInputStreamOperatorTestHarness<String, EmergencySignal, MessageChange> dedup;
     private long gapMillis;
+    private final long retentionMillis = MessageDeduplicator.DEFAULT_MESSAGE_RETENTION.toMillis();
+    private long ttlClock;
     private int nextSignal;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        stream = Notifications.build(records, 2048, 100);
+        stream = Notifications.shared(records, 2048, 100);
         List<String> secrets = List.of(Notifications.CLIENT_STATE);
         clientStates = new ClientStateVerifier(secrets);
         decoder = new NotificationDecoder(DecodeLimits.defaults(), SecretScrubber.of(secrets));
         detector = new EmergencyDetector(TriageResources.rules(null));
 
-        Notifications emergencies = Notifications.build(SIGNALS, 2048, 1);
-        try (TriageOperator triage = new TriageOperator(emergencies.keys(), Notifications.CLIENT_STATE)) {
-            signals = new ArrayList<>(triage.signals(emergencies));
-        }
-        if (signals.size() != SIGNALS) {
-            throw new IllegalStateException("expected " + SIGNALS + " emergency signals, triage made " + signals.size());
-        }
+        signals = emergencySignals();
         dedup = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new MessageDeduplicator()),
                 Keys::message, Types.STRING);
         dedup.open();
         dedup.setProcessingTime(System.currentTimeMillis());
+        ttlClock = System.currentTimeMillis();
+        dedup.setStateTtlProcessingTime(ttlClock);
         gapMillis = CallCorrelator.DEFAULT_CORRELATION_WINDOW.toMillis();
+        for (int i = 0; i < 2 * SIGNALS; i++) {
+            if (dedupNew() != 1) {
+                throw new IllegalStateException("dedupNew must see every signal as new");
+            }
+        }
+    }
+
+    /** The emergencies' signals as triage makes them; once per JVM (smoke runs share one). */
+    private static synchronized List<EmergencySignal> emergencySignals() throws Exception {
+        if (sharedSignals == null) {
+            Notifications emergencies = Notifications.shared(SIGNALS, 2048, 1);
+            List<EmergencySignal> made;
+            try (TriageOperator triage = new TriageOperator(emergencies.keys(), Notifications.CLIENT_STATE)) {
+                made = List.copyOf(triage.signals(emergencies));
+            }
+            if (made.size() != SIGNALS) {
+                throw new IllegalStateException("expected " + SIGNALS + " emergency signals, triage made " + made.size());
+            }
+            sharedSignals = made;
+        }
+        return sharedSignals;
     }
 
     @TearDown(Level.Trial)
@@ -107,6 +131,18 @@ public class AfterDecryptionBenchmark {
         }
         JsonNode message = decoder.parseJsonObject(stream.plaintext(i));
         return detector.detect(message, n.chatId());
+    }
+
+    @Benchmark
+    public int dedupNew() throws Exception {
+        EmergencySignal signal = nextSignal();
+        ttlClock += retentionMillis + 1;
+        dedup.setStateTtlProcessingTime(ttlClock);
+        dedup.processElement(signal, signal.lastModifiedAtMillis());
+        Queue<Object> out = dedup.getOutput();
+        int changes = out.size();
+        out.clear();
+        return changes;
     }
 
     @Benchmark

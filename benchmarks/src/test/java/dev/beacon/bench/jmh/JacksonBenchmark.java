@@ -31,7 +31,7 @@ public class JacksonBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        Notifications stream = Notifications.build(RECORDS, 2048, 100);
+        Notifications stream = Notifications.shared(RECORDS, 2048, 100);
         notifications = new byte[RECORDS][];
         messages = new byte[RECORDS][];
         for (int i = 0; i < RECORDS; i++) {

@@ -46,6 +46,15 @@ public final class Notifications {
         this.emergencies = emergencies;
     }
 
+    /** Built streams by size, key and share: benchmarks that run in one JVM (smoke runs) share them. */
+    private static final Map<String, Notifications> BUILT = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@link #build}, once per JVM and arguments (building costs one RSA key and one decryption per record). */
+    public static Notifications shared(int count, int keyBits, int emergencyEvery) {
+        return BUILT.computeIfAbsent(count + "/" + keyBits + "/" + emergencyEvery,
+                k -> build(count, keyBits, emergencyEvery));
+    }
+
     /**
      * {@code count} records, every {@code emergencyEvery}-th an emergency (100 gives the issue's 1 %; 1 gives only
      * emergencies, for the keyed stages), with a fresh {@code keyBits} RSA key.

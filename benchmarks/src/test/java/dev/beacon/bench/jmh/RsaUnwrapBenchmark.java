@@ -3,6 +3,8 @@ package dev.beacon.bench.jmh;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,15 +34,16 @@ public class RsaUnwrapBenchmark {
     @Param({"2048", "4096"})
     public int keyBits;
 
+    /** One key per size and JVM: generating RSA-4096 keys takes seconds, and smoke runs share one JVM. */
+    private static final Map<Integer, KeyPair> KEYS = new ConcurrentHashMap<>();
+
     private KeyPair keys;
     private byte[] wrapped;
     private Cipher cipher;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(keyBits);
-        keys = generator.generateKeyPair();
+        keys = KEYS.computeIfAbsent(keyBits, RsaUnwrapBenchmark::generate);
         byte[] dataKey = new byte[32];
         new SecureRandom().nextBytes(dataKey);
         Cipher wrap = Cipher.getInstance(RsaProviders.OAEP_SHA1);
@@ -50,6 +53,16 @@ public class RsaUnwrapBenchmark {
         cipher.init(Cipher.DECRYPT_MODE, keys.getPrivate());
         if (!java.util.Arrays.equals(cipher.doFinal(wrapped), dataKey)) {
             throw new IllegalStateException(provider + " unwrapped a different key");
+        }
+    }
+
+    private static KeyPair generate(int bits) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(bits);
+            return generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -59,7 +59,7 @@ public class TriageBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        stream = Notifications.build(records, keyBits, 100);
+        stream = Notifications.shared(records, keyBits, 100);
         operator = new TriageOperator(stream.keys(), Notifications.CLIENT_STATE);
         List<String> secrets = List.of(Notifications.CLIENT_STATE);
         clientStates = new ClientStateVerifier(secrets);
