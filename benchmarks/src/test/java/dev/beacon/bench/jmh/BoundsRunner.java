@@ -56,7 +56,9 @@ public final class BoundsRunner {
         String only = null;
         String profiler = null;
         Path results = BenchResult.DEFAULT_DIRECTORY;
-        for (String arg : args) {
+        // Maven's exec plugin passes -Dbeacon.bench.bounds.args as one argument: split it as a shell would.
+        for (String arg : java.util.Arrays.stream(args).flatMap(a -> java.util.Arrays.stream(a.trim().split("\\s+")))
+                .toList()) {
             if (arg.equals("--smoke")) {
                 smoke = true;
             } else if (arg.equals("--full") || arg.isBlank()) {

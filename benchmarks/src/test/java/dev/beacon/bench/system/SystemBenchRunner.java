@@ -38,7 +38,8 @@ public final class SystemBenchRunner {
 
         public static Settings parse(String... args) {
             Map<String, String> a = new HashMap<>();
-            for (String arg : args) {
+            // Maven's exec plugin passes -Dbeacon.bench.system.args as one argument: split it as a shell would.
+            for (String arg : Arrays.stream(args).flatMap(x -> Arrays.stream(x.trim().split("\\s+"))).toList()) {
                 if (arg.isBlank()) {
                     continue;
                 }
