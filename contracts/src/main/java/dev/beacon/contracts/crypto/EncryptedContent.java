@@ -10,4 +10,12 @@ package dev.beacon.contracts.crypto;
  * @param encryptionCertificateThumbprint SHA-1 thumbprint of that certificate, hex
  */
 public record EncryptedContent(String data, String dataSignature, String dataKey, String encryptionCertificateId,
-                               String encryptionCertificateThumbprint) {}
+                               String encryptionCertificateThumbprint) {
+
+    /** Names the certificate only: the ciphertext and wrapped key are noise in a log line. */
+    @Override
+    public String toString() {
+        return "EncryptedContent{certificateId=" + encryptionCertificateId + ", signed=" + (dataSignature != null)
+                + "}";
+    }
+}

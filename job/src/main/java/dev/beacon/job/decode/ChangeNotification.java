@@ -1,5 +1,6 @@
 package dev.beacon.job.decode;
 
+import dev.beacon.contracts.crypto.EncryptedContent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.beacon.job.ingest.SourceRef;
 import java.util.List;

@@ -28,11 +28,9 @@ final class FetchedRecords {
         noControlCharacter("message_id", m.messageId());
         var c = m.content();
         noControlCharacter("encrypted_content.encryptionCertificateId", c.encryptionCertificateId());
-        EncryptedContent content = new EncryptedContent(c.data(), c.dataSignature(), c.dataKey(),
-                c.encryptionCertificateId(), c.encryptionCertificateThumbprint());
         // Seen as Graph would have delivered it richly: a created notification of the message, for its tenant.
         ChangeNotification asNotification = new ChangeNotification(ref, ChangeNotification.FETCHED, m.subscriptionId(), "created", null,
-                m.tenantId(), m.resource(), m.chatId(), m.messageId(), CHAT_MESSAGE_TYPE, null, null, content, null,
+                m.tenantId(), m.resource(), m.chatId(), m.messageId(), CHAT_MESSAGE_TYPE, null, null, c, null,
                 null, 0L, root);
         return new DecodedItem.Fetched(m, asNotification);
     }

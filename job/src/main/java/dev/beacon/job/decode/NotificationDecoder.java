@@ -1,5 +1,6 @@
 package dev.beacon.job.decode;
 
+import dev.beacon.contracts.crypto.EncryptedContent;
 import static dev.beacon.job.audit.DeadLetterReason.INVALID_CLOUDEVENT;
 import static dev.beacon.job.audit.DeadLetterReason.INVALID_FETCHED_MESSAGE;
 import static dev.beacon.job.audit.DeadLetterReason.INVALID_NOTIFICATION;

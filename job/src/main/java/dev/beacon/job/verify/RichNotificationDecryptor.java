@@ -4,7 +4,7 @@ import dev.beacon.contracts.crypto.DataKeyCache;
 import dev.beacon.contracts.crypto.DecryptionException;
 import dev.beacon.contracts.crypto.RichNotificationCrypto;
 import dev.beacon.job.audit.DeadLetterReason;
-import dev.beacon.job.decode.EncryptedContent;
+import dev.beacon.contracts.crypto.EncryptedContent;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,9 +78,7 @@ public final class RichNotificationDecryptor {
             throw new RichNotificationException(DeadLetterReason.DECRYPTION_FAILED, "no encrypted content");
         }
         try {
-            return decryptor.decrypt(new dev.beacon.contracts.crypto.EncryptedContent(content.data(),
-                    content.dataSignature(), content.dataKey(), content.encryptionCertificateId(),
-                    content.encryptionCertificateThumbprint()));
+            return decryptor.decrypt(content);
         } catch (DecryptionException e) {
             throw new RichNotificationException(reason(e.failure()), e.getMessage());
         }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.job.config.BeaconOptions;
 import dev.beacon.job.decode.DecodeLimits;
-import dev.beacon.job.decode.EncryptedContent;
+import dev.beacon.contracts.crypto.EncryptedContent;
 import dev.beacon.job.ingest.CaptureLines;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.testing.ChatMessages;

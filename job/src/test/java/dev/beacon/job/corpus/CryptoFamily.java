@@ -13,7 +13,7 @@ import static dev.beacon.job.corpus.CorpusKit.value;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.job.corpus.Corpus.Table;
-import dev.beacon.job.decode.EncryptedContent;
+import dev.beacon.contracts.crypto.EncryptedContent;
 import dev.beacon.job.testing.GraphEncryption;
 import java.util.Arrays;
 import java.util.Base64;

@@ -1,5 +1,6 @@
 package dev.beacon.job.decode;
 
+import dev.beacon.contracts.crypto.EncryptedContent;
 import static dev.beacon.job.testing.GraphPayloads.chatMessageItem;
 import static dev.beacon.job.testing.GraphPayloads.cloudEvent;
 import static dev.beacon.job.testing.GraphPayloads.cloudEventBatch;

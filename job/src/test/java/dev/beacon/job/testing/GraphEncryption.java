@@ -1,7 +1,7 @@
 package dev.beacon.job.testing;
 
 import dev.beacon.contracts.crypto.RichNotificationCrypto;
-import dev.beacon.job.decode.EncryptedContent;
+import dev.beacon.contracts.crypto.EncryptedContent;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;

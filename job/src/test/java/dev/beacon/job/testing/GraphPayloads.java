@@ -3,7 +3,7 @@ package dev.beacon.job.testing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.beacon.job.decode.EncryptedContent;
+import dev.beacon.contracts.crypto.EncryptedContent;
 import dev.beacon.job.ingest.RawRecord;
 import java.nio.charset.StandardCharsets;
 

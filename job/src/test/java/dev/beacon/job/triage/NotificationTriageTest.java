@@ -18,7 +18,7 @@ import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.audit.DeadLetterReason;
 import dev.beacon.job.config.Secret;
 import dev.beacon.job.decode.DecodeLimits;
-import dev.beacon.job.decode.EncryptedContent;
+import dev.beacon.contracts.crypto.EncryptedContent;
 import dev.beacon.job.detect.EmergencySignal;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.ingest.SourceRef;

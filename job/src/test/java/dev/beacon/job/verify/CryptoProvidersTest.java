@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beacon.contracts.crypto.DataKeyCache;
 import dev.beacon.contracts.crypto.RichNotificationCrypto;
-import dev.beacon.job.decode.EncryptedContent;
+import dev.beacon.contracts.crypto.EncryptedContent;
 import dev.beacon.job.testing.GraphEncryption;
 import dev.beacon.job.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
