@@ -138,6 +138,8 @@ class ControlPlaneEndToEndTest {
                 kafka.send("graph-lifecycle", 0, first.id(), lifecycleRecord(first.id(), "subscriptionRemoved"));
                 await(() -> emulator.graph().subscriptions().size() == 1
                         && !emulator.graph().subscriptions().get(0).id().equals(first.id()));
+                // the gap is closed right after the new subscription exists in Graph, so wait for the row too
+                await(() -> PG.query("SELECT 1 FROM delivery_gap WHERE gap_to IS NOT NULL").size() == 1);
                 assertThat(PG.query("SELECT reason, gap_to IS NOT NULL AS closed FROM delivery_gap"))
                         .containsExactly(Map.of("reason", "subscription-removed", "closed", true));
 
