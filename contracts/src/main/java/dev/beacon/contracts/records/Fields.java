@@ -64,6 +64,37 @@ public final class Fields {
         return v;
     }
 
+    /** An array of strings; absent or null reads as empty. */
+    public static java.util.List<String> optionalTextList(JsonNode n, String field) throws ContractFormatException {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return java.util.List.of();
+        }
+        if (!v.isArray()) {
+            throw new ContractFormatException(field, WRONG_TYPE, field + " is a " + type(v) + ", not an array");
+        }
+        java.util.List<String> out = new java.util.ArrayList<>(v.size());
+        for (JsonNode e : v) {
+            if (!e.isTextual()) {
+                throw new ContractFormatException(field, WRONG_TYPE, field + " holds a " + type(e) + ", not a string");
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+
+    /** A number; absent or null reads as null. */
+    public static Double optionalDouble(JsonNode n, String field) throws ContractFormatException {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isNumber()) {
+            throw new ContractFormatException(field, WRONG_TYPE, field + " is a " + type(v) + ", not a number");
+        }
+        return v.asDouble();
+    }
+
     static String type(JsonNode v) {
         return v.getNodeType().name().toLowerCase(Locale.ROOT);
     }

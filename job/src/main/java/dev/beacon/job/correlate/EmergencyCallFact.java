@@ -15,7 +15,14 @@ import java.util.Objects;
  */
 public class EmergencyCallFact {
     /** Deterministic: tenant, caller and the earliest message time of the call ({@link FactIds}). */
+    /** A Teams emergency call (chat and/or Graph emergency call event). */
+    public static final String KIND_EMERGENCY = "emergency";
+    /** An Azure Communication Services call to a configured security line. */
+    public static final String KIND_SECURITY_LINE = "security-line";
+
     public String factId;
+    /** {@link #KIND_EMERGENCY} or {@link #KIND_SECURITY_LINE}. */
+    public String kind = KIND_EMERGENCY;
     /** Set only on a supersede record: the live id that replaces {@link #factId}. */
     public String supersededBy;
     /**
@@ -29,6 +36,28 @@ public class EmergencyCallFact {
     public String dialedNumber;
     public boolean testCall;
     public String locationText;
+    /** From Graph's emergency call event, else the directory. */
+    public String callerUpn;
+    /** From Graph's emergency call event (or the ACS caller's number), else the directory. */
+    public String callerPhoneNumber;
+    /** From the directory. */
+    public String callerDepartment;
+    public String callerJobTitle;
+    public String callerOfficeLocation;
+    /** The emergency calling policy named by Graph's emergency call event. */
+    public String policyName;
+    /** From the event's civic address and coordinates, else the site matched to {@link #locationText}; or null. */
+    public StructuredLocation location;
+    /** When Graph's {@code callEnded} event said the call ended; 0 while it has not. */
+    public long endedAtMillis;
+    /** Seconds from the call's start to {@link #endedAtMillis}; -1 while the call has not ended. */
+    public long durationSeconds = -1;
+    /** Security-line calls: the line called ({@code SecurityLineRecord.lineId}) and its name. */
+    public String calledLine;
+    public String calledLineName;
+    /** Security-line calls: ACS's {@code correlationId} and {@code serverCallId}. */
+    public String correlationId;
+    public String serverCallId;
     /** Earliest {@code createdDateTime} of the call's messages. */
     public long callStartedAtMillis;
     /** True when that earliest time was taken from the notification because the message had no createdDateTime. */
@@ -59,6 +88,7 @@ public class EmergencyCallFact {
         EmergencyCallFact s = new EmergencyCallFact();
         s.factId = provisionalId;
         s.supersededBy = live.factId;
+        s.kind = live.kind;
         s.speculative = speculative;
         s.tenantId = live.tenantId;
         s.callerUserId = live.callerUserId;
@@ -78,6 +108,7 @@ public class EmergencyCallFact {
     public EmergencyCallFact copy() {
         EmergencyCallFact c = new EmergencyCallFact();
         c.factId = factId;
+        c.kind = kind;
         c.supersededBy = supersededBy;
         c.speculative = speculative;
         c.tenantId = tenantId;
@@ -86,6 +117,19 @@ public class EmergencyCallFact {
         c.dialedNumber = dialedNumber;
         c.testCall = testCall;
         c.locationText = locationText;
+        c.callerUpn = callerUpn;
+        c.callerPhoneNumber = callerPhoneNumber;
+        c.callerDepartment = callerDepartment;
+        c.callerJobTitle = callerJobTitle;
+        c.callerOfficeLocation = callerOfficeLocation;
+        c.policyName = policyName;
+        c.location = location == null ? null : location.copy();
+        c.endedAtMillis = endedAtMillis;
+        c.durationSeconds = durationSeconds;
+        c.calledLine = calledLine;
+        c.calledLineName = calledLineName;
+        c.correlationId = correlationId;
+        c.serverCallId = serverCallId;
         c.callStartedAtMillis = callStartedAtMillis;
         c.callStartedAtInferred = callStartedAtInferred;
         c.detectedAtMillis = detectedAtMillis;
@@ -121,6 +165,20 @@ public class EmergencyCallFact {
                 && Objects.equals(callerDisplayName, f.callerDisplayName)
                 && Objects.equals(dialedNumber, f.dialedNumber)
                 && Objects.equals(locationText, f.locationText)
+                && Objects.equals(kind, f.kind)
+                && Objects.equals(callerUpn, f.callerUpn)
+                && Objects.equals(callerPhoneNumber, f.callerPhoneNumber)
+                && Objects.equals(callerDepartment, f.callerDepartment)
+                && Objects.equals(callerJobTitle, f.callerJobTitle)
+                && Objects.equals(callerOfficeLocation, f.callerOfficeLocation)
+                && Objects.equals(policyName, f.policyName)
+                && Objects.equals(location, f.location)
+                && endedAtMillis == f.endedAtMillis
+                && durationSeconds == f.durationSeconds
+                && Objects.equals(calledLine, f.calledLine)
+                && Objects.equals(calledLineName, f.calledLineName)
+                && Objects.equals(correlationId, f.correlationId)
+                && Objects.equals(serverCallId, f.serverCallId)
                 && Objects.equals(sources, f.sources)
                 && Objects.equals(messages, f.messages)
                 && Objects.equals(supersedes, f.supersedes);
