@@ -34,8 +34,8 @@ public final class LocationJson {
         n.put("state", l.state);
         n.put("postal_code", l.postalCode);
         n.put("country_or_region", l.countryOrRegion);
-        n.put("latitude", l.latitude);
-        n.put("longitude", l.longitude);
+        n.put("latitude", finite(l.latitude));
+        n.put("longitude", finite(l.longitude));
         ArrayNode responders = n.putArray("responders");
         if (l.responders != null) {
             l.responders.forEach(responders::add);
@@ -75,6 +75,11 @@ public final class LocationJson {
             l.responders.add(r.asText());
         }
         return l;
+    }
+
+    /** NaN and infinities have no JSON form (jsonb refuses them): published as unknown. */
+    static Double finite(Double d) {
+        return d == null || d.isNaN() || d.isInfinite() ? null : d;
     }
 
     private static String text(JsonNode n, String field) {

@@ -140,6 +140,12 @@ final class SinkTestData {
         f.locationText = text;
         f.sources = new ArrayList<>(List.of(text));
         f.messages = new ArrayList<>(List.of(new MessageRef(text, text, text, CALL_STARTED, null)));
+        f.callerUpn = text;
+        f.callerDepartment = text;
+        f.calledLine = text;
+        f.location = site();
+        f.location.siteId = text;
+        f.location.siteName = text;
         return f;
     }
 
