@@ -33,7 +33,12 @@ public enum DeadLetterReason {
     /** A fetched message whose signature matches none of the configured fetch-signing keys: forged or tampered. */
     FETCHED_MESSAGE_SIGNATURE_MISMATCH,
     /** A fetched message, but the job has no fetch-signing keys configured, so it cannot be believed. */
-    FETCHED_MESSAGE_UNVERIFIABLE;
+    FETCHED_MESSAGE_UNVERIFIABLE,
+    /**
+     * A record on a reference-data topic (directory, sites, security lines) that breaks its contract: not JSON, a
+     * missing or mistyped field, a key that is not the record's. The dead letter holds no value (personal data).
+     */
+    INVALID_REFERENCE_RECORD;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
