@@ -7,6 +7,8 @@ import dev.beacon.job.ingest.KafkaClientProperties;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.ingest.RawRecordDeserializer;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
@@ -25,7 +27,8 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Kafka: the same client settings as the notification topics ({@code kafka.*}); the whole topics from the
  * earliest offset on a first start (a compacted topic is the current state only when read from its beginning),
- * from the checkpoint afterwards. Unbounded, unless {@code kafka.bounded} (tests, local runs).
+ * from the checkpoint afterwards. Unbounded, unless {@code kafka.bounded} (tests, local runs). A topic that does not
+ * exist yet is read once it does (Kafka partition discovery, {@code kafka.property.partition.discovery.interval.ms}).
  *
  * <p>Order: the updates of one key stay in order (one key is one partition, and decoding runs forward of the source
  * at the same parallelism); keyBy the update's key, or broadcast, downstream.
@@ -85,12 +88,20 @@ public final class ReferenceData {
                 .name("reference-" + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     }
 
+    static Pattern topicPattern(ReferenceSettings settings) {
+        return Pattern.compile(settings.topics().stream().map(Pattern::quote)
+                .collect(Collectors.joining("|", "^(?:", ")$")));
+    }
+
     /** The Kafka source of the three topics: ingest client settings, earliest offsets, raw records. */
     public static KafkaSource<RawRecord> kafkaSource(Configuration conf) {
         String group = conf.get(BeaconOptions.REFERENCE_GROUP_ID);
         KafkaSourceBuilder<RawRecord> builder = KafkaSource.<RawRecord>builder()
                 .setProperties(KafkaClientProperties.forIngest(conf))
-                .setTopics(ReferenceSettings.from(conf).topics())
+                // A pattern, not a list: a topic that does not exist yet is no failure (a list fails the source),
+                // and is picked up from its beginning once partition discovery sees it. Preflight still insists the
+                // topics exist when the job is submitted, to catch a misspelt name.
+                .setTopicPattern(topicPattern(ReferenceSettings.from(conf)))
                 .setGroupId(group != null ? group : conf.get(BeaconOptions.KAFKA_GROUP_ID) + "-reference")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new RawRecordDeserializer())

@@ -14,6 +14,7 @@ import dev.beacon.job.config.BeaconOptions;
 import dev.beacon.job.ingest.SourceRef;
 import dev.beacon.job.testing.CollectingSink;
 import dev.beacon.testing.KafkaFixture;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -129,6 +130,29 @@ class ReferenceDataTest {
                         DeadLetterReason.INVALID_REFERENCE_RECORD, "security line: the value is not JSON", "", false,
                         0));
         assertThat(dead).allSatisfy(d -> assertThat(d.source().ingestedAtMillis()).isPositive());
+    }
+
+    /** A reference topic that does not exist (yet) leaves the others readable rather than failing the source. */
+    @Test
+    void aMissingTopicIsNoFailure() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(BeaconOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
+        conf.set(BeaconOptions.KAFKA_BOUNDED, true);
+        conf.set(BeaconOptions.REFERENCE_DIRECTORY_TOPIC, "no-directory-here");
+        conf.set(BeaconOptions.REFERENCE_SECURITY_LINES_TOPIC, "no-lines-here");
+        conf.set(BeaconOptions.REFERENCE_SITES_TOPIC, "more-sites");
+        kafka.createTopic("more-sites", 1);
+        kafka.send("more-sites", null, "hq", bytes(new String(json(B4), StandardCharsets.UTF_8)
+                .replace("\"b4\"", "\"hq\"")));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+
+        Outputs out = run(env, ReferenceData.source(env, conf));
+
+        assertThat(out.updates().stream().map(ReferenceDataTest::describe)).containsExactly("SITE hq: site Building 4");
+        assertThat(out.deadLetters()).isEmpty();
+        assertThat(ReferenceData.topicPattern(ReferenceSettings.from(conf)).pattern())
+                .isEqualTo("^(?:\\Qno-directory-here\\E|\\Qmore-sites\\E|\\Qno-lines-here\\E)$");
     }
 
     @Test
