@@ -45,6 +45,19 @@ public final class ReferenceData {
         return conf.get(BeaconOptions.REPLAY_FILE) == null && conf.get(BeaconOptions.REFERENCE_ENABLED);
     }
 
+    /**
+     * The job's reference data as configured: the Kafka topics when {@link #enabled}, the replay reference file in
+     * replay mode when {@code replay.reference-file} is set, else null (no reference data: facts stay valid without).
+     */
+    public static SingleOutputStreamOperator<ReferenceUpdate> configured(
+            StreamExecutionEnvironment env, Configuration conf) {
+        if (conf.get(BeaconOptions.REPLAY_FILE) != null) {
+            String file = conf.get(BeaconOptions.REPLAY_REFERENCE_FILE);
+            return file == null ? null : fromFile(env, file, conf);
+        }
+        return enabled(conf) ? source(env, conf) : null;
+    }
+
     /** Reference updates from the Kafka topics; dead letters on {@link #DEAD_LETTERS} of the returned operator. */
     public static SingleOutputStreamOperator<ReferenceUpdate> source(
             StreamExecutionEnvironment env, Configuration conf) {

@@ -156,6 +156,26 @@ class ReferenceDataTest {
     }
 
     @Test
+    void theConfiguredSourceFollowsTheMode() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration kafkaMode = new Configuration();
+        Configuration disabled = new Configuration();
+        disabled.set(BeaconOptions.REFERENCE_ENABLED, false);
+        Configuration replay = new Configuration();
+        replay.set(BeaconOptions.REPLAY_FILE, "capture.jsonl");
+        Configuration replayWithFile = new Configuration(replay);
+        replayWithFile.set(BeaconOptions.REPLAY_REFERENCE_FILE, "reference.jsonl");
+
+        assertThat(ReferenceData.enabled(kafkaMode)).isTrue();
+        assertThat(ReferenceData.enabled(disabled)).isFalse();
+        assertThat(ReferenceData.enabled(replay)).isFalse();
+        assertThat(ReferenceData.configured(env, disabled)).isNull();
+        assertThat(ReferenceData.configured(env, replay)).isNull();
+        assertThat(ReferenceData.configured(env, replayWithFile)).isNotNull();
+        assertThat(ReferenceData.configured(env, kafkaMode)).isNotNull();
+    }
+
+    @Test
     void readsAReplayReferenceFile() throws Exception {
         Path file = dir.resolve("reference.jsonl");
         Files.writeString(file, String.join("\n",
