@@ -56,7 +56,7 @@ public final class BeaconCtl implements Callable<Integer> {
     private static volatile ServiceLauncher launcherOverride;
 
     private final Map<String, String> env;
-    private final Clock clock;
+    final Clock clock; // DirectoryCommand too
 
     @Spec
     CommandSpec spec;

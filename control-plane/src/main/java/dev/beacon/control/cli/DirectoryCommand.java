@@ -31,7 +31,7 @@ final class DirectoryCommand extends BeaconCtl.Sub implements Callable<Integer> 
                     new TypeReference<>() { });
             out().println("Directory sync of " + v.integrationId() + " requested; its leader runs it at its next "
                     + "round.");
-            out().print(table(List.of(v), Instant.now()).render());
+            out().print(table(List.of(v), root.clock.instant()).render());
             return 0;
         }
     }
