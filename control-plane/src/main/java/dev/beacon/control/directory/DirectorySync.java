@@ -12,6 +12,7 @@ import dev.beacon.control.store.Sql;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * Directory enrichment's control-plane half: per integration, Graph's {@code /users/delta} (with the integration's
  * token) published as {@code DirectoryUserRecord}s to the compacted {@link ReferenceTopics#DIRECTORY} topic, removed
  * users as tombstones; the delta link is saved in {@code directory_sync} only after Kafka acknowledged the round.
+ * A full sync also tombstones the tenant's users still on the topic that Graph no longer lists.
  *
  * <p>{@code ControlPlane} calls {@link #runIfDue} in the leader's round after the backfill, on the leader-loop thread
  * (never concurrently with the reconcile's token refresh). Due every {@code BEACON_DIRECTORY_SYNC_INTERVAL}, or at
@@ -60,17 +62,19 @@ public final class DirectorySync implements AutoCloseable {
     private final DirectorySyncStore store;
     private final DirectoryDelta delta;
     private final DirectoryPublisher publisher;
+    private final DirectoryTopicKeys topicKeys;
     private final DirectorySettings settings;
     private final DirectoryCounters counters;
     private final Clock clock;
 
     public DirectorySync(IntegrationStore integrations, DirectorySyncStore store, DirectoryDelta delta,
-                         DirectoryPublisher publisher, DirectorySettings settings, DirectoryCounters counters,
-                         Clock clock) {
+                         DirectoryPublisher publisher, DirectoryTopicKeys topicKeys, DirectorySettings settings,
+                         DirectoryCounters counters, Clock clock) {
         this.integrations = integrations;
         this.store = store;
         this.delta = delta;
         this.publisher = publisher;
+        this.topicKeys = topicKeys;
         this.settings = settings;
         this.counters = counters;
         this.clock = clock;
@@ -82,7 +86,9 @@ public final class DirectorySync implements AutoCloseable {
         DirectorySettings settings = DirectorySettings.fromEnv(env);
         return new DirectorySync(integrations, new DirectorySyncStore(sql),
                 new DirectoryDelta(graph, RequestPacer.real(settings.ratePerSecond())),
-                DirectoryPublisher.create(bootstrap), settings, new DirectoryCounters(clock), clock);
+                DirectoryPublisher.create(bootstrap),
+                new DirectoryTopicKeys(bootstrap, ReferenceTopics.DIRECTORY, Duration.ofSeconds(60)), settings,
+                new DirectoryCounters(clock), clock);
     }
 
     public DirectoryCounters counters() {
@@ -143,9 +149,17 @@ public final class DirectorySync implements AutoCloseable {
         DirectorySyncState state = store.get(integrationId);
         counters.lastSyncedAt(integrationId, state.lastSyncedAt());
         AtomicLong published = new AtomicLong();
+        Set<String> present = new HashSet<>(); // users a full sync saw
         DirectoryDelta.PageSink sink = changes -> {
             publisher.publish(changes);
             published.addAndGet(changes.size());
+            changes.forEach(c -> {
+                if (c.tombstone()) {
+                    present.remove(c.key());
+                } else {
+                    present.add(c.key());
+                }
+            });
         };
         boolean full = state.deltaPath() == null;
         boolean forgetDelta = false;
@@ -165,6 +179,9 @@ public final class DirectorySync implements AutoCloseable {
                 round = delta.read(integration, null, sink, lease);
             }
             requests = round.requests();
+            if (full) {
+                tombstoneAbsent(integration, present, sink, lease);
+            }
             Instant finished = clock.instant();
             lease.check();
             store.succeeded(integrationId, started, finished, round.deltaPath(), published.get());
@@ -197,6 +214,23 @@ public final class DirectorySync implements AutoCloseable {
         } catch (RuntimeException e) {
             return failed(integrationId, started, FAILED, e.getClass().getSimpleName(), Duration.ZERO, forgetDelta,
                     full, published.get());
+        }
+    }
+
+    /**
+     * After a full sync: users still live on the topic that Graph no longer has get a tombstone (a full round
+     * reports no deletions, so a user deleted while the delta link was lost would stay for good).
+     */
+    private void tombstoneAbsent(Integration integration, Set<String> present, DirectoryDelta.PageSink sink,
+                                 LeaseGuard lease) throws DirectoryPublisher.PublishFailedException,
+            LeaseGuard.LeaseLostException {
+        List<DirectoryChange> gone = topicKeys.live(ReferenceTopics.directoryKey(integration.tenantId(), "")).stream()
+                .filter(k -> !present.contains(k)).map(k -> new DirectoryChange(k, null)).toList();
+        if (!gone.isEmpty()) {
+            lease.check();
+            sink.accept(gone);
+            log.info("integration {}: {} user(s) on {} are no longer in the directory; tombstoned",
+                    integration.id(), gone.size(), ReferenceTopics.DIRECTORY);
         }
     }
 

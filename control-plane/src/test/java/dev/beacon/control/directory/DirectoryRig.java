@@ -57,8 +57,12 @@ final class DirectoryRig implements AutoCloseable {
     /** A sync publishing with {@code p} (another producer: a broker that is down). */
     DirectorySync sync(DirectoryPublisher p) {
         RequestPacer pacer = new RequestPacer(settings.ratePerSecond(), () -> 0L, pacerWaits::add);
-        return new DirectorySync(rig.integrations, store, new DirectoryDelta(rig.graph, pacer), p, settings,
-                counters, rig.clock);
+        return new DirectorySync(rig.integrations, store, new DirectoryDelta(rig.graph, pacer), p, topicKeys(),
+                settings, counters, rig.clock);
+    }
+
+    DirectoryTopicKeys topicKeys() {
+        return new DirectoryTopicKeys(kafka.bootstrapServers(), topic, Duration.ofSeconds(30));
     }
 
     /** Puts a user into the emulator's directory of {@link #TENANT}; returns its Graph JSON. */

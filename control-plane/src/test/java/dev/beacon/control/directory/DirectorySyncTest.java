@@ -194,20 +194,30 @@ class DirectorySyncTest {
     }
 
     @Test
-    void anExpiredDeltaLinkRestartsAFullSync() throws Exception {
+    void anExpiredDeltaLinkRestartsAFullSyncThatTombstonesUsersGraphNoLongerHas() throws Exception {
         d.user(ADA, "Ada Lovelace", "Security");
         d.user(BOB, "Bob Ross", "Facilities");
         d.sync.run(INTEGRATION);
         d.rig.emulator.directory().expireDeltaTokens(DirectoryRig.TENANT);
+        d.rig.emulator.directory().removeUser(DirectoryRig.TENANT, BOB, "deleted"); // a full round will not say
         d.user(CY, "Cy Young", "Security");
 
         DirectorySyncResult r = d.sync.run(INTEGRATION);
 
         assertThat(r).isEqualTo(new DirectorySyncResult(INTEGRATION, DirectorySync.OK, true, 3, 1));
-        assertThat(d.records()).extracting(Rec::key)
-                .containsExactly(key(ADA), key(BOB), key(ADA), key(BOB), key(CY));
-        assertThat(d.store.get(INTEGRATION).deltaPath()).isEqualTo("/users/delta?$deltatoken=3");
+        List<Rec> all = d.records();
+        assertThat(all.subList(2, all.size())).containsExactly(
+                new Rec(key(ADA), json(ADA, "Ada Lovelace", "ada.lovelace@contoso.com", "Security", "[]")),
+                new Rec(key(CY), json(CY, "Cy Young", "cy.young@contoso.com", "Security", "[]")),
+                new Rec(key(BOB), null));
+        assertThat(d.store.get(INTEGRATION).deltaPath()).isEqualTo("/users/delta?$deltatoken=4");
         assertThat(d.deltaCalls()).isEqualTo(3); // full, the refused link, full again
+
+        // Another tenant's users on the topic are not this integration's to tombstone.
+        d.kafka.send(d.topic, null, "fabrikam.com|someone", "{}".getBytes());
+        d.rig.emulator.directory().expireDeltaTokens(DirectoryRig.TENANT);
+        assertThat(d.sync.run(INTEGRATION).published()).isEqualTo(2); // Ada and Cy again, nobody tombstoned
+        assertThat(d.records()).extracting(Rec::key).endsWith("fabrikam.com|someone", key(ADA), key(CY));
     }
 
     @Test
@@ -236,7 +246,7 @@ class DirectorySyncTest {
     void opsRequestRunsEvenWithTheScheduleOff() throws Exception {
         DirectorySync unscheduled = new DirectorySync(d.rig.integrations, d.store,
                 new DirectoryDelta(d.rig.graph, new dev.beacon.control.backfill.RequestPacer(5, () -> 0L, x -> { })),
-                d.publisher, new DirectorySettings(Duration.ZERO, 5, Duration.ofMinutes(1)), d.counters,
+                d.publisher, d.topicKeys(), new DirectorySettings(Duration.ZERO, 5, Duration.ofMinutes(1)), d.counters,
                 d.rig.clock);
         ObjectNode ada = d.user(ADA, "Ada Lovelace", "Security");
         assertThat(ada.path("id").asText()).isEqualTo(ADA);
