@@ -211,6 +211,10 @@ public final class DirectorySync implements AutoCloseable {
             Thread.currentThread().interrupt();
             return failed(integrationId, started, FAILED, "interrupted", Duration.ZERO, forgetDelta, full,
                     published.get());
+        } catch (IllegalStateException e) {
+            // Ours and the GraphClient's: they name topics and links' shapes, never data.
+            return failed(integrationId, started, FAILED, e.getMessage(), Duration.ZERO, forgetDelta, full,
+                    published.get());
         } catch (RuntimeException e) {
             return failed(integrationId, started, FAILED, e.getClass().getSimpleName(), Duration.ZERO, forgetDelta,
                     full, published.get());

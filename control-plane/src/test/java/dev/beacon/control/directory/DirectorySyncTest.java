@@ -243,6 +243,21 @@ class DirectorySyncTest {
     }
 
     @Test
+    void aMissingTopicFailsTheFullSyncWithoutMovingTheCursor() {
+        d.user(ADA, "Ada Lovelace", "Security");
+        DirectorySync noTopic = new DirectorySync(d.rig.integrations, d.store,
+                new DirectoryDelta(d.rig.graph, new dev.beacon.control.backfill.RequestPacer(5, () -> 0L, x -> { })),
+                d.publisher, new DirectoryTopicKeys(d.kafka.bootstrapServers(), "no-such-topic",
+                Duration.ofSeconds(5)), d.settings, d.counters, d.rig.clock);
+
+        assertThat(noTopic.run(INTEGRATION).status()).isEqualTo(DirectorySync.FAILED);
+        DirectorySyncState s = d.store.get(INTEGRATION);
+        assertThat(s.detail()).isEqualTo("topic no-such-topic does not exist: create it with cleanup.policy=compact");
+        assertThat(s.deltaPath()).isNull();
+        assertThat(s.lastSyncedAt()).isNull();
+    }
+
+    @Test
     void opsRequestRunsEvenWithTheScheduleOff() throws Exception {
         DirectorySync unscheduled = new DirectorySync(d.rig.integrations, d.store,
                 new DirectoryDelta(d.rig.graph, new dev.beacon.control.backfill.RequestPacer(5, () -> 0L, x -> { })),
