@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each leader-loop round, per integration it leads: refresh the integration's tokens if they expire within the
  * margin, then reconcile its subscriptions (which also rotates certificates when due and re-exports the job's
  * secrets when they change), then, when Kafka is configured, backfill if a run is due
- * ({@link BackfillService}). Everything it decides is in PostgreSQL, so any replica can answer status.
+ * ({@link BackfillService}) and sync the directory if a sync is due ({@link DirectorySync}). Everything it decides is in PostgreSQL, so any replica can answer status.
  */
 public final class ControlPlane implements ControlPlaneOperations, AutoCloseable {
 

@@ -57,7 +57,7 @@ public final class DirectoryDelta {
             GraphPage page = graph.getPage(integration.id(), path);
             List<DirectoryChange> out = new ArrayList<>(page.items().size());
             for (JsonNode item : page.items()) {
-                DirectoryEntries.change(integration.tenantId(), item).ifPresentOrElse(out::add, () -> { });
+                DirectoryEntries.change(integration.tenantId(), item).ifPresent(out::add);
             }
             skipped += page.items().size() - out.size();
             if (!out.isEmpty()) {

@@ -90,7 +90,7 @@ class DirectorySyncTest {
         assertThat(d.pacerWaits).containsExactly(Duration.ofMillis(200)); // 5/s, clock standing still
 
         DirectorySyncState s = d.store.get(INTEGRATION);
-        assertThat(s.deltaPath()).isEqualTo("/users/delta?$deltatoken=3");
+        assertThat(s.deltaPath()).isEqualTo("/users/delta?$deltatoken=0.3");
         assertThat(s).isEqualTo(new DirectorySyncState(INTEGRATION, s.deltaPath(), t0, 3, "ok", null, t0, 0, null,
                 null));
         assertThat(d.counters.of(INTEGRATION).published()).isEqualTo(3);
@@ -118,7 +118,7 @@ class DirectorySyncTest {
                 new Rec(key(ADA), null),
                 new Rec(key(BOB), json(BOB, "Bob Ross", "bob.ross@contoso.com", "Security Operations", "[]")),
                 new Rec(key(CY), json(CY, "Cy Young", "cy.young@contoso.com", "Security", "[]")));
-        assertThat(d.store.get(INTEGRATION).deltaPath()).isEqualTo("/users/delta?$deltatoken=5");
+        assertThat(d.store.get(INTEGRATION).deltaPath()).isEqualTo("/users/delta?$deltatoken=0.5");
         assertThat(d.store.get(INTEGRATION).usersPublished()).isEqualTo(3);
 
         // Nothing changed: a round that publishes nothing but still moves on.
@@ -210,7 +210,7 @@ class DirectorySyncTest {
                 new Rec(key(ADA), json(ADA, "Ada Lovelace", "ada.lovelace@contoso.com", "Security", "[]")),
                 new Rec(key(CY), json(CY, "Cy Young", "cy.young@contoso.com", "Security", "[]")),
                 new Rec(key(BOB), null));
-        assertThat(d.store.get(INTEGRATION).deltaPath()).isEqualTo("/users/delta?$deltatoken=4");
+        assertThat(d.store.get(INTEGRATION).deltaPath()).isEqualTo("/users/delta?$deltatoken=1.4");
         assertThat(d.deltaCalls()).isEqualTo(3); // full, the refused link, full again
 
         // Another tenant's users on the topic are not this integration's to tombstone.
@@ -218,6 +218,8 @@ class DirectorySyncTest {
         d.rig.emulator.directory().expireDeltaTokens(DirectoryRig.TENANT);
         assertThat(d.sync.run(INTEGRATION).published()).isEqualTo(2); // Ada and Cy again, nobody tombstoned
         assertThat(d.records()).extracting(Rec::key).endsWith("fabrikam.com|someone", key(ADA), key(CY));
+        assertThat(d.sync.run(INTEGRATION)).isEqualTo(new DirectorySyncResult(INTEGRATION, DirectorySync.OK, false,
+                0, 1)); // the new link holds
     }
 
     @Test

@@ -42,7 +42,7 @@ public final class GraphDirectory {
         final Map<String, ObjectNode> users = new TreeMap<>(); // current state; removed ones absent
         final Map<String, String> removed = new HashMap<>(); // id -> reason
         final List<String> changes = new ArrayList<>(); // changes.get(seq - 1) = the user id changed at seq
-        long expiredThrough = -1; // delta tokens at or below this are no longer known
+        int epoch; // delta tokens of an earlier epoch are no longer known
     }
 
     GraphDirectory(MicrosoftEmulator emulator) {
@@ -89,7 +89,7 @@ public final class GraphDirectory {
     public void expireDeltaTokens(String tenant) {
         Tenant t = tenant(tenant);
         synchronized (t) {
-            t.expiredThrough = t.changes.size();
+            t.epoch++;
         }
     }
 
@@ -127,17 +127,22 @@ public final class GraphDirectory {
                     to = Long.parseLong(p[1]);
                     offset = Integer.parseInt(p[2]);
                 } else {
-                    from = delta == null ? -1 : Long.parseLong(delta);
+                    if (delta == null) {
+                        from = -1;
+                    } else { // epoch.seq
+                        String[] p = delta.split("\\.");
+                        if (Integer.parseInt(p[0]) != t.epoch) {
+                            return GraphEndpoints.error(410, "SyncStateNotFound", "The sync state is no longer "
+                                    + "available; restart the delta query.").withHeader("Location",
+                                    "https://graph.microsoft.com/v1.0/users/delta");
+                        }
+                        from = Long.parseLong(p[1]);
+                    }
                     to = t.changes.size();
                     offset = 0;
                 }
             } catch (RuntimeException e) {
                 return GraphEndpoints.error(400, "BadRequest", "Invalid skip or delta token.");
-            }
-            if (from >= 0 && from <= t.expiredThrough) {
-                return GraphEndpoints.error(410, "SyncStateNotFound", "The sync state is no longer available; "
-                        + "restart the delta query.").withHeader("Location",
-                        "https://graph.microsoft.com/v1.0/users/delta");
             }
             // The users changed in (from, to]; a full round leaves out the removed ones.
             Set<String> ids = new LinkedHashSet<>();
@@ -169,7 +174,7 @@ public final class GraphDirectory {
             if (end < items.size()) {
                 root.put("@odata.nextLink", base + sel + "$skiptoken=" + from + "." + to + "." + end);
             } else {
-                root.put("@odata.deltaLink", base + "$deltatoken=" + to);
+                root.put("@odata.deltaLink", base + "$deltatoken=" + t.epoch + "." + to);
             }
             return Response.json(200, root.toString());
         }
