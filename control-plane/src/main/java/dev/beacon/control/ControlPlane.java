@@ -3,6 +3,8 @@ package dev.beacon.control;
 import dev.beacon.control.backfill.BackfillService;
 import dev.beacon.control.certs.EncryptionCertificates;
 import dev.beacon.control.certs.JobSecretsExport;
+import dev.beacon.control.directory.DirectorySync;
+import dev.beacon.control.directory.DirectorySyncView;
 import dev.beacon.control.fetch.FetchedMessagePublisher;
 import dev.beacon.control.graph.GraphClient;
 import dev.beacon.control.graph.RetryPolicy;
@@ -69,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each leader-loop round, per integration it leads: refresh the integration's tokens if they expire within the
  * margin, then reconcile its subscriptions (which also rotates certificates when due and re-exports the job's
  * secrets when they change), then, when Kafka is configured, backfill if a run is due
- * ({@link BackfillService}). Everything it decides is in PostgreSQL, so any replica can answer status.
+ * ({@link BackfillService}) and sync the directory if a sync is due ({@link DirectorySync}). Everything it decides is in PostgreSQL, so any replica can answer status.
  */
 public final class ControlPlane implements ControlPlaneOperations, AutoCloseable {
 
@@ -97,6 +99,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     private final IntegrationLeases leases;
     private final ControlPlaneMetrics metrics;
     private final BackfillService backfill; // null without Kafka: FetchedMessages have nowhere to go
+    private final DirectorySync directory; // null without Kafka: directory records have nowhere to go
     private LeaderLoop loop;
     private LifecycleConsumer lifecycle;
     private final GraphClient graph;
@@ -134,6 +137,11 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                 () -> vault.derivedKey(FetchedMessagePublisher.SIGNING_KEY_PURPOSE), graph, signIn, clock);
         if (backfill != null) {
             metrics.bindBackfill(backfill.counters());
+        }
+        this.directory = settings.kafkaBootstrap() == null ? null : DirectorySync.create(settings.env(),
+                settings.kafkaBootstrap(), sql, integrations, graph, clock);
+        if (directory != null) {
+            directory.counters().bind(metrics.registry());
         }
     }
 
@@ -199,6 +207,9 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         if (backfill != null) {
             // lists and publishes what notifications may have lost (after the reconcile: one token user at a time)
             backfill.runIfDue(integrationId, () -> leases.tryAcquire(integrationId));
+        }
+        if (directory != null) {
+            directory.runIfDue(integrationId, () -> leases.tryAcquire(integrationId)); // users for enrichment
         }
     }
 
@@ -431,10 +442,24 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     }
 
     @Override
+    public DirectorySyncView requestDirectorySync(String integrationId) {
+        integrations.require(integrationId);
+        if (directory == null) {
+            throw new IllegalArgumentException("the directory sync needs BEACON_KAFKA_BOOTSTRAP (it publishes to "
+                    + "the beacon-directory topic)");
+        }
+        return directory.request(integrationId);
+    }
+
+    public Optional<DirectorySync> directory() {
+        return Optional.ofNullable(directory);
+    }
+
+    @Override
     public StatusReport status() {
         return new StatusReport(clock.instant(), settings.replicaId(), listIntegrations(), signIn.tokenHealth(),
                 subscriptions.views(null), gaps.list(null, true), certificates.views(null),
-                backfill == null ? List.of() : backfill.views());
+                backfill == null ? List.of() : backfill.views(), directory == null ? List.of() : directory.views());
     }
 
     @Override
@@ -505,6 +530,9 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         signIn.close();
         if (backfill != null) {
             backfill.close(); // after the loop: no run is in progress any more
+        }
+        if (directory != null) {
+            directory.close();
         }
     }
 }

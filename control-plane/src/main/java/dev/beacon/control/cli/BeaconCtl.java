@@ -50,13 +50,13 @@ import picocli.CommandLine.Spec;
         description = "Operate the Beacon control plane.",
         subcommands = {BeaconCtl.Login.class, BeaconCtl.Status.class, BeaconCtl.Integrations.class,
                 BeaconCtl.Subscriptions.class, BeaconCtl.Backfill.class, BeaconCtl.Certs.class, BeaconCtl.Db.class, BeaconCtl.Serve.class,
-                BeaconCtl.Ingress.class})
+                BeaconCtl.Ingress.class, DirectoryCommand.class})
 public final class BeaconCtl implements Callable<Integer> {
 
     private static volatile ServiceLauncher launcherOverride;
 
     private final Map<String, String> env;
-    private final Clock clock;
+    final Clock clock; // DirectoryCommand too
 
     @Spec
     CommandSpec spec;
@@ -248,6 +248,9 @@ public final class BeaconCtl implements Callable<Integer> {
             section("Open gaps", gaps);
             if (!r.backfills().isEmpty()) {
                 section("Backfill", backfillTable(r.backfills(), now));
+            }
+            if (!r.directorySyncs().isEmpty()) {
+                section("Directory sync", DirectoryCommand.table(r.directorySyncs(), now));
             }
             return 0;
         }

@@ -152,7 +152,8 @@ public final class GraphClient {
 
     /**
      * One page of a collection: {@code GET pathAndQuery} (already URL-encoded, e.g. from {@link #query}), with the
-     * usual retries. Follow {@link GraphPage#nextPath()} for the next page. Used by backfill to list messages.
+     * usual retries. Follow {@link GraphPage#nextPath()} for the next page; a delta query's last page carries
+     * {@link GraphPage#deltaPath()}. Used by backfill to list messages and by the directory sync.
      */
     public GraphPage getPage(String integrationId, String pathAndQuery)
             throws GraphException, SignInRequiredException {
@@ -165,7 +166,12 @@ public final class GraphClient {
             // Stopping here would silently drop the rest of the collection; the caller must fail instead.
             throw new IllegalStateException("Graph GET: @odata.nextLink is not a v1.0 URL");
         }
-        return new GraphPage(List.copyOf(items), nextPath);
+        String delta = root.path("@odata.deltaLink").asText(null);
+        String deltaPath = delta == null ? null : relativeToGraph(delta);
+        if (delta != null && deltaPath == null) {
+            throw new IllegalStateException("Graph GET: @odata.deltaLink is not a v1.0 URL");
+        }
+        return new GraphPage(List.copyOf(items), nextPath, deltaPath);
     }
 
     /** {@code name=value} query parameters, each value URL-encoded (spaces as {@code %20}, as OData expects). */

@@ -122,6 +122,8 @@ public final class ControlPlaneHttp implements AutoCloseable {
         // the integration's leader runs it at its next round (only the leader backfills)
         r.post("/api/integrations/{id}/backfill", ctx -> ctx.status(HttpStatus.ACCEPTED)
                 .json(ops.requestBackfill(existingIntegration(ctx))));
+        r.post("/api/integrations/{id}/directory-sync", ctx -> ctx.status(HttpStatus.ACCEPTED)
+                .json(ops.requestDirectorySync(existingIntegration(ctx))));
 
         r.get("/api/subscriptions", ctx -> ctx.json(ops.listSubscriptions(ctx.queryParam("integration"))));
         r.post("/api/subscriptions/{id}/renew", ctx -> ctx.json(ops.renewSubscription(ctx.pathParam("id"))));

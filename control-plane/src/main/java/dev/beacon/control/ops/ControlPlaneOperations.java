@@ -71,6 +71,14 @@ public interface ControlPlaneOperations {
         throw new IllegalArgumentException("backfill is not available");
     }
 
+    /**
+     * Asks the integration's leader to sync its directory ({@code /users/delta}) at its next round; returns the sync
+     * state (with {@code requestedAt} set). IllegalArgumentException when the directory sync does not run here.
+     */
+    default dev.beacon.control.directory.DirectorySyncView requestDirectorySync(String integrationId) {
+        throw new IllegalArgumentException("the directory sync is not available");
+    }
+
     StatusReport status();
 
     /** Ready to serve: database reachable and vault keys open the stored secrets. */

@@ -270,6 +270,14 @@ class BeaconCtlTest {
                 "contoso      5m00s ago  ok       5m00s ago       3          1             requested");
         assertThat(ops.calls).contains("requestBackfill contoso");
 
+        r = run("directory", "sync", "contoso");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().lines()).containsExactly(
+                "Directory sync of contoso requested; its leader runs it at its next round.",
+                "INTEGRATION  STATUS  LAST SYNC   PUBLISHED  MODE   NEXT ATTEMPT  DETAIL",
+                "contoso      ok      50m00s ago  1200       delta  requested     -");
+        assertThat(ops.calls).contains("requestDirectorySync contoso");
+
         r = run("integrations", "remove", "contoso");
         assertThat(r.out()).isEqualTo("Removed integration contoso.\n");
         assertThat(run("integrations", "remove", "contoso").exit()).isEqualTo(1);
