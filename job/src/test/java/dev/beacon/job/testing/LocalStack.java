@@ -49,7 +49,7 @@ public final class LocalStack implements AutoCloseable {
         }
         // The control plane's reference-data topics (directory, sites, security lines), empty unless a test fills them.
         for (String topic : dev.beacon.job.reference.ReferenceSettings.defaults().topics()) {
-            kafka.createTopic(topic, 1);
+            kafka.createCompactedTopic(topic, 1);
         }
         keys = TestKeys.generate(SampleStream.CERT_ID);
         clientState = randomSecret();
