@@ -127,6 +127,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
     private final EntraEndpoints entra;
     private final GraphEndpoints graph;
     private final GraphNotifications notifications;
+    private final EmergencyCallEvents emergencyCallEvents;
 
     private MicrosoftEmulator(HttpServer server, Clock clock) {
         this.server = server;
@@ -137,6 +138,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
         this.graph = new GraphEndpoints(this);
         this.notifications = new GraphNotifications(this);
         new GraphMessageLists(this, graph);
+        this.emergencyCallEvents = new EmergencyCallEvents(this);
     }
 
     /** Starts on 127.0.0.1 with a free port (or {@code port} when > 0). */
@@ -180,6 +182,11 @@ public final class MicrosoftEmulator implements AutoCloseable {
     /** Graph's change-notification publisher: webhook deliveries, validation-token keys, dropping. */
     public GraphNotifications notifications() {
         return notifications;
+    }
+
+    /** Graph's emergency call event notifications (subscriptions per emergency calling policy). */
+    public EmergencyCallEvents emergencyCallEvents() {
+        return emergencyCallEvents;
     }
 
     /**
