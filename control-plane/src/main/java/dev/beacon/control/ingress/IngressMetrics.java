@@ -39,7 +39,9 @@ public final class IngressMetrics {
         /** Not JSON, not a notification collection or event, an unreadable body, an oversized handshake (400). */
         MALFORMED,
         /** An integration id that is not a slug or not among {@code BEACON_INGRESS_INTEGRATIONS} (404). */
-        UNKNOWN_INTEGRATION;
+        UNKNOWN_INTEGRATION,
+        /** The ACS route's {@code ?key=} missing or not {@code BEACON_ACS_WEBHOOK_KEY} (401). */
+        KEY;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
