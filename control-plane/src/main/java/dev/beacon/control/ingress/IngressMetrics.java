@@ -15,7 +15,7 @@ import java.util.Locale;
  * unknown, never a secret):
  * <ul>
  *   <li>{@code beacon_ingress_requests_total{route,status}}: every answered request; {@code route} is
- *       {@code graph}, {@code graph-lifecycle}, {@code eventgrid}, {@code healthz} or {@code other}</li>
+ *       {@code graph}, {@code graph-lifecycle}, {@code eventgrid}, {@code acs}, {@code healthz} or {@code other}</li>
  *   <li>{@code beacon_ingress_notifications_accepted_total{route}}: notifications (Graph items, or CloudEvents)
  *       in deliveries Kafka acknowledged</li>
  *   <li>{@code beacon_ingress_rejected_total{reason}}: refused deliveries, by {@link Rejection}</li>
