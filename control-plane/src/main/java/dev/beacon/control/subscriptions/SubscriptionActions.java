@@ -158,7 +158,14 @@ final class SubscriptionActions {
         } catch (GraphException e) {
             clientStates.discard(clientState.id());
             counters.creationFailures.incrementAndGet();
-            if (e.forbidden()) {
+            boolean emergency = EmergencyEventResources.isEmergencyResource(resource);
+            if (e.forbidden() && emergency) {
+                // Not a quota: the application permission is missing (or the API is not available to the tenant).
+                // Only this policy's subscription waits; the chat subscriptions go on.
+                log.warn("Integration {}: Graph refused the emergency call event subscription {} (403): grant the "
+                        + "application permission CallEvents-Emergency.Read.All with admin consent", pass.integrationId,
+                        resource);
+            } else if (e.forbidden()) {
                 String detail = e.graphMessage() != null ? e.graphMessage() : e.getMessage();
                 integrations.setStatus(pass.integrationId, IntegrationStatus.QUOTA_EXCEEDED,
                         "Graph refused to create " + resource + ": " + detail);

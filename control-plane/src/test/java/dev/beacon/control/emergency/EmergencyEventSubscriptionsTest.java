@@ -177,6 +177,22 @@ class EmergencyEventSubscriptionsTest {
     }
 
     @Test
+    void aRefusedEmergencySubscriptionWaitsAloneWithoutFlaggingAQuota() {
+        rig("beta");
+        rig.policies.replace(APP_ONLY, List.of(POLICY));
+        rig.base.emulator.inject("POST", "/beta/subscriptions", dev.beacon.control.emulator.MicrosoftEmulator.Response
+                .json(403, "{\"error\":{\"code\":\"Forbidden\",\"message\":\"Insufficient privileges\"}}"), 1);
+
+        assertThat(reconcile()).isEqualTo(new ReconcileReport(APP_ONLY, 1, 0, 0, 0, 0, 0, 1, "ok"));
+        assertThat(rig.base.integrations.require(APP_ONLY).status())
+                .isEqualTo(dev.beacon.control.integration.IntegrationStatus.ACTIVE);
+
+        rig.base.clock.advance(Duration.ofHours(2)); // past the backoff (at most 1 h)
+        assertThat(reconcile()).isEqualTo(new ReconcileReport(APP_ONLY, 1, 0, 0, 0, 0, 0, 0, "ok"));
+        inGraph(RESOURCE);
+    }
+
+    @Test
     void removingAPolicyDeletesItsSubscription() {
         rig("beta");
         rig.policies.replace(APP_ONLY, List.of(POLICY, QUOTED_POLICY));
