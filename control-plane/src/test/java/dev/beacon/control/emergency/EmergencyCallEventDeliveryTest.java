@@ -13,12 +13,18 @@ import dev.beacon.control.emulator.EmergencyCallEvents.Caller;
 import dev.beacon.control.emulator.EmergencyCallEvents.Event;
 import dev.beacon.control.emulator.EmergencyCallEvents.Location;
 import dev.beacon.control.emulator.GraphEndpoints.EmulatedSubscription;
+import dev.beacon.control.ingress.IngressService;
+import dev.beacon.control.ingress.IngressSettings;
+import dev.beacon.control.integration.DesiredSubscription;
+import dev.beacon.control.subscriptions.SubscriptionRig;
 import dev.beacon.testing.KafkaFixture;
 import dev.beacon.testing.PostgresFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +63,43 @@ class EmergencyCallEventDeliveryTest {
     @AfterEach
     void tearDown() {
         rig.close();
+    }
+
+    @Test
+    void aWebhookDeliveryPassesTheIngressIntoKafka() throws Exception {
+        rig = new EmergencyRig(PG, exportDir, "beta");
+        String topic = "teams-events-" + UUID.randomUUID();
+        kafka.createTopic(topic, 1);
+        rig.base.export.export(); // the client-states file the ingress reads
+        Map<String, String> env = new HashMap<>();
+        env.put("BEACON_INGRESS_HOST", "127.0.0.1");
+        env.put("BEACON_INGRESS_PORT", "0");
+        env.put("BEACON_INGRESS_METRICS_PORT", "off");
+        env.put("BEACON_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.put("BEACON_INGRESS_TOPIC", topic);
+        env.put("BEACON_CLIENT_STATE_FILE", exportDir.resolve("client-states").toString());
+        env.put("BEACON_INGRESS_APP_IDS", SubscriptionRig.APP);
+        env.put("BEACON_INGRESS_JWKS_URL", rig.base.emulator.notifications().jwksUrl().toString());
+        try (IngressService ingress = IngressService.start(IngressSettings.fromEnv(env))) {
+            String url = "http://127.0.0.1:" + ingress.port() + "/webhooks/graph/" + APP_ONLY;
+            rig.base.integrations.putDesired(new DesiredSubscription(APP_ONLY, EmergencyRig.APP_ONLY_RESOURCE,
+                    "created,updated,deleted", url, url + "/lifecycle", true, 4320));
+            rig.policies.replace(APP_ONLY, List.of("Emergency Policy"));
+            assertThat(rig.reconciler.reconcile(APP_ONLY).created()).isEqualTo(2);
+            EmulatedSubscription sub = rig.base.emulator.graph().subscriptions().stream()
+                    .filter(s -> s.resource().contains("getEmergencyEventsByPolicy")).findFirst().orElseThrow();
+            assertThat(sub.notificationUrl()).isEqualTo(url);
+
+            int status = rig.base.emulator.emergencyCallEvents().deliver(sub.id(), new Event(
+                    "22222222-0000-0000-0000-000000000000", "callEnded", Instant.parse("2024-01-01T10:05:00Z"),
+                    "911", new Caller("Adele Vance", "adelev@contoso.com", "+14255550100", "tenant", null)));
+
+            assertThat(status).isEqualTo(202);
+            List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll(topic, false);
+            assertThat(records).hasSize(1);
+            assertThat(new String(records.get(0).value(), StandardCharsets.UTF_8))
+                    .isEqualTo(rig.base.emulator.emergencyCallEvents().sent(sub.id()).get(0));
+        }
     }
 
     @Test
