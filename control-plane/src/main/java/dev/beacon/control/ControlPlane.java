@@ -5,6 +5,9 @@ import dev.beacon.control.certs.EncryptionCertificates;
 import dev.beacon.control.certs.JobSecretsExport;
 import dev.beacon.control.directory.DirectorySync;
 import dev.beacon.control.directory.DirectorySyncView;
+import dev.beacon.control.emergency.EmergencyEventSubscriptions;
+import dev.beacon.control.emergency.EmergencyEventsApi;
+import dev.beacon.control.emergency.EmergencyPolicies;
 import dev.beacon.control.fetch.FetchedMessagePublisher;
 import dev.beacon.control.graph.GraphClient;
 import dev.beacon.control.graph.RetryPolicy;
@@ -43,6 +46,7 @@ import dev.beacon.control.subscriptions.ClientStates;
 import dev.beacon.control.subscriptions.IngressWebhookUrls;
 import dev.beacon.control.subscriptions.ReconcilerSettings;
 import dev.beacon.control.subscriptions.GapStore;
+import dev.beacon.control.subscriptions.SubscriptionGraphs;
 import dev.beacon.control.subscriptions.SubscriptionReconciler;
 import dev.beacon.control.subscriptions.SubscriptionStore;
 import dev.beacon.control.vault.SealedBox;
@@ -96,6 +100,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     private final ClientStates clientStates;
     private final EncryptionCertificates certificates;
     private final SubscriptionReconciler reconciler;
+    private final EmergencyPolicies emergencyPolicies;
     private final IntegrationLeases leases;
     private final ControlPlaneMetrics metrics;
     private final BackfillService backfill; // null without Kafka: FetchedMessages have nowhere to go
@@ -127,9 +132,11 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         this.certificates = new EncryptionCertificates(sql, vault, clock);
         Runnable secretsChanged = exporter();
         this.graph = GraphClient.create(endpoints, signIn, retry, clock);
+        this.emergencyPolicies = new EmergencyPolicies(sql, integrations, clock);
         this.reconciler = new SubscriptionReconciler(integrations, subscriptions, gaps, clientStates, certificates,
-                graph, signIn, secretsChanged, ReconcilerSettings.defaults(), clock,
-                IngressWebhookUrls.of(settings.ingressPublicUrl()));
+                SubscriptionGraphs.of(graph, EmergencyEventsApi.version(settings.env())), signIn, secretsChanged,
+                ReconcilerSettings.defaults(), clock, IngressWebhookUrls.of(settings.ingressPublicUrl()),
+                new EmergencyEventSubscriptions(integrations, emergencyPolicies));
         this.leases = new IntegrationLeases(sql, settings.replicaId(), settings.leaseDuration());
         this.metrics = new ControlPlaneMetrics(this::status, clock, Duration.ofSeconds(5));
         this.backfill = settings.kafkaBootstrap() == null ? null : BackfillService.create(settings.env(),
@@ -274,6 +281,17 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                 : r.subscriptions()) {
             desired.add(desired(r.id(), mode, d));
         }
+        List<String> policies = EmergencyPolicies.checkedNames(r.emergencyPolicies() == null ? List.of()
+                : r.emergencyPolicies());
+        if (!policies.isEmpty() && mode.delegated()) {
+            throw new IllegalArgumentException("emergency policies need a client-credentials integration: Graph "
+                    + "offers CallEvents-Emergency.Read.All as an application permission only, not to "
+                    + mode.dbValue() + " sign-ins");
+        }
+        if (!policies.isEmpty() && desired.isEmpty()) {
+            throw new IllegalArgumentException("emergency policies are delivered where the integration's "
+                    + "subscriptions are: give a resource and --notification-url too");
+        }
         String kind = null;
         byte[] credential = null;
         if (r.credential() != null && !r.credential().isBlank()) {
@@ -289,6 +307,9 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         }
         integrations.add(r.id(), r.displayName(), r.tenantId(), r.clientId(), mode, kind, credential);
         desired.forEach(integrations::putDesired);
+        if (!policies.isEmpty()) {
+            emergencyPolicies.replace(r.id(), policies);
+        }
         log.info("integration {} added ({}, tenant {}, {} desired subscription(s))", r.id(), mode.dbValue(),
                 r.tenantId(), desired.size());
         return view(integrations.require(r.id()));
@@ -406,6 +427,17 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     }
 
     @Override
+    public IntegrationView setEmergencyPolicies(String integrationId, List<String> policyNames) {
+        List<String> names = emergencyPolicies.replace(integrationId, policyNames == null ? List.of() : policyNames);
+        if (!names.isEmpty() && integrations.desired(integrationId).isEmpty()) {
+            log.warn("integration {} has emergency policies but no desired subscription (delivery target)",
+                    integrationId);
+        }
+        log.info("integration {}: {} emergency polic(ies) set", integrationId, names.size());
+        return view(integrations.require(integrationId));
+    }
+
+    @Override
     public List<SubscriptionView> listSubscriptions(String integrationId) {
         return subscriptions.views(integrationId);
     }
@@ -488,7 +520,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                 .toList();
         return new IntegrationView(i.id(), i.displayName(), i.tenantId(), i.clientId(), i.authMode().dbValue(),
                 i.status().dbValue(), i.statusDetail(), i.status().needsHuman(), leases.holder(i.id()).orElse(null),
-                desired, i.updatedAt());
+                desired, i.updatedAt(), emergencyPolicies.list(i.id()));
     }
 
     private void requireSubscription(String subscriptionId) {

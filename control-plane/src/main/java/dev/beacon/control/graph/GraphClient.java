@@ -58,6 +58,14 @@ public final class GraphClient {
                 Duration.ofSeconds(30));
     }
 
+    /**
+     * The same client (tokens, HTTP client, retries) against another Graph version, e.g. {@code beta} for the
+     * emergency-call-event subscriptions.
+     */
+    public GraphClient withGraphVersion(String version) {
+        return new GraphClient(endpoints.withGraphVersion(version), tokens, http, retry, clock, requestTimeout);
+    }
+
     /** {@code POST /subscriptions}. */
     public GraphSubscription create(String integrationId, NewSubscription s)
             throws GraphException, SignInRequiredException {
@@ -164,7 +172,8 @@ public final class GraphClient {
         String nextPath = next == null ? null : relativeToGraph(next);
         if (next != null && nextPath == null) {
             // Stopping here would silently drop the rest of the collection; the caller must fail instead.
-            throw new IllegalStateException("Graph GET: @odata.nextLink is not a v1.0 URL");
+            throw new IllegalStateException("Graph GET: @odata.nextLink is not a " + endpoints.graphVersion()
+                    + " URL");
         }
         String delta = root.path("@odata.deltaLink").asText(null);
         String deltaPath = delta == null ? null : relativeToGraph(delta);
@@ -306,9 +315,10 @@ public final class GraphClient {
         return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** A nextLink is absolute (https://graph.microsoft.com/v1.0/...); keep the part after the version. */
-    private static String relativeToGraph(String nextLink) {
-        int v = nextLink.indexOf("/v1.0/");
-        return v < 0 ? null : nextLink.substring(v + "/v1.0".length());
+    /** A nextLink is absolute (https://graph.microsoft.com/v1.0/...); keep the part after this client's version. */
+    private String relativeToGraph(String nextLink) {
+        String version = "/" + endpoints.graphVersion();
+        int v = nextLink.indexOf(version + "/");
+        return v < 0 ? null : nextLink.substring(v + version.length());
     }
 }

@@ -117,6 +117,8 @@ public final class ControlPlaneHttp implements AutoCloseable {
         });
         r.post("/api/integrations/{id}/login", ctx -> ctx.json(ops.startLogin(existingIntegration(ctx))));
         r.get("/api/integrations/{id}/login", ctx -> ctx.json(ops.loginState(existingIntegration(ctx))));
+        r.put("/api/integrations/{id}/emergency-policies", ctx -> ctx.json(ops.setEmergencyPolicies(
+                existingIntegration(ctx), body(ctx, dev.beacon.control.ops.EmergencyPoliciesRequest.class).policies())));
         r.post("/api/integrations/{id}/certificates/rotate",
                 ctx -> ctx.json(ops.rotateCertificates(existingIntegration(ctx))));
         // the integration's leader runs it at its next round (only the leader backfills)

@@ -78,13 +78,13 @@ class BeaconCtlTest {
                 "contoso      active  device-code  replica-a  no           -",
                 "INTEGRATION  ACCOUNT                 ACCESS TOKEN       REFRESHED   SIGN IN AGAIN  DETAIL",
                 "contoso      svc-beacon@contoso.com  expires in 50m00s  24h00m ago  no             -",
-                "SUBSCRIPTION  INTEGRATION  STATE   EXPIRES    RENEWALS  FAILURES  LAST NOTIFICATION  LAST ERROR",
+                "SUBSCRIPTION  INTEGRATION  POLICY  STATE   EXPIRES    RENEWALS  FAILURES  LAST NOTIFICATION  LAST ERROR",
                 "GAP  INTEGRATION  RESOURCE                         SUBSCRIPTION  SINCE       REASON",
                 "7    contoso      /users/u-1/chats/getAllMessages  sub-0         20m00s ago  missed");
         assertThat(lines).anySatisfy(l -> assertThat(l).matches(
-                "sub-1 +contoso +active +in 35h12m +3 +0 +1m30s ago +-"));
+                "sub-1 +contoso +- +active +in 35h12m +3 +0 +1m30s ago +-"));
         assertThat(lines).anySatisfy(l -> assertThat(l).matches(
-                "sub-2 +contoso +active +in 10m00s +0 +2 +1m30s ago +429 throttled, retry after 30 s"));
+                "sub-2 +contoso +- +active +in 10m00s +0 +2 +1m30s ago +429 throttled, retry after 30 s"));
     }
 
     @Test

@@ -128,6 +128,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
     private final GraphEndpoints graph;
     private final GraphNotifications notifications;
     private final GraphDirectory directory;
+    private final EmergencyCallEvents emergencyCallEvents;
 
     private MicrosoftEmulator(HttpServer server, Clock clock) {
         this.server = server;
@@ -139,6 +140,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
         this.notifications = new GraphNotifications(this);
         new GraphMessageLists(this, graph);
         this.directory = new GraphDirectory(this);
+        this.emergencyCallEvents = new EmergencyCallEvents(this);
     }
 
     /** Starts on 127.0.0.1 with a free port (or {@code port} when > 0). */
@@ -187,6 +189,11 @@ public final class MicrosoftEmulator implements AutoCloseable {
     /** Graph's change-notification publisher: webhook deliveries, validation-token keys, dropping. */
     public GraphNotifications notifications() {
         return notifications;
+    }
+
+    /** Graph's emergency call event notifications (subscriptions per emergency calling policy). */
+    public EmergencyCallEvents emergencyCallEvents() {
+        return emergencyCallEvents;
     }
 
     /**
