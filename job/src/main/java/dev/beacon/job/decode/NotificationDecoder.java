@@ -2,6 +2,7 @@ package dev.beacon.job.decode;
 
 import dev.beacon.contracts.crypto.EncryptedContent;
 import static dev.beacon.job.audit.DeadLetterReason.INVALID_CLOUDEVENT;
+import static dev.beacon.job.audit.DeadLetterReason.INVALID_EVENT_GRID_EVENT;
 import static dev.beacon.job.audit.DeadLetterReason.INVALID_FETCHED_MESSAGE;
 import static dev.beacon.job.audit.DeadLetterReason.INVALID_NOTIFICATION;
 import static dev.beacon.job.audit.DeadLetterReason.MALFORMED_JSON;
@@ -42,7 +43,9 @@ import java.util.Objects;
  * hub: the bare Graph collection {@code {"value":[...]}} (Graph to Event Hubs), structured-mode CloudEvents (one
  * event, or a JSON array of events) and binary-mode CloudEvents ({@code ce_*} Kafka headers, data as the value);
  * and the control plane's fetched messages ({@code "schema":"dev.beacon.fetched-message.v1"}, see
- * {@link FetchedRecords}), one per record.
+ * {@link FetchedRecords}), one per record. Azure events that are not Graph notifications (Event Grid schema events,
+ * alone or in an array, and CloudEvents of type {@code Microsoft.Communication.*}, such as ACS {@code IncomingCall})
+ * become {@link DecodedItem.AzureEvent}s, told apart from Graph's CloudEvents by their type.
  *
  * <p>It checks shape only; authenticity ({@code clientState}, encrypted content) is the next stage's job. Bad input
  * never throws: a broken record becomes a {@link DecodeResult#failure record-level failure}, a broken notification
@@ -53,6 +56,8 @@ import java.util.Objects;
 public final class NotificationDecoder {
 
     private static final String VALUE = "value";
+    private static final String GRAPH_TYPE_PREFIX = "Microsoft.Graph.";
+    private static final String ACS_TYPE_PREFIX = "Microsoft.Communication.";
 
     private final DecodeLimits limits;
     private final SecretScrubber secrets;
@@ -141,6 +146,17 @@ public final class NotificationDecoder {
                 failedAtMillis);
     }
 
+    /**
+     * A dead letter for an Azure event that decoded but could not be used; {@code raw} is the event as received with
+     * {@code incomingCallContext} redacted, cut to the configured maximum.
+     */
+    public DeadLetter deadLetter(DecodedItem.AzureEvent event, DeadLetterReason reason, String detail,
+            long failedAtMillis) {
+        DeadLetterRaw raw = rawOf(event.node());
+        return new DeadLetter(event.source(), reason, secrets.redact(detail), raw.text(), raw.truncated(),
+                failedAtMillis);
+    }
+
     /** The node as JSON for another system: every {@code clientState} member removed, secrets scrubbed. */
     public String withoutSecrets(JsonNode node) {
         return secrets.redact(toJson(ClientStateRedaction.removed(node)));
@@ -170,6 +186,8 @@ public final class NotificationDecoder {
             addCollection(items, root.get(VALUE), ChangeNotification.GRAPH, null);
         } else if (root.isObject() && root.has("specversion")) {
             addStructuredCloudEvent(items, root);
+        } else if (isEventGridEvent(root)) {
+            addEventGridEvent(items, root);
         } else if (root.isArray()) {
             addCloudEventBatch(items, root);
         } else {
@@ -205,7 +223,13 @@ public final class NotificationDecoder {
         EventAttributes event = checkAttributes(record.header("ce_specversion"), record.header("ce_id"),
                 record.header("ce_source"), record.header("ce_type"), record.header("ce_time"),
                 record.header("content-type"));
-        addCloudEventData(items, parse(record.value()), event);
+        JsonNode data = parse(record.value());
+        if (isAzureCommunicationEvent(event.type())) {
+            items.add(new DecodedItem.AzureEvent(items.nextRef(), ChangeNotification.CLOUDEVENTS, event.id(),
+                    event.type(), event.source(), event.timeMillis(), data, data));
+            return;
+        }
+        addCloudEventData(items, data, event);
     }
 
     /** A single structured-mode event: any problem with it is a problem of the whole record. */
@@ -217,6 +241,11 @@ public final class NotificationDecoder {
                 attribute(event, "source"), attribute(event, "type"), attribute(event, "time"),
                 attribute(event, "datacontenttype"));
         attribute(event, "subject"); // optional, but a string when present
+        if (isAzureCommunicationEvent(attributes.type())) {
+            items.add(new DecodedItem.AzureEvent(items.nextRef(), ChangeNotification.CLOUDEVENTS, attributes.id(),
+                    attributes.type(), attributes.source(), attributes.timeMillis(), eventData(event), event));
+            return;
+        }
         addCloudEventData(items, eventData(event), attributes);
     }
 
@@ -230,7 +259,11 @@ public final class NotificationDecoder {
         }
         for (JsonNode event : events) {
             try {
-                addStructuredCloudEvent(items, event);
+                if (isEventGridEvent(event)) {
+                    addEventGridEvent(items, event);
+                } else {
+                    addStructuredCloudEvent(items, event);
+                }
             } catch (Rejected r) {
                 if (r.reason == OVERSIZED) {
                     throw r; // the item limit is about the record as a whole
@@ -268,6 +301,66 @@ public final class NotificationDecoder {
             throw new Rejected(INVALID_CLOUDEVENT, "event has no data");
         }
         return data;
+    }
+
+    /**
+     * An Event Grid schema event ({@code eventType}, no {@code specversion}): what Azure Communication Services
+     * writes to Event Hubs by default. A {@code Microsoft.Graph.*} one carries a change notification as its data and
+     * takes the Graph path; any other becomes an {@link DecodedItem.AzureEvent} for triage to judge by its type.
+     */
+    private void addEventGridEvent(Items items, JsonNode event) throws Rejected {
+        String id = eventGridText(event, "id", true);
+        String type = eventGridText(event, "eventType", true);
+        String topic = eventGridText(event, "topic", false);
+        eventGridText(event, "subject", false);
+        String time = eventGridText(event, "eventTime", true);
+        long timeMillis;
+        try {
+            timeMillis = Math.max(0L, OffsetDateTime.parse(time).toInstant().toEpochMilli());
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new Rejected(INVALID_EVENT_GRID_EVENT, "eventTime is not an RFC 3339 timestamp");
+        }
+        JsonNode data = event.get("data");
+        if (data == null || data.isNull()) {
+            throw new Rejected(INVALID_EVENT_GRID_EVENT, "event has no data");
+        }
+        if (type.regionMatches(true, 0, GRAPH_TYPE_PREFIX, 0, GRAPH_TYPE_PREFIX.length())) {
+            addCloudEventData(items, data, new EventAttributes(id, type, topic, timeMillis));
+            return;
+        }
+        items.add(new DecodedItem.AzureEvent(items.nextRef(), DecodedItem.AzureEvent.EVENT_GRID, id, type, topic,
+                timeMillis, data, event));
+    }
+
+    private static boolean isEventGridEvent(JsonNode node) {
+        return node.isObject() && node.has("eventType") && !node.has("specversion") && !node.has(VALUE);
+    }
+
+    /** CloudEvents of Azure Communication Services are not Graph notifications; their type says so. */
+    private static boolean isAzureCommunicationEvent(String type) {
+        return type != null && type.regionMatches(true, 0, ACS_TYPE_PREFIX, 0, ACS_TYPE_PREFIX.length());
+    }
+
+    private static String eventGridText(JsonNode event, String name, boolean required) throws Rejected {
+        JsonNode node = event.get(name);
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw new Rejected(INVALID_EVENT_GRID_EVENT, "missing " + name);
+            }
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new Rejected(INVALID_EVENT_GRID_EVENT, name + " is " + kind(node) + ", not a string");
+        }
+        String value = node.textValue();
+        if (required && value.isBlank()) {
+            throw new Rejected(INVALID_EVENT_GRID_EVENT, "empty " + name);
+        }
+        String bad = ControlCharacters.describeFirst(value);
+        if (bad != null) {
+            throw new Rejected(INVALID_EVENT_GRID_EVENT, name + " contains " + bad);
+        }
+        return value;
     }
 
     private void addCloudEventData(Items items, JsonNode data, EventAttributes event) throws Rejected {
@@ -590,7 +683,8 @@ public final class NotificationDecoder {
     }
 
     private DeadLetterRaw rawOf(JsonNode item) {
-        return DeadLetterRaw.ofJson(item, this::toJson, limits.maxDeadLetterRawChars(), secrets);
+        return DeadLetterRaw.ofJson(AzureEventRedaction.masked(item), this::toJson, limits.maxDeadLetterRawChars(),
+                secrets);
     }
 
     private DecodeResult failure(RawRecord record, DeadLetterReason reason, String detail) {
