@@ -44,6 +44,14 @@ import org.apache.flink.util.Collector;
  *       counting it, keeping no content.
  * </ol>
  *
+ * Two other feeds share the record stream. A Graph <em>emergency call event</em> (resource
+ * {@code communications/calls/getEmergencyEventsByPolicy(...)} or {@code @odata.type} emergencyCallEvent) passes the
+ * same clientState, HMAC and decryption checks and is parsed into an {@code EmergencyCallEvent} on
+ * {@link TriageOutputs#EMERGENCY_CALL_EVENTS}, never through the chat-message detector (which used to call it "not an
+ * emergency"). An Azure Communication Services {@code IncomingCall} (Event Grid or CloudEvents schema) goes to
+ * {@link TriageOutputs#INCOMING_CALLS}; other Azure event types are audited {@code ignored} with their type. A Graph
+ * notification about any other resource type is a dead letter ({@code unsupported_resource}).
+ *
  * A message the control plane fetched from Graph (hydration or backfill) takes the same path from step 6 on, once
  * its signature matched a configured fetch-signing key; its signal carries the fetch's origin.
  *
