@@ -56,8 +56,6 @@ import java.util.Objects;
 public final class NotificationDecoder {
 
     private static final String VALUE = "value";
-    private static final String GRAPH_TYPE_PREFIX = "Microsoft.Graph.";
-    private static final String ACS_TYPE_PREFIX = "Microsoft.Communication.";
 
     private final DecodeLimits limits;
     private final SecretScrubber secrets;
@@ -186,7 +184,7 @@ public final class NotificationDecoder {
             addCollection(items, root.get(VALUE), ChangeNotification.GRAPH, null);
         } else if (root.isObject() && root.has("specversion")) {
             addStructuredCloudEvent(items, root);
-        } else if (isEventGridEvent(root)) {
+        } else if (EventGridEvents.isEventGridEvent(root)) {
             addEventGridEvent(items, root);
         } else if (root.isArray()) {
             addCloudEventBatch(items, root);
@@ -224,7 +222,7 @@ public final class NotificationDecoder {
                 record.header("ce_source"), record.header("ce_type"), record.header("ce_time"),
                 record.header("content-type"));
         JsonNode data = parse(record.value());
-        if (isAzureCommunicationEvent(event.type())) {
+        if (EventGridEvents.isAzureCommunicationType(event.type())) {
             items.add(new DecodedItem.AzureEvent(items.nextRef(), ChangeNotification.CLOUDEVENTS, event.id(),
                     event.type(), event.source(), event.timeMillis(), data, data));
             return;
@@ -241,7 +239,7 @@ public final class NotificationDecoder {
                 attribute(event, "source"), attribute(event, "type"), attribute(event, "time"),
                 attribute(event, "datacontenttype"));
         attribute(event, "subject"); // optional, but a string when present
-        if (isAzureCommunicationEvent(attributes.type())) {
+        if (EventGridEvents.isAzureCommunicationType(attributes.type())) {
             items.add(new DecodedItem.AzureEvent(items.nextRef(), ChangeNotification.CLOUDEVENTS, attributes.id(),
                     attributes.type(), attributes.source(), attributes.timeMillis(), eventData(event), event));
             return;
@@ -259,7 +257,7 @@ public final class NotificationDecoder {
         }
         for (JsonNode event : events) {
             try {
-                if (isEventGridEvent(event)) {
+                if (EventGridEvents.isEventGridEvent(event)) {
                     addEventGridEvent(items, event);
                 } else {
                     addStructuredCloudEvent(items, event);
@@ -304,63 +302,23 @@ public final class NotificationDecoder {
     }
 
     /**
-     * An Event Grid schema event ({@code eventType}, no {@code specversion}): what Azure Communication Services
-     * writes to Event Hubs by default. A {@code Microsoft.Graph.*} one carries a change notification as its data and
-     * takes the Graph path; any other becomes an {@link DecodedItem.AzureEvent} for triage to judge by its type.
+     * An Event Grid schema event ({@link EventGridEvents}). A {@code Microsoft.Graph.*} one carries a change
+     * notification as its data and takes the Graph path; any other becomes an {@link DecodedItem.AzureEvent} for
+     * triage to judge by its type.
      */
     private void addEventGridEvent(Items items, JsonNode event) throws Rejected {
-        String id = eventGridText(event, "id", true);
-        String type = eventGridText(event, "eventType", true);
-        String topic = eventGridText(event, "topic", false);
-        eventGridText(event, "subject", false);
-        String time = eventGridText(event, "eventTime", true);
-        long timeMillis;
+        EventGridEvents.Envelope e;
         try {
-            timeMillis = Math.max(0L, OffsetDateTime.parse(time).toInstant().toEpochMilli());
-        } catch (DateTimeParseException | ArithmeticException e) {
-            throw new Rejected(INVALID_EVENT_GRID_EVENT, "eventTime is not an RFC 3339 timestamp");
+            e = EventGridEvents.read(event);
+        } catch (EventGridEvents.Invalid invalid) {
+            throw new Rejected(INVALID_EVENT_GRID_EVENT, invalid.getMessage());
         }
-        JsonNode data = event.get("data");
-        if (data == null || data.isNull()) {
-            throw new Rejected(INVALID_EVENT_GRID_EVENT, "event has no data");
-        }
-        if (type.regionMatches(true, 0, GRAPH_TYPE_PREFIX, 0, GRAPH_TYPE_PREFIX.length())) {
-            addCloudEventData(items, data, new EventAttributes(id, type, topic, timeMillis));
+        if (EventGridEvents.isGraphType(e.type())) {
+            addCloudEventData(items, e.data(), new EventAttributes(e.id(), e.type(), e.topic(), e.timeMillis()));
             return;
         }
-        items.add(new DecodedItem.AzureEvent(items.nextRef(), DecodedItem.AzureEvent.EVENT_GRID, id, type, topic,
-                timeMillis, data, event));
-    }
-
-    private static boolean isEventGridEvent(JsonNode node) {
-        return node.isObject() && node.has("eventType") && !node.has("specversion") && !node.has(VALUE);
-    }
-
-    /** CloudEvents of Azure Communication Services are not Graph notifications; their type says so. */
-    private static boolean isAzureCommunicationEvent(String type) {
-        return type != null && type.regionMatches(true, 0, ACS_TYPE_PREFIX, 0, ACS_TYPE_PREFIX.length());
-    }
-
-    private static String eventGridText(JsonNode event, String name, boolean required) throws Rejected {
-        JsonNode node = event.get(name);
-        if (node == null || node.isNull()) {
-            if (required) {
-                throw new Rejected(INVALID_EVENT_GRID_EVENT, "missing " + name);
-            }
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw new Rejected(INVALID_EVENT_GRID_EVENT, name + " is " + kind(node) + ", not a string");
-        }
-        String value = node.textValue();
-        if (required && value.isBlank()) {
-            throw new Rejected(INVALID_EVENT_GRID_EVENT, "empty " + name);
-        }
-        String bad = ControlCharacters.describeFirst(value);
-        if (bad != null) {
-            throw new Rejected(INVALID_EVENT_GRID_EVENT, name + " contains " + bad);
-        }
-        return value;
+        items.add(new DecodedItem.AzureEvent(items.nextRef(), DecodedItem.AzureEvent.EVENT_GRID, e.id(), e.type(),
+                e.topic(), e.timeMillis(), e.data(), event));
     }
 
     private void addCloudEventData(Items items, JsonNode data, EventAttributes event) throws Rejected {

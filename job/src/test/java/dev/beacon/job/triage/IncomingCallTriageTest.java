@@ -132,6 +132,22 @@ class IncomingCallTriageTest {
         assertThat(triage.out(AuditTrail.DEAD_LETTERS)).isEmpty();
     }
 
+    /** Graph's notifications wrapped in the Event Grid schema are Graph's, whatever the schema. */
+    @Test
+    void aGraphNotificationInTheEventGridSchemaTakesTheGraphPath() throws Exception {
+        EncryptedContent c = GraphEncryption.encrypt(
+                ChatMessages.emergency().node().toString().getBytes(StandardCharsets.UTF_8), KEYS, KEYS.certificateId());
+        ObjectNode event = eventGridEvent().put("eventType", "Microsoft.Graph.ChatMessageCreated").put("id", "g-1");
+        event.set("data", JSON.readTree(GraphPayloads.chatMessageItem("sub-1", "created", CLIENT_STATE,
+                ChatMessages.TENANT_ID, ChatMessages.GROUP_CHAT_ID, ChatMessages.MESSAGE_ID, c)));
+
+        triage.process(array(event).toString());
+
+        assertThat(triage.signals()).singleElement()
+                .satisfies(s -> assertThat(s.callerUserId()).isEqualTo(ChatMessages.CALLER_ID));
+        assertThat(triage.out(TriageOutputs.INCOMING_CALLS)).isEmpty();
+    }
+
     @Test
     void otherAzureEventsAreIgnoredWithTheirTypeAndCounted() throws Exception {
         ObjectNode ended = eventGridEvent().put("eventType", "Microsoft.Communication.CallEnded").put("id", "e-2");
