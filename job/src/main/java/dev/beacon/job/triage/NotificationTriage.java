@@ -217,14 +217,20 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
     }
 
     /**
-     * Why a notification names a resource Beacon cannot judge (its {@code @odata.type} is neither a chat message nor
-     * an emergency call event, and its path names no chat or message); null when Beacon can. Such a notification is
-     * kept as a dead letter rather than judged as a chat message and dropped as "not an emergency".
+     * Why a notification is about a resource Beacon cannot judge: its path names no chat, channel or message, and its
+     * {@code @odata.type} is not a chat message (or absent); null when Beacon can. Such a notification is kept as a
+     * dead letter rather than judged as a chat message and dropped as "not an emergency" (or sent to be hydrated as
+     * one).
      */
     private static String unsupportedResource(ChangeNotification n) {
+        if (n.chatId() != null || n.messageId() != null) {
+            return null;
+        }
         String type = n.odataType();
-        if (type == null || n.chatId() != null || n.messageId() != null
-                || type.toLowerCase(java.util.Locale.ROOT).endsWith("chatmessage")) {
+        if (type == null) {
+            return "resource " + quoted(n.resource()) + " is neither a chat message nor an emergency call event";
+        }
+        if (type.toLowerCase(java.util.Locale.ROOT).endsWith("chatmessage")) {
             return null;
         }
         return "resource of type " + quoted(type) + " is neither a chat message nor an emergency call event";

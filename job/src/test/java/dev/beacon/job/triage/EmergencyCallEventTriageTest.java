@@ -209,6 +209,23 @@ class EmergencyCallEventTriageTest {
         assertThat(triage.metrics.count("ignored")).isZero();
     }
 
+    @Test
+    void aBasicNotificationOfAnotherResourceIsADeadLetterNotAHydrationRequest() throws Exception {
+        ObjectNode n = notification(decrypted());
+        n.put("resource", "communications/callRecords/abc");
+        n.remove("resourceData");
+        n.remove("encryptedContent");
+
+        triage.process(collection(n));
+
+        DeadLetter letter = triage.single(AuditTrail.DEAD_LETTERS);
+        assertThat(letter.reason()).isEqualTo(DeadLetterReason.UNSUPPORTED_RESOURCE);
+        assertThat(letter.detail()).isEqualTo(
+                "resource \"communications/callRecords/abc\" is neither a chat message nor an emergency call event");
+        assertThat(triage.out(TriageOutputs.NEEDS_HYDRATION)).isEmpty();
+        assertThat(triage.metrics.count("deadLetterReason.unsupported_resource.deadLetters")).isEqualTo(1);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static ObjectNode decrypted() {
