@@ -77,6 +77,22 @@ class EmergencyCallEventTriageTest {
         assertThat(triage.metrics.count("ignored")).isZero();
     }
 
+    /** Graph encrypts every delivery afresh: the hash is of the decrypted event, so a redelivery still matches. */
+    @Test
+    void aRedeliveryHasTheSameContentHash() throws Exception {
+        triage.process(collection(notification(decrypted())));
+        triage.process(collection(notification(decrypted())));
+        ObjectNode ended = decrypted();
+        ((ObjectNode) ended.get("emergencyCallEvent")).put("callEventType", "callEnded");
+        triage.process(collection(notification(ended)));
+
+        var events = triage.out(TriageOutputs.EMERGENCY_CALL_EVENTS);
+        assertThat(events).hasSize(3);
+        assertThat(events.get(1).contentHash()).isEqualTo(events.get(0).contentHash());
+        assertThat(events.get(2).contentHash()).isNotEqualTo(events.get(0).contentHash());
+        assertThat(events.get(2).eventType()).isEqualTo(EmergencyCallEvent.CALL_ENDED);
+    }
+
     @Test
     void recognisedByItsODataTypeAloneAndDeliveredAsACloudEvent() throws Exception {
         ObjectNode n = notification(decrypted());
