@@ -198,6 +198,16 @@ public final class BeaconOptions {
             .durationType().defaultValue(Duration.ofDays(2))
             .withDescription("How long a fact stays open for merges, amendments and deletions after its last change.");
 
+    public static final ConfigOption<Duration> SECURITY_LINES_GRACE = ConfigOptions.key("securitylines.grace")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("How long an ACS call to a number that is not (yet) a known security line is held, "
+                    + "because the lines may arrive after the call at startup; then it is counted and dropped.");
+
+    public static final ConfigOption<Duration> SECURITY_LINES_RETENTION = ConfigOptions.key("securitylines.retention")
+            .durationType().defaultValue(Duration.ofHours(24))
+            .withDescription("How long a call to a security line is remembered to recognise a redelivery of it "
+                    + "(Event Grid retries for up to 24 hours).");
+
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
             .durationType().defaultValue(Duration.ofSeconds(10));
 

@@ -15,6 +15,9 @@ public final class FactTypes {
 
     public static final TypeInformation<MessageRef> MESSAGE_REF = Types.POJO(MessageRef.class);
 
+    public static final TypeInformation<StructuredLocation> STRUCTURED_LOCATION =
+            Types.POJO(StructuredLocation.class, structuredLocationFields());
+
     public static final TypeInformation<EmergencyCallFact> FACT = Types.POJO(EmergencyCallFact.class, factFields());
 
     public static final TypeInformation<OpenCall> OPEN_CALL = Types.POJO(OpenCall.class, openCallFields());
@@ -39,10 +42,36 @@ public final class FactTypes {
         fields.put("notificationCount", Types.INT);
         fields.put("deletedCount", Types.INT);
         fields.put("revision", Types.INT);
+        fields.put("kind", Types.STRING);
+        fields.put("callerUpn", Types.STRING);
+        fields.put("callerPhoneNumber", Types.STRING);
+        fields.put("callerDepartment", Types.STRING);
+        fields.put("callerJobTitle", Types.STRING);
+        fields.put("callerOfficeLocation", Types.STRING);
+        fields.put("policyName", Types.STRING);
+        fields.put("location", STRUCTURED_LOCATION);
+        fields.put("endedAtMillis", Types.LONG);
+        fields.put("durationSeconds", Types.LONG);
+        fields.put("calledLine", Types.STRING);
+        fields.put("calledLineName", Types.STRING);
+        fields.put("correlationId", Types.STRING);
+        fields.put("serverCallId", Types.STRING);
         // ListSerializer restores an ArrayList, which is what the fields are declared as.
         fields.put("sources", new ListTypeInfo<>(Types.STRING));
         fields.put("messages", new ListTypeInfo<>(MESSAGE_REF));
         fields.put("supersedes", new ListTypeInfo<>(Types.STRING));
+        return fields;
+    }
+
+    private static HashMap<String, TypeInformation<?>> structuredLocationFields() {
+        HashMap<String, TypeInformation<?>> fields = new HashMap<>();
+        for (String text : new String[] {"source", "siteId", "siteName", "address", "building", "floor",
+                "houseNumber", "street", "city", "state", "postalCode", "countryOrRegion"}) {
+            fields.put(text, Types.STRING);
+        }
+        fields.put("latitude", Types.DOUBLE);
+        fields.put("longitude", Types.DOUBLE);
+        fields.put("responders", new ListTypeInfo<>(Types.STRING));
         return fields;
     }
 
