@@ -1,0 +1,111 @@
+package dev.beacon.control.sites;
+
+import dev.beacon.control.ControlPlaneSettings;
+import dev.beacon.control.graph.RetryPolicy;
+import dev.beacon.control.integration.IntegrationStore;
+import dev.beacon.control.lines.LineRoutes;
+import dev.beacon.control.lines.ResourceAccountStore;
+import dev.beacon.control.lines.ResourceAccountSync;
+import dev.beacon.control.lines.ResourceAccountsClient;
+import dev.beacon.control.lines.SecurityLines;
+import dev.beacon.control.signin.MicrosoftEndpoints;
+import dev.beacon.control.signin.TokenSource;
+import io.javalin.config.RoutesConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference data ops maintain in the control plane, wired once: {@link Sites}, {@link SecurityLines} and the
+ * leader's {@link ResourceAccountSync}, publishing through one {@link ReferencePublisher}. The control plane calls
+ * {@link #syncIfDue} in each leader round, {@link #republishAll} when it starts, and serves {@link #routes}.
+ */
+public final class ReferenceData implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReferenceData.class);
+    public static final String SYNC_INTERVAL_SETTING = "BEACON_RESOURCE_ACCOUNTS_SYNC_INTERVAL";
+
+    private final ReferencePublisher publisher;
+    private final Sites sites;
+    private final SecurityLines lines;
+    private final ResourceAccountSync sync;
+
+    public ReferenceData(ReferencePublisher publisher, Sites sites, SecurityLines lines, ResourceAccountSync sync) {
+        this.publisher = publisher;
+        this.sites = sites;
+        this.lines = lines;
+        this.sync = sync;
+    }
+
+    /** Everything from the control plane's settings ({@code BEACON_KAFKA_BOOTSTRAP}, the sync interval). */
+    public static ReferenceData create(String kafkaBootstrap, Map<String, String> env, DataSource dataSource,
+                                       IntegrationStore integrations, MicrosoftEndpoints endpoints,
+                                       TokenSource tokens, RetryPolicy retry, Clock clock) {
+        ReferencePublisher publisher = ReferencePublisher.create(kafkaBootstrap, ReferencePublisher.DEFAULT_TIMEOUT);
+        ResourceAccountStore accounts = new ResourceAccountStore(dataSource);
+        SecurityLines lines = new SecurityLines(dataSource, integrations, accounts, publisher, clock);
+        return new ReferenceData(publisher, new Sites(dataSource, publisher, clock), lines,
+                new ResourceAccountSync(new ResourceAccountsClient(endpoints, tokens, retry), accounts, lines, clock,
+                        syncInterval(env)));
+    }
+
+    /** {@value #SYNC_INTERVAL_SETTING}: e.g. {@code 1h} (the default), {@code 30m}. */
+    public static Duration syncInterval(Map<String, String> env) {
+        String v = env.get(SYNC_INTERVAL_SETTING);
+        if (v == null || v.isBlank()) {
+            return ResourceAccountSync.DEFAULT_INTERVAL;
+        }
+        try {
+            Duration d = ControlPlaneSettings.parseDuration(v);
+            if (!d.isNegative() && !d.isZero()) {
+                return d;
+            }
+        } catch (RuntimeException e) {
+            // below
+        }
+        throw new IllegalArgumentException(SYNC_INTERVAL_SETTING + " must be a positive duration like 1h or 30m");
+    }
+
+    public Sites sites() {
+        return sites;
+    }
+
+    public SecurityLines lines() {
+        return lines;
+    }
+
+    public ResourceAccountSync resourceAccountSync() {
+        return sync;
+    }
+
+    /** The leader's part, once per round per integration it leads. */
+    public void syncIfDue(String integrationId) {
+        sync.runIfDue(integrationId);
+    }
+
+    /** Publishes every site and line again (idempotent on compacted topics); failures are logged, not thrown. */
+    public void republishAll() {
+        try {
+            int s = sites.republishAll();
+            int l = lines.republishAll();
+            log.info("reference data republished: {} site(s), {} security line(s)", s, l);
+        } catch (RuntimeException e) {
+            log.warn("reference data not republished at start ({}); changes made later are published as usual",
+                    e.getMessage());
+        }
+    }
+
+    /** The admin API routes of sites and lines. */
+    public void routes(RoutesConfig r) {
+        new SiteRoutes(sites).register(r);
+        new LineRoutes(lines).register(r);
+    }
+
+    @Override
+    public void close() {
+        publisher.close();
+    }
+}
