@@ -127,6 +127,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
     private final EntraEndpoints entra;
     private final GraphEndpoints graph;
     private final GraphNotifications notifications;
+    private final GraphResourceAccounts resourceAccounts;
 
     private MicrosoftEmulator(HttpServer server, Clock clock) {
         this.server = server;
@@ -137,6 +138,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
         this.graph = new GraphEndpoints(this);
         this.notifications = new GraphNotifications(this);
         new GraphMessageLists(this, graph);
+        this.resourceAccounts = new GraphResourceAccounts(this);
     }
 
     /** Starts on 127.0.0.1 with a free port (or {@code port} when > 0). */
@@ -175,6 +177,11 @@ public final class MicrosoftEmulator implements AutoCloseable {
     /** The Graph side: subscriptions, dropping them, quotas. */
     public GraphEndpoints graph() {
         return graph;
+    }
+
+    /** Graph's Teams resource accounts (beta {@code admin/teams/resourceAccounts}). */
+    public GraphResourceAccounts resourceAccounts() {
+        return resourceAccounts;
     }
 
     /** Graph's change-notification publisher: webhook deliveries, validation-token keys, dropping. */
