@@ -1,6 +1,7 @@
 package dev.beacon.control.lines;
 
 import dev.beacon.contracts.records.SecurityLineRecord;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** What ops may type as a line, and the line id ({@link SecurityLineRecord#lineIdOf}) it becomes. */
@@ -27,7 +28,8 @@ public final class LineIds {
             }
         } else if (t.regionMatches(true, 0, ORGID_PREFIX, 0, ORGID_PREFIX.length())
                 && GUID.matcher(t.substring(ORGID_PREFIX.length())).matches()) {
-            return SecurityLineRecord.lineIdOf(t);
+            // not SecurityLineRecord.lineIdOf: it reads any id starting with a digit ("28:…") as a phone number
+            return ORGID_PREFIX + t.substring(ORGID_PREFIX.length()).toLowerCase(Locale.ROOT);
         }
         throw new IllegalArgumentException("a line is a phone number in E.164 form (+15550100: '+', country code, "
                 + "at most 15 digits) or a Teams resource account id (28:orgid:<object id GUID>)");
