@@ -237,6 +237,28 @@ class SecurityLinesCliTest {
         assertThat(records(kafka, ReferenceTopics.SECURITY_LINES)).hasSize(before);
     }
 
+    @Test
+    void theLeaderRoundSyncsWithTheIntegrationsOwnToken() throws Exception {
+        // an app-only integration: the leader gets its token with the client secret; Graph's resource accounts
+        // take delegated tokens only, so the real round ends in not-permitted, once per interval
+        java.nio.file.Path secret = java.nio.file.Files.createTempFile("client-secret", ".txt");
+        java.nio.file.Files.writeString(secret, "app-secret-for-lines");
+        emulator.entra().registerClientSecret("c0ffee00-0000-4000-8000-0000000000aa", "app-secret-for-lines");
+        Cli add = Cli.run("integrations", "add", "--id", "appco", "--tenant", TENANT, "--client-id",
+                "c0ffee00-0000-4000-8000-0000000000aa", "--auth-mode", "client-credentials", "--client-secret-file",
+                secret.toString());
+        assertThat(add.exit).as(add.err).isZero();
+        java.nio.file.Files.delete(secret);
+        assertThat(Cli.run("lines", "add", "appco", "+4420555000").exit).isZero();
+        long callsBefore = graphCalls();
+        cp.controlPlane().tick();
+        assertThat(graphCalls() - callsBefore).isEqualTo(1);
+        assertThat(rows("SELECT status FROM resource_account_sync WHERE integration_id = 'appco'"))
+                .containsExactly(row("not-permitted"));
+        cp.controlPlane().tick();
+        assertThat(graphCalls() - callsBefore).as("next attempt after the interval only").isEqualTo(1);
+    }
+
     private static long graphCalls() {
         return emulator.countCalls("GET", "/beta/admin/teams/resourceAccounts");
     }
