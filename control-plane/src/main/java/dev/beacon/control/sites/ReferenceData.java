@@ -32,6 +32,7 @@ public final class ReferenceData implements AutoCloseable {
     private final Sites sites;
     private final SecurityLines lines;
     private final ResourceAccountSync sync;
+    private final java.util.Set<String> republishPending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ReferenceData(ReferencePublisher publisher, Sites sites, SecurityLines lines, ResourceAccountSync sync) {
         this.publisher = publisher;
@@ -81,9 +82,22 @@ public final class ReferenceData implements AutoCloseable {
         return sync;
     }
 
-    /** The leader's part, once per round per integration it leads. */
+    /**
+     * The leader's part, once per round per integration it leads: the resource-account sync when due. A line record
+     * Kafka did not take is retried in the next round (not only at the next sync); a failure here never stops the
+     * rest of the round (reconcile, backfill).
+     */
     public void syncIfDue(String integrationId) {
-        sync.runIfDue(integrationId);
+        try {
+            if (!sync.runIfDue(integrationId) && republishPending.contains(integrationId)) {
+                lines.republishChanged(integrationId);
+            }
+            republishPending.remove(integrationId);
+        } catch (RuntimeException e) {
+            republishPending.add(integrationId);
+            log.warn("integration {}: security line records not republished ({}); next try in the next round",
+                    integrationId, e.getMessage());
+        }
     }
 
     /** Publishes every site and line again (idempotent on compacted topics); failures are logged, not thrown. */

@@ -77,8 +77,12 @@ public final class ReferencePublisher implements AutoCloseable {
             throw new ReferencePublishException("interrupted while publishing to " + topic, e);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            // a missing topic looks like this too: the producer waits for metadata that never comes
             throw new ReferencePublishException("Kafka did not acknowledge the record on " + topic + " ("
-                    + cause.getClass().getSimpleName() + "); nothing was changed, try again", e);
+                    + cause.getClass().getSimpleName() + (cause instanceof TimeoutException
+                    || cause instanceof org.apache.kafka.common.errors.TimeoutException
+                    ? ": is Kafka up and the compacted topic created?" : "") + "); nothing was changed, try again",
+                    e);
         }
     }
 
