@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.beacon.contracts.records.ReferenceTopics;
 import dev.beacon.control.ControlPlaneService;
-import dev.beacon.control.ControlPlaneSettings;
-import dev.beacon.control.cli.BeaconCtl;
 import dev.beacon.control.emulator.EntraEndpoints;
 import dev.beacon.control.emulator.EntraEndpoints.IssuedToken;
 import dev.beacon.control.emulator.GraphResourceAccounts.Account;
@@ -17,20 +15,13 @@ import dev.beacon.control.graph.Backoff;
 import dev.beacon.control.graph.RetryPolicy;
 import dev.beacon.control.signin.GraphToken;
 import dev.beacon.control.signin.MicrosoftEndpoints;
-import dev.beacon.control.signin.SignInSettings;
-import dev.beacon.control.sites.ReferenceTopicsProbe;
+import dev.beacon.control.sites.ReferenceDataRig;
 import dev.beacon.control.testing.CapturedLogs;
 import dev.beacon.control.testing.MutableClock;
-import dev.beacon.control.vault.SealedBox;
 import dev.beacon.testing.KafkaFixture;
 import dev.beacon.testing.PostgresFixture;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -38,7 +29,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /**
  * {@code beaconctl lines} against the real service (HTTP API, PostgreSQL, Kafka) and the Graph emulator's resource
@@ -56,32 +46,19 @@ class SecurityLinesCliTest {
     static final String RA_LINE = "28:orgid:cc123456-5678-5678-1234-ccc123456789";
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
 
+    static ReferenceDataRig rig;
     static KafkaFixture kafka;
     static MicrosoftEmulator emulator;
     static ControlPlaneService.Running cp;
-    static Map<String, String> cli;
     static ResourceAccountSync sync;
+    static final List<String> ISSUED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() {
-        kafka = KafkaFixture.start();
-        ReferenceTopicsProbe.createCompacted(kafka, ReferenceTopics.SITES, ReferenceTopics.SECURITY_LINES);
-        emulator = MicrosoftEmulator.start(CLOCK);
-        Map<String, String> env = new HashMap<>();
-        env.put("BEACON_JDBC_URL", PG.jdbcUrl());
-        env.put("BEACON_JDBC_USER", PG.user());
-        env.put("BEACON_JDBC_PASSWORD", PG.password());
-        env.put("BEACON_VAULT_KEY", SealedBox.newKeyBase64());
-        env.put("BEACON_ADMIN_TOKEN", "admin-token-lines-0123456789");
-        env.put("BEACON_HTTP_PORT", "0");
-        env.put("BEACON_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
-        env.put("BEACON_HYDRATION", "off");
-        env.put("BEACON_MICROSOFT_ROUTE", emulator.baseUri().toString());
-        env.put("BEACON_RECONCILE_INTERVAL", "1h");
-        env.put("BEACON_LEASE_DURATION", "3h");
-        cp = ControlPlaneService.start(ControlPlaneSettings.fromEnv(env), CLOCK, SignInSettings.defaults());
-        cli = Map.of("BEACON_SERVER", "http://127.0.0.1:" + cp.port(), "BEACON_ADMIN_TOKEN",
-                env.get("BEACON_ADMIN_TOKEN"));
+        rig = ReferenceDataRig.start(PG, CLOCK);
+        kafka = rig.kafka;
+        emulator = rig.emulator;
+        cp = rig.service;
         // The sync as the leader runs it, with tokens issued by the emulator for the integration's tenant (these
         // integrations never sign in: the test is about Graph's resource accounts, not about sign-in).
         Map<String, String> tenants = Map.of("contoso", TENANT, "tailspin", FORBIDDEN_TENANT);
@@ -90,6 +67,7 @@ class SecurityLinesCliTest {
                     Instant exp = CLOCK.instant().plus(Duration.ofHours(1));
                     String t = emulator.entra().issueAccessToken(new IssuedToken(tenants.get(id), "u-1",
                             "admin@contoso.com", "app-1", false, exp));
+                    ISSUED.add(t);
                     return new GraphToken(t, exp, "u-1", "admin@contoso.com");
                 }, new RetryPolicy(3, Duration.ofSeconds(1), new Backoff(Duration.ofMillis(1),
                         Duration.ofMillis(2), new Random(1)), d -> { }));
@@ -102,9 +80,7 @@ class SecurityLinesCliTest {
 
     @AfterAll
     static void stop() throws Exception {
-        cp.close();
-        emulator.close();
-        kafka.close();
+        rig.close();
     }
 
     @Test
@@ -226,6 +202,7 @@ class SecurityLinesCliTest {
                             + "synced: Graph answered 403: grant the app the delegated permission "
                             + "TeamsResourceAccount.Read.All (admin consent); the signed-in account needs a Teams "
                             + "administrator role; security lines keep what ops named them until then");
+            assertThat(ISSUED).isNotEmpty().allSatisfy(token -> assertThat(logs.text()).doesNotContain(token));
         }
         assertThat(records(kafka, ReferenceTopics.SECURITY_LINES)).hasSize(before);
 
@@ -280,23 +257,18 @@ class SecurityLinesCliTest {
     }
 
     static List<List<Object>> rows(String sql) {
-        return PG.query(sql).stream().map(r -> (List<Object>) new ArrayList<>(r.values())).toList();
+        return rig.rows(sql);
     }
 
     static List<Object> row(Object... values) {
-        return Arrays.asList(values);
+        return ReferenceDataRig.row(values);
     }
 
     /** One beaconctl invocation in-process, with its output. */
     record Cli(int exit, String out, String err) {
         static Cli run(String... args) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine cmd = BeaconCtl.commandLine(cli, CLOCK);
-            cmd.setOut(new PrintWriter(out, true));
-            cmd.setErr(new PrintWriter(err, true));
-            int exit = cmd.execute(args);
-            return new Cli(exit, out.toString(), err.toString());
+            ReferenceDataRig.Cli c = rig.cli(args);
+            return new Cli(c.exit(), c.out(), c.err());
         }
     }
 }

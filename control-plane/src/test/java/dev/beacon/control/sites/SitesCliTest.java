@@ -4,24 +4,16 @@ import static dev.beacon.control.sites.ReferenceTopicsProbe.TOMBSTONE;
 import static dev.beacon.control.sites.ReferenceTopicsProbe.records;
 import static dev.beacon.control.sites.ReferenceTopicsProbe.recordsAfter;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.beacon.contracts.records.ReferenceTopics;
 import dev.beacon.control.ControlPlaneService;
-import dev.beacon.control.ControlPlaneSettings;
-import dev.beacon.control.cli.BeaconCtl;
-import dev.beacon.control.emulator.MicrosoftEmulator;
 import dev.beacon.control.http.AdminAuth;
 import dev.beacon.control.http.ControlPlaneHttp;
 import dev.beacon.control.http.RecordingOperations;
 import dev.beacon.control.metrics.ControlPlaneMetrics;
-import dev.beacon.control.signin.SignInSettings;
 import dev.beacon.control.testing.MutableClock;
-import dev.beacon.control.vault.SealedBox;
 import dev.beacon.testing.KafkaFixture;
 import dev.beacon.testing.PostgresFixture;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,17 +22,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code beaconctl sites} against the real service (HTTP API, PostgreSQL, Kafka): exact rows in {@code site} and
@@ -54,42 +42,23 @@ class SitesCliTest {
     @TempDir
     static Path dir;
 
-    static KafkaFixture kafka;
-    static MicrosoftEmulator emulator;
-    static ControlPlaneService.Running cp;
-    static Map<String, String> cli;
     static final String HEADER =
             "site_id,name,tenant,match_terms,address,building,floor,latitude,longitude,responders";
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+    static ReferenceDataRig rig;
+    static KafkaFixture kafka;
+    static ControlPlaneService.Running cp;
 
     @BeforeAll
     static void start() {
-        kafka = KafkaFixture.start();
-        ReferenceTopicsProbe.createCompacted(kafka, ReferenceTopics.SITES, ReferenceTopics.SECURITY_LINES);
-        emulator = MicrosoftEmulator.start(CLOCK);
-        String vaultKey = SealedBox.newKeyBase64();
-        Map<String, String> env = new HashMap<>();
-        env.put("BEACON_JDBC_URL", PG.jdbcUrl());
-        env.put("BEACON_JDBC_USER", PG.user());
-        env.put("BEACON_JDBC_PASSWORD", PG.password());
-        env.put("BEACON_VAULT_KEY", vaultKey);
-        env.put("BEACON_ADMIN_TOKEN", "admin-token-sites-0123456789");
-        env.put("BEACON_HTTP_PORT", "0");
-        env.put("BEACON_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
-        env.put("BEACON_HYDRATION", "off");
-        env.put("BEACON_MICROSOFT_ROUTE", emulator.baseUri().toString());
-        env.put("BEACON_RECONCILE_INTERVAL", "1h");
-        env.put("BEACON_LEASE_DURATION", "3h");
-        cp = ControlPlaneService.start(ControlPlaneSettings.fromEnv(env), CLOCK, SignInSettings.defaults());
-        cli = Map.of("BEACON_SERVER", "http://127.0.0.1:" + cp.port(), "BEACON_ADMIN_TOKEN",
-                env.get("BEACON_ADMIN_TOKEN"));
+        rig = ReferenceDataRig.start(PG, CLOCK);
+        kafka = rig.kafka;
+        cp = rig.service;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        cp.close();
-        emulator.close();
-        kafka.close();
+        rig.close();
     }
 
     @BeforeEach
@@ -213,7 +182,7 @@ class SitesCliTest {
             Sites sites = new Sites(ds, down, CLOCK);
             ControlPlaneHttp http = new ControlPlaneHttp(new RecordingOperations(),
                     new ControlPlaneMetrics(new RecordingOperations()::status, CLOCK, Duration.ofSeconds(5)),
-                    AdminAuth.token("admin-token-sites-0123456789")).withRoutes(new SiteRoutes(sites)::register)
+                    AdminAuth.token(ReferenceDataRig.ADMIN_TOKEN)).withRoutes(new SiteRoutes(sites)::register)
                     .start("127.0.0.1", 0);
             try {
                 HttpResponse<String> put = send(http.port(), "PUT", "/api/sites/new-site", "{\"name\":\"New\"}");
@@ -230,31 +199,25 @@ class SitesCliTest {
 
     private static HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .header("Authorization", "Bearer admin-token-sites-0123456789")
+                        .header("Authorization", "Bearer " + ReferenceDataRig.ADMIN_TOKEN)
                         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                                 : HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The rows of a query, each as its column values in select order. */
     static List<List<Object>> rows(String sql) {
-        return PG.query(sql).stream().map(r -> (List<Object>) new java.util.ArrayList<>(r.values())).toList();
+        return rig.rows(sql);
     }
 
     static List<Object> row(Object... values) {
-        return java.util.Arrays.asList(values);
+        return ReferenceDataRig.row(values);
     }
 
     /** One beaconctl invocation in-process, with its output. */
     record Cli(int exit, String out, String err) {
         static Cli run(String... args) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine cmd = BeaconCtl.commandLine(cli, CLOCK);
-            cmd.setOut(new PrintWriter(out, true));
-            cmd.setErr(new PrintWriter(err, true));
-            int exit = cmd.execute(args);
-            return new Cli(exit, out.toString(), err.toString());
+            ReferenceDataRig.Cli c = rig.cli(args);
+            return new Cli(c.exit(), c.out(), c.err());
         }
     }
 }
