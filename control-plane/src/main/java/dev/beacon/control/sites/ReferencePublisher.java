@@ -86,6 +86,36 @@ public final class ReferencePublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes many records (all sent before any is awaited, so a start-up republish of thousands of sites takes
+     * one round trip rather than one per site) and returns once the broker acknowledged every one.
+     */
+    public void publishAll(String topic, java.util.Map<String, ? extends JsonNode> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        if (producer == null) {
+            publish(topic, "", null); // throws: not configured
+        }
+        java.util.List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        try {
+            for (var e : values.entrySet()) {
+                sent.add(producer.send(new ProducerRecord<>(topic, e.getKey().getBytes(StandardCharsets.UTF_8),
+                        json.writeValueAsBytes(e.getValue()))));
+            }
+            for (var f : sent) {
+                f.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReferencePublishException("interrupted while publishing to " + topic, e);
+        } catch (Exception e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new ReferencePublishException("Kafka did not acknowledge the records on " + topic + " ("
+                    + cause.getClass().getSimpleName() + ")", e);
+        }
+    }
+
     @Override
     public void close() {
         if (producer != null) {

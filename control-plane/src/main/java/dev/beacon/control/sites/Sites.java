@@ -110,12 +110,12 @@ public final class Sites {
      * that was recreated or lost records gets the table's state back. Returns how many were published.
      */
     public int republishAll() {
-        int n = 0;
+        java.util.Map<String, com.fasterxml.jackson.databind.node.ObjectNode> records = new java.util.LinkedHashMap<>();
         for (SiteView v : list()) {
-            publisher.publish(ReferenceTopics.SITES, v.siteId(), record(v).toJson(json));
-            n++;
+            records.put(v.siteId(), record(v).toJson(json));
         }
-        return n;
+        publisher.publishAll(ReferenceTopics.SITES, records);
+        return records.size();
     }
 
     static SiteRecord record(SiteView v) {
