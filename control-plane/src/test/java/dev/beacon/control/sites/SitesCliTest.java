@@ -190,6 +190,11 @@ class SitesCliTest {
                 assertThat(put.body()).startsWith("{\"error\":\"Kafka did not acknowledge the record on beacon-sites");
                 HttpResponse<String> delete = send(http.port(), "DELETE", "/api/sites/kept", null);
                 assertThat(delete.statusCode()).isEqualTo(503);
+                // input is checked before Kafka is asked: a misspelt field is a 400 whatever Kafka does
+                HttpResponse<String> typo = send(http.port(), "PUT", "/api/sites/new-site",
+                        "{\"name\":\"New\",\"lattitude\":1}");
+                assertThat(typo.statusCode()).isEqualTo(400);
+                assertThat(typo.body()).isEqualTo("{\"error\":\"the request body has an unknown field 'lattitude'\"}");
             } finally {
                 http.close();
             }
