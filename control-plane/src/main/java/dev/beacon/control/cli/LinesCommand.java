@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code beaconctl lines …}: security lines whose incoming calls become facts ({@code /api/lines}). */
-@Command(name = "lines", mixinStandardHelpOptions = true, description = {"Add, list and remove security lines.",
+@Command(name = "lines", mixinStandardHelpOptions = true,
+            description = {"Add, list and remove security lines.",
         "An Azure Communication Services IncomingCall to a configured line becomes a fact (kind security-line). "
                 + "A line is a phone number (+E.164) or a Teams resource account (28:orgid:<object id>); the "
                 + "leader fills in the resource account's name, UPN, number and ACS resource id from Graph "
@@ -27,7 +28,8 @@ final class LinesCommand extends BeaconCtl.Sub implements Callable<Integer> {
         return 2;
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a line to an integration (or rename it); published on Kafka "
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Add a line to an integration (or rename it); published on Kafka "
             + "(beacon-security-lines) before the command returns.")
     static final class Add extends BeaconCtl.Sub implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "INTEGRATION")
@@ -48,7 +50,8 @@ final class LinesCommand extends BeaconCtl.Sub implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List lines and the resource-account syncs.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List lines and the resource-account syncs.")
     static final class ListCmd extends BeaconCtl.Sub implements Callable<Integer> {
         @Option(names = "--integration", description = "Only this integration's.")
         String integration;
@@ -80,7 +83,8 @@ final class LinesCommand extends BeaconCtl.Sub implements Callable<Integer> {
         }
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a line (a tombstone on beacon-security-lines).")
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Remove a line (a tombstone on beacon-security-lines).")
     static final class Remove extends BeaconCtl.Sub implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "INTEGRATION")
         String integration;

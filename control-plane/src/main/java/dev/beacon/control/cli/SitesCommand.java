@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code beaconctl sites …}: the sites facts are matched to ({@code /api/sites}). */
-@Command(name = "sites", mixinStandardHelpOptions = true, description = {"Add, list, import and remove sites.",
+@Command(name = "sites", mixinStandardHelpOptions = true,
+            description = {"Add, list, import and remove sites.",
         "A fact whose location text contains one of a site's match terms (any case) gets the site's address, "
                 + "building, floor, coordinates and responders. Every change is on Kafka (beacon-sites) before "
                 + "the command returns."},
@@ -32,7 +33,8 @@ final class SitesCommand extends BeaconCtl.Sub implements Callable<Integer> {
         return "/api/sites/" + URLEncoder.encode(siteId, StandardCharsets.UTF_8);
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = {"Add a site, or replace the site with that id.",
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = {"Add a site, or replace the site with that id.",
             "The name is always a match term; add network-site names, room codes and other words the location "
                     + "text may carry with --match."})
     static final class Add extends BeaconCtl.Sub implements Callable<Integer> {
@@ -68,7 +70,8 @@ final class SitesCommand extends BeaconCtl.Sub implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List sites.")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List sites.")
     static final class ListCmd extends BeaconCtl.Sub implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -86,7 +89,8 @@ final class SitesCommand extends BeaconCtl.Sub implements Callable<Integer> {
         }
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a site (a tombstone on beacon-sites).")
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Remove a site (a tombstone on beacon-sites).")
     static final class Remove extends BeaconCtl.Sub implements Callable<Integer> {
         @Parameters(paramLabel = "SITE-ID")
         String siteId;
@@ -99,7 +103,8 @@ final class SitesCommand extends BeaconCtl.Sub implements Callable<Integer> {
         }
     }
 
-    @Command(name = "import", mixinStandardHelpOptions = true, description = {"Add or replace the sites of a CSV file, one per row.",
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Add or replace the sites of a CSV file, one per row.",
             "Header: " + SiteCsv.HEADER, "Lists (match_terms, responders) are separated by ';'. Stops at the "
                     + "first row the server refuses; the rows before it are stored."})
     static final class Import extends BeaconCtl.Sub implements Callable<Integer> {

@@ -18,9 +18,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Lists an integration's Teams resource accounts: {@code GET https://graph.microsoft.com/beta/admin/teams/resourceAccounts}
- * (beta only; delegated permission {@code TeamsResourceAccount.Read.All} with admin consent, and the signed-in
- * account needs a Teams administrator role), following {@code @odata.nextLink}. Fields used: {@code id},
+ * Lists an integration's Teams resource accounts:
+ * {@code GET https://graph.microsoft.com/beta/admin/teams/resourceAccounts} (beta only; delegated permission
+ * {@code TeamsResourceAccount.Read.All} with admin consent, and the signed-in account needs a Teams administrator
+ * role), following {@code @odata.nextLink}. Fields used: {@code id},
  * {@code displayName}, {@code userPrincipalName}, {@code phoneNumber} ({@code tel:+…}), {@code acsResourceId},
  * {@code appId}. Retries follow the {@link RetryPolicy} (a 403 is not retried). The token travels only in the
  * Authorization header.
