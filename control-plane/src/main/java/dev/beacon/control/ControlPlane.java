@@ -158,7 +158,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             loop = new LeaderLoop(leases, settings.reconcileInterval(),
                     () -> integrations.list().stream().map(Integration::id).toList(), this::work).start();
             Thread republish = new Thread(referenceData::republishAll, "reference-republish");
-            republish.setDaemon(true); // idempotent: a topic recreated or compacted wrongly gets the tables back
+            republish.setDaemon(true); // idempotent on compacted topics: a recreated topic gets the tables back
             republish.start();
         }
         if (lifecycle == null && settings.lifecycleConsumerEnabled()) {
