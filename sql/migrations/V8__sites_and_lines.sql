@@ -23,8 +23,8 @@ CREATE TABLE site (
 
 -- A security line ops configured for an integration: an ACS IncomingCall to it becomes a fact. line_id is the
 -- ACS raw id (4:+15550100, 28:orgid:<guid>) and the topic key, so one line belongs to one integration. No foreign
--- key to integration: removing an integration must not drop lines silently (their records would stay on the
--- topic); ops remove lines with beaconctl lines remove, which publishes the tombstone.
+-- key to integration: a cascade would drop lines silently (their records would stay on the topic); removing an
+-- integration removes its lines one by one, each after its tombstone was acknowledged.
 CREATE TABLE security_line (
     line_id          text        PRIMARY KEY,
     integration_id   text        NOT NULL,

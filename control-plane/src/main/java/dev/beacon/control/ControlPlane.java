@@ -332,6 +332,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                 }
             }
         }
+        referenceData.removeLinesOf(integrationId); // tombstones: its lines stop being security lines
         leases.release(integrationId);
         boolean removed = integrations.remove(integrationId);
         log.info("integration {} removed", integrationId);

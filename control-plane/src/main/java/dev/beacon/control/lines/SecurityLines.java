@@ -129,6 +129,17 @@ public final class SecurityLines {
         return removed;
     }
 
+    /** Removes every line of the integration (a tombstone each), when the integration goes; returns how many. */
+    public int removeAll(String integrationId) {
+        int n = 0;
+        for (Row r : rows(integrationId)) {
+            if (remove(integrationId, r.lineId())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /**
      * Publishes the integration's lines whose record differs from the one Kafka last acknowledged (after a
      * resource-account sync); returns how many. A failed publish leaves the line for the next call.

@@ -100,6 +100,23 @@ public final class ReferenceData implements AutoCloseable {
         }
     }
 
+    /**
+     * Before an integration is removed: its lines go too, each with a tombstone, so the job stops treating calls to
+     * them as security calls. Best effort: when Kafka refuses, the remaining lines stay (WARN) for
+     * {@code beaconctl lines remove}.
+     */
+    public void removeLinesOf(String integrationId) {
+        try {
+            int n = lines.removeAll(integrationId);
+            if (n > 0) {
+                log.info("integration {}: {} security line(s) removed with it", integrationId, n);
+            }
+        } catch (RuntimeException e) {
+            log.warn("integration {}: security lines not all removed ({}); remove them with beaconctl lines remove",
+                    integrationId, e.getMessage());
+        }
+    }
+
     /** Publishes every site and line again (idempotent on compacted topics); failures are logged, not thrown. */
     public void republishAll() {
         try {

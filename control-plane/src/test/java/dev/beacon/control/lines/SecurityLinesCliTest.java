@@ -236,6 +236,18 @@ class SecurityLinesCliTest {
         assertThat(graphCalls() - callsBefore).as("next attempt after the interval only").isEqualTo(1);
     }
 
+    @Test
+    void removingAnIntegrationRemovesItsLinesWithTombstones() {
+        addIntegration("gone", TENANT);
+        assertThat(Cli.run("lines", "add", "gone", "+3120555000", "--name", "Old desk").exit).isZero();
+        int before = records(kafka, ReferenceTopics.SECURITY_LINES).size();
+        Cli remove = Cli.run("integrations", "remove", "gone");
+        assertThat(remove.exit).as(remove.err).isZero();
+        assertThat(rows("SELECT line_id FROM security_line WHERE integration_id = 'gone'")).isEmpty();
+        assertThat(recordsAfter(kafka, ReferenceTopics.SECURITY_LINES, before))
+                .containsExactly("4:+3120555000=" + TOMBSTONE);
+    }
+
     private static long graphCalls() {
         return emulator.countCalls("GET", "/beta/admin/teams/resourceAccounts");
     }
