@@ -155,19 +155,39 @@ public final class SecurityLines {
 
     private int republish(String integrationId, boolean all) {
         int n = 0;
-        for (Row r : rows(integrationId)) {
-            Optional<Integration> integration = integrations.get(r.integrationId());
+        for (Row listed : rows(integrationId)) {
+            Optional<Integration> integration = integrations.get(listed.integrationId());
             if (integration.isEmpty()) {
                 continue; // the integration was removed: its lines wait for ops to remove them
             }
-            var node = record(r, integration.get().tenantId()).toJson(json);
-            String record = node.toString();
-            if (!all && record.equals(r.publishedRecord())) {
-                continue;
-            }
-            publisher.publish(ReferenceTopics.SECURITY_LINES, r.lineId(), node);
-            sql.update("UPDATE security_line SET published_record = ? WHERE line_id = ?", record, r.lineId());
-            n++;
+            // one transaction per line, the row locked: a concurrent add (rename) or remove of the line waits, so a
+            // record computed from an older row never lands on the topic after a newer one
+            boolean published = Transactions.inTransaction(dataSource, "SELECT FROM security_line FOR UPDATE", c -> {
+                Row r;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT * FROM security_line WHERE line_id = ? FOR UPDATE")) {
+                    ps.setString(1, listed.lineId());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            return false; // removed meanwhile (its tombstone is published)
+                        }
+                        r = row(rs);
+                    }
+                }
+                var node = record(r, integration.get().tenantId()).toJson(json);
+                String record = node.toString();
+                if (!all && record.equals(r.publishedRecord())) {
+                    return false;
+                }
+                publisher.publish(ReferenceTopics.SECURITY_LINES, r.lineId(), node);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE security_line SET published_record = ? WHERE line_id = ?")) {
+                    Sql.bind(ps, record, r.lineId());
+                    ps.executeUpdate();
+                }
+                return true;
+            });
+            n += published ? 1 : 0;
         }
         return n;
     }

@@ -110,12 +110,21 @@ public final class Sites {
      * that was recreated or lost records gets the table's state back. Returns how many were published.
      */
     public int republishAll() {
-        java.util.Map<String, com.fasterxml.jackson.databind.node.ObjectNode> records = new java.util.LinkedHashMap<>();
-        for (SiteView v : list()) {
-            records.put(v.siteId(), record(v).toJson(json));
-        }
-        publisher.publishAll(ReferenceTopics.SITES, records);
-        return records.size();
+        // FOR SHARE: an ops change of a site waits until this snapshot is on the topic, so the newer record is
+        // always published after the older one (never overwritten by a late republish)
+        return Transactions.inTransaction(dataSource, "SELECT FROM site FOR SHARE", c -> {
+            java.util.Map<String, com.fasterxml.jackson.databind.node.ObjectNode> records =
+                    new java.util.LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM site ORDER BY site_id "
+                    + "FOR SHARE"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    SiteView v = view(rs);
+                    records.put(v.siteId(), record(v).toJson(json));
+                }
+            }
+            publisher.publishAll(ReferenceTopics.SITES, records);
+            return records.size();
+        });
     }
 
     static SiteRecord record(SiteView v) {
