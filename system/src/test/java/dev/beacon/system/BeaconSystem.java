@@ -1,5 +1,6 @@
 package dev.beacon.system;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.contracts.records.ReferenceTopics;
 import dev.beacon.contracts.secrets.JobSecretsLayout;
@@ -66,6 +67,33 @@ public final class BeaconSystem implements AutoCloseable {
     /** The desk chat whose messages Graph notifies without content (basic notifications). */
     public static final String BASIC_CHAT = "19:desk-basic@thread.v2";
     public static final String FACTS_TOPIC = "emergency-call-facts";
+    /** The emergency calling policy whose Graph emergency call events the integration subscribes to. */
+    public static final String EMERGENCY_POLICY = "Contoso Emergency";
+
+    /** Someone in the tenant's directory: who calls in the tests and the demo. */
+    public record Person(String id, String name, String upn, String department, String phone) {
+        ObjectNode graphUser() {
+            ObjectNode u = new ObjectMapper().createObjectNode();
+            u.put("id", id);
+            u.put("displayName", name);
+            u.put("userPrincipalName", upn);
+            u.put("department", department);
+            u.put("jobTitle", "Engineer");
+            u.put("officeLocation", "Building 42");
+            u.putArray("businessPhones").add(phone);
+            return u;
+        }
+    }
+
+    public static final Person ADA = new Person("8ea0e38b-efb3-4757-924a-5f94061cf8c2", "Ada Lovelace",
+            "ada@contoso.example", "Analytical Engines", "+14255550101");
+    public static final Person GRACE = new Person("5b3c9d2e-1f4a-4b6c-8d7e-00000000000b", "Grace Hopper",
+            "grace@contoso.example", "Compilers", "+14255550102");
+    public static final Person ALAN = new Person("5b3c9d2e-1f4a-4b6c-8d7e-00000000000c", "Alan Turing",
+            "alan@contoso.example", "Codebreaking", "+14255550103");
+    public static final Person KATHERINE = new Person("5b3c9d2e-1f4a-4b6c-8d7e-00000000000d", "Katherine Johnson",
+            "katherine@contoso.example", "Flight Research", "+14255550104");
+    public static final List<Person> PEOPLE = List.of(ADA, GRACE, ALAN, KATHERINE);
     static final String EVENT_HUB = "EventHub:https://contoso-beacon.servicebus.windows.net/eventhubname/"
             + EVENTS_TOPIC + "?tenantId=contoso.example";
     static final List<String> TOPICS = List.of(FACTS_TOPIC, "dead-letters", "graph-lifecycle",
@@ -98,6 +126,10 @@ public final class BeaconSystem implements AutoCloseable {
         jobSecrets = new JobSecretsLayout(dir.resolve("job-secrets"));
 
         emulator = MicrosoftEmulator.start(Clock.systemUTC());
+        // The tenant's directory, which the control plane copies to the job (callers' UPNs, departments, phones).
+        for (Person p : PEOPLE) {
+            emulator.directory().putUser(EntraEndpoints.DEFAULT_TENANT, p.graphUser());
+        }
         String clientSecret = randomHex();
         emulator.entra().registerClientSecret(CLIENT_ID, clientSecret);
         emulator.notifications().deliverEventHubsTo((subscription, body) ->
@@ -143,10 +175,11 @@ public final class BeaconSystem implements AutoCloseable {
                         new DesiredSubscriptionView("/chats/" + WEBHOOK_CHAT + "/messages", null, "ingress", null,
                                 true, null),
                         new DesiredSubscriptionView("/chats/" + BASIC_CHAT + "/messages", null, EVENT_HUB, null,
-                                false, null))));
+                                false, null)), List.of(EMERGENCY_POLICY)));
         controlPlane.controlPlane().tick();
-        await("three subscriptions in Graph and the job's secrets exported", Duration.ofSeconds(30), () ->
-                emulator.graph().subscriptions().size() == 3 && Files.exists(jobSecrets.fetchSigningKeys()));
+        await("four subscriptions in Graph (three chat, one emergency call events) and the job's secrets exported",
+                Duration.ofSeconds(30), () -> emulator.graph().subscriptions().size() == 4
+                        && Files.exists(jobSecrets.fetchSigningKeys()));
     }
 
     public static BeaconSystem start(Path dir, Options options) {
@@ -204,8 +237,19 @@ public final class BeaconSystem implements AutoCloseable {
         return subscription(true, false);
     }
 
+    /** The subscription delivering Graph's emergency call events for {@link #EMERGENCY_POLICY} (Event Hubs). */
+    public EmulatedSubscription emergencyEvents() {
+        return emulator.graph().subscriptions().stream().filter(s -> isEmergencyEvents(s)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no emergency call event subscription in Graph"));
+    }
+
+    private static boolean isEmergencyEvents(EmulatedSubscription s) {
+        return s.resource().contains("getEmergencyEventsByPolicy");
+    }
+
     private EmulatedSubscription subscription(boolean eventHub, boolean rich) {
         return emulator.graph().subscriptions().stream()
+                .filter(s -> !isEmergencyEvents(s))
                 .filter(s -> s.notificationUrl().startsWith("EventHub:") == eventHub && s.includeResourceData() == rich)
                 .findFirst().orElseThrow(() -> new IllegalStateException("no such subscription in Graph"));
     }
