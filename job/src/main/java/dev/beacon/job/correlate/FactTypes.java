@@ -15,6 +15,11 @@ public final class FactTypes {
 
     public static final TypeInformation<MessageRef> MESSAGE_REF = Types.POJO(MessageRef.class);
 
+    public static final TypeInformation<StructuredLocation> LOCATION =
+            Types.POJO(StructuredLocation.class, locationFields());
+
+    public static final TypeInformation<CallEventRef> EVENT_REF = Types.POJO(CallEventRef.class, eventFields());
+
     public static final TypeInformation<EmergencyCallFact> FACT = Types.POJO(EmergencyCallFact.class, factFields());
 
     public static final TypeInformation<OpenCall> OPEN_CALL = Types.POJO(OpenCall.class, openCallFields());
@@ -43,6 +48,39 @@ public final class FactTypes {
         fields.put("sources", new ListTypeInfo<>(Types.STRING));
         fields.put("messages", new ListTypeInfo<>(MESSAGE_REF));
         fields.put("supersedes", new ListTypeInfo<>(Types.STRING));
+        fields.put("events", new ListTypeInfo<>(EVENT_REF));
+        for (String name : new String[] {"kind", "callerUpn", "callerPhoneNumber", "callerDepartment",
+                "callerJobTitle", "callerOfficeLocation", "policyName", "calledLine", "calledLineName",
+                "correlationId", "serverCallId"}) {
+            fields.put(name, Types.STRING);
+        }
+        fields.put("location", LOCATION);
+        fields.put("endedAtMillis", Types.LONG);
+        fields.put("durationSeconds", Types.LONG);
+        return fields;
+    }
+
+    private static HashMap<String, TypeInformation<?>> locationFields() {
+        HashMap<String, TypeInformation<?>> fields = new HashMap<>();
+        for (String name : new String[] {"source", "siteId", "siteName", "address", "building", "floor",
+                "houseNumber", "street", "city", "state", "postalCode", "countryOrRegion"}) {
+            fields.put(name, Types.STRING);
+        }
+        fields.put("latitude", Types.DOUBLE);
+        fields.put("longitude", Types.DOUBLE);
+        fields.put("responders", new ListTypeInfo<>(Types.STRING));
+        return fields;
+    }
+
+    private static HashMap<String, TypeInformation<?>> eventFields() {
+        HashMap<String, TypeInformation<?>> fields = new HashMap<>();
+        for (String name : new String[] {"eventId", "eventType", "subscriptionId", "contentHash", "policyName",
+                "dialedNumber", "callerDisplayName", "callerUpn", "callerPhoneNumber"}) {
+            fields.put(name, Types.STRING);
+        }
+        fields.put("eventAtMillis", Types.LONG);
+        fields.put("receivedAtMillis", Types.LONG);
+        fields.put("location", LOCATION);
         return fields;
     }
 
