@@ -18,7 +18,8 @@ import java.util.function.LongPredicate;
  *       a fact retention later) and ends the call once the call appears;</li>
  *   <li>{@code rosterUpdated} never opens a call alone (a roster change says nothing about an emergency by itself):
  *       it attaches to the call it belongs to (started at or before it, not ended before it) like callEnded, or
- *       waits like it. It adds a revision only when it changed a field or added a source;</li>
+ *       waits like it. Every new event of a call is one revision, also when it changed no field: the fact lists
+ *       its events, and a fact that kept some events only in state would differ with the arrival order;</li>
  *   <li>a redelivery (same event id, type and content hash) is a duplicate; the same event with other content
  *       replaces what the earlier delivery said (amended). Other event types are ignored.</li>
  * </ul>
@@ -64,15 +65,9 @@ final class CallEvents {
             await(ref);
             return CallerCalls.Decision.auditOnly(AuditOutcome.IGNORED, AWAITING_CALL, null);
         }
-        EmergencyCallFact before = call.copy();
         call.events.add(ref);
         CallerCalls.addSource(call, source(ref));
         calls.derive(call);
-        if (!ref.isEnd() && unchangedButEvents(before, call)) {
-            // Nothing to publish; the event is not kept, so a redelivery is judged the same way again.
-            call.events.remove(ref);
-            return CallerCalls.Decision.auditOnly(AuditOutcome.UNCHANGED, null, call);
-        }
         return calls.commit(call, AuditOutcome.AMENDED, now);
     }
 
@@ -138,11 +133,5 @@ final class CallEvents {
             }
         }
         return best;
-    }
-
-    private static boolean unchangedButEvents(EmergencyCallFact before, EmergencyCallFact after) {
-        EmergencyCallFact compared = after.copy();
-        compared.events = before.events;
-        return compared.equals(before);
     }
 }
