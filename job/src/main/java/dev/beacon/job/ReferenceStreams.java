@@ -2,9 +2,9 @@ package dev.beacon.job;
 
 import dev.beacon.job.reference.ReferenceUpdate;
 import dev.beacon.job.ingest.RawRecord;
-import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.util.Collector;
 
 /**
  * The reference data split by kind: directory users (to the UPN index and, keyed by user, to the correlator),
@@ -20,9 +20,11 @@ record ReferenceStreams(
 
     /** @param updates the reference data, or null when the job has none */
     static ReferenceStreams split(DataStream<ReferenceUpdate> updates, DataStream<RawRecord> records) {
+        // Derived from the records rather than an empty source: Flink's fromData rejects an empty collection, and
+        // a stream that lives as long as the records keeps the job's checkpoints unaffected.
         DataStream<ReferenceUpdate> all = updates != null ? updates
-                : records.getExecutionEnvironment().fromData(List.of(), TYPE).name("no-reference-data")
-                        .uid("no-reference-data");
+                : records.flatMap((RawRecord r, Collector<ReferenceUpdate> out) -> { }).returns(TYPE)
+                        .name("no-reference-data").uid("no-reference-data");
         return new ReferenceStreams(
                 of(all, ReferenceUpdate.Kind.DIRECTORY_USER, "reference-directory-users"),
                 of(all, ReferenceUpdate.Kind.SITE, "reference-sites"),
