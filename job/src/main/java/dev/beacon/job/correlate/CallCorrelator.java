@@ -23,11 +23,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -60,8 +55,6 @@ public class CallCorrelator
     /** Tolerated difference between Teams' createdDateTime clock and this job's clock after a recovery. */
     static final Duration RECOVERY_CLOCK_SKEW = Duration.ofMinutes(15);
 
-    private static final int LATENCY_HISTOGRAM_WINDOW = 1_000;
-
     private final long windowMillis;
     private final long retentionMillis;
 
@@ -81,20 +74,7 @@ public class CallCorrelator
     private transient boolean restored;
     /** Messages created before this instant may have been published by an earlier attempt; MIN_VALUE: none. */
     private transient long possiblyPublishedBefore;
-    private transient Counter emergenciesDetected;
-    private transient Counter merged;
-    private transient Counter amended;
-    private transient Counter deleted;
-    private transient Counter superseded;
-    private transient Counter deadLetters;
-    /** Messages only the control plane's backfill found: Graph never delivered their notification. */
-    private transient Counter backfillRecovered;
-    /** Fact revisions caused by directory or site changes. */
-    private transient Counter enriched;
-    /** callEnded / rosterUpdated events that came before their call and wait for it. */
-    private transient Counter awaitingCall;
-    private transient Histogram factLatencyMs;
-    private transient volatile long lastFactLatencyMs;
+    private transient CorrelatorMetrics metrics;
 
     public CallCorrelator() {
         this(DEFAULT_CORRELATION_WINDOW, DEFAULT_FACT_RETENTION);
@@ -138,19 +118,7 @@ public class CallCorrelator
         possiblyPublishedBefore = recovering
                 ? System.currentTimeMillis() + RECOVERY_CLOCK_SKEW.toMillis()
                 : Long.MIN_VALUE;
-        MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        emergenciesDetected = metrics.counter("emergenciesDetected");
-        merged = metrics.counter("merged");
-        amended = metrics.counter("amended");
-        deleted = metrics.counter("deleted");
-        superseded = metrics.counter("superseded");
-        deadLetters = metrics.counter("deadLetters");
-        backfillRecovered = metrics.counter("backfillRecovered");
-        enriched = metrics.counter("enriched");
-        awaitingCall = metrics.counter("callEventsAwaitingCall");
-        factLatencyMs = metrics.histogram("factLatencyMs",
-                new DescriptiveStatisticsHistogram(LATENCY_HISTOGRAM_WINDOW));
-        metrics.gauge("lastFactLatencyMs", (Gauge<Long>) () -> lastFactLatencyMs);
+        metrics = new CorrelatorMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -172,7 +140,7 @@ public class CallCorrelator
         String defect = defect(change);
         if (defect != null) {
             // Triage dead-letters these with the notification itself; reaching here is a bug, kept as data.
-            deadLetters.inc();
+            metrics.deadLetters.inc();
             ctx.output(AuditTrail.DEAD_LETTERS,
                     new DeadLetter(s.source(), DeadLetterReason.PROCESSING_ERROR, defect, "", false, now));
             ctx.output(AuditTrail.AUDIT, AuditTrail.of(s, AuditOutcome.INVALID,
@@ -183,7 +151,7 @@ public class CallCorrelator
         CallerState state = load(ctx);
         CallerCalls.Decision d = state.calls.apply(change, now, createdAt -> createdAt < possiblyPublishedBefore);
         store(state, d, ctx, out, now);
-        count(d, s.createdAtInferred() ? -1 : s.createdAtMillis());
+        metrics.count(d, s.createdAtInferred() ? -1 : s.createdAtMillis());
         ctx.output(AuditTrail.AUDIT, AuditTrail.of(s, d.outcome(), d.reason(), d.factId(), now));
     }
 
@@ -191,7 +159,7 @@ public class CallCorrelator
             throws Exception {
         String defect = CallEventAudit.defect(e);
         if (defect != null) {
-            deadLetters.inc();
+            metrics.deadLetters.inc();
             ctx.output(AuditTrail.DEAD_LETTERS,
                     new DeadLetter(e.source(), DeadLetterReason.PROCESSING_ERROR, defect, "", false, now));
             ctx.output(AuditTrail.AUDIT, CallEventAudit.of(e, AuditOutcome.INVALID,
@@ -204,12 +172,12 @@ public class CallCorrelator
         CallerCalls.Decision d = state.calls.apply(e, now, at -> at < possiblyPublishedBefore);
         store(state, d, ctx, out, now);
         if (CallEvents.AWAITING_CALL.equals(d.reason()) && d.outcome() == AuditOutcome.IGNORED) {
-            awaitingCall.inc();
+            metrics.awaitingCall.inc();
         }
         if (state.calls.pending().size() > pendingBefore) {
             ctx.timerService().registerProcessingTimeTimer(now + retentionMillis);
         }
-        count(d, e.eventAtMillis());
+        metrics.count(d, e.eventAtMillis());
         ctx.output(AuditTrail.AUDIT, CallEventAudit.of(e, d.outcome(), d.reason(), d.factId(), now));
     }
 
@@ -261,7 +229,7 @@ public class CallCorrelator
             OpenCall call = calls.get(f.factId);
             calls.put(f.factId, new OpenCall(f.copy(), call.retainUntilMillis));
             out.collect(f);
-            enriched.inc();
+            metrics.enriched.inc();
         }
     }
 
@@ -314,7 +282,7 @@ public class CallCorrelator
         for (EmergencyCallFact record : d.published()) {
             out.collect(record);
             if (record.isSupersede()) {
-                superseded.inc();
+                metrics.superseded.inc();
             }
         }
     }
@@ -332,29 +300,6 @@ public class CallCorrelator
             return "correlator received a new message without a call time";
         }
         return null;
-    }
-
-    /** @param observedAtMillis when the call was observed (message created, event time); -1 when inferred */
-    private void count(CallerCalls.Decision d, long observedAtMillis) {
-        AuditOutcome outcome = d.outcome();
-        if (outcome == AuditOutcome.RECOVERED) {
-            backfillRecovered.inc();
-            // Still a fact started or joined: the emitted/merged counters keep counting every one.
-            outcome = AuditOutcome.EMITTED.label().equals(d.reason()) ? AuditOutcome.EMITTED : AuditOutcome.MERGED;
-        }
-        switch (outcome) {
-            case EMITTED -> {
-                emergenciesDetected.inc();
-                if (observedAtMillis >= 0) {
-                    lastFactLatencyMs = Math.max(0, d.live().detectedAtMillis - observedAtMillis);
-                    factLatencyMs.update(lastFactLatencyMs);
-                }
-            }
-            case MERGED -> merged.inc();
-            case AMENDED -> amended.inc();
-            case DELETED -> deleted.inc();
-            default -> { }
-        }
     }
 
     /** Pushes the call's retention back to now + retention, moving its timer. */

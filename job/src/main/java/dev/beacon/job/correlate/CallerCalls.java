@@ -10,28 +10,29 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
 /**
- * The open calls of one caller and how one deduplicated message change alters them: a pure state machine, free of
- * Flink, so every decision can be table-tested. {@link CallCorrelator} loads the caller's calls from keyed state,
- * applies one change here, and writes back what {@link Decision} says.
+ * The open calls of one caller and how one input alters them: a pure state machine, free of Flink, so every
+ * decision can be table-tested. {@link CallCorrelator} loads the caller's calls (and events waiting for their call,
+ * and the caller's directory entry) from keyed state, applies one input here, and writes back what {@link Decision}
+ * says. Chat message changes are {@link MessageChanges}', Graph emergency call events {@link CallEvents}'; both
+ * place their observations through {@link #place}. Directory and site changes re-derive the open calls.
  *
- * <p><b>Which messages are one call.</b> A caller's messages, ordered by creation time, belong to the same call
- * while consecutive messages are at most the correlation gap apart (single-linkage sessions). That partition
- * depends only on the set of messages, never on the order they arrive in: a new message can only join a call or
- * bridge two calls into one, it never splits one.
+ * <p><b>Which observations are one call.</b> A caller's observations (chat messages by creation time, callStarted
+ * events by event time), in time order, belong to the same call while consecutive ones are at most the correlation
+ * gap apart (single-linkage sessions). That partition depends only on the set of observations, never on the order
+ * they arrive in: a new one can only join a call or bridge two calls into one, it never splits one.
  *
- * <p><b>Which id a call has.</b> {@link FactIds#factId} of the earliest message. While messages still arrive, a
+ * <p><b>Which id a call has.</b> {@link FactIds#factId} of the earliest observation. While messages still arrive, a
  * later-created message may be seen first and publish its own id; when the earlier one arrives (or a bridge merges
  * two calls) the call's id moves and every id it was published under is answered by a supersede record. The
  * surviving id is therefore the same whatever the order, parallelism or failure history.
  *
- * <p><b>Which fields a call has.</b> Derived from its messages in {@link MessageRef#CANONICAL_ORDER} (the earliest
- * message that says something wins), so they do not depend on arrival order either.
+ * <p><b>Which fields a call has.</b> Derived from its events and messages in canonical order ({@link CallFields}),
+ * so they do not depend on arrival order either.
  */
 public final class CallerCalls {
 
@@ -138,37 +139,12 @@ public final class CallerCalls {
      *                           it); such a message's own id is superseded explicitly when it joins another call
      */
     public Decision apply(MessageChange change, long nowMillis, LongPredicate mayHaveBeenPublished) {
-        EmergencySignal s = change.signal();
-        Located known = locate(s.chatId(), s.messageId());
-        return switch (change.kind()) {
-            case NEW -> known != null
-                    ? seenAgain(s, known, nowMillis)
-                    : place(s, nowMillis, mayHaveBeenPublished);
-            case AMENDED -> known == null
-                    ? Decision.auditOnly(AuditOutcome.IGNORED, FACT_EXPIRED, null)
-                    : amend(s, known, nowMillis);
-            case DELETED -> known == null
-                    ? Decision.auditOnly(AuditOutcome.IGNORED, FACT_EXPIRED, null)
-                    : delete(s, known, nowMillis);
-        };
+        return new MessageChanges(this).apply(change, nowMillis, mayHaveBeenPublished);
     }
 
     /** The caller's open calls, after the changes applied so far. */
     public List<EmergencyCallFact> open() {
         return open;
-    }
-
-    private record Located(EmergencyCallFact call, MessageRef ref) {}
-
-    /** A message no open call holds: it opens a call, joins one, or bridges several into one. */
-    private Decision place(EmergencySignal s, long now, LongPredicate mayHaveBeenPublished) {
-        MessageRef ref = toRef(s);
-        String source = source(s);
-        Placed p = place(s.tenantId(), s.callerUserId(), ref.createdAtMillis, call -> {
-            call.messages.add(ref);
-            addSource(call, source);
-        }, now, mayHaveBeenPublished);
-        return placed(p.outcome(), s, p.call(), p.published(), p.removed());
     }
 
     /** Where {@link #place(String, String, long, Consumer, long, LongPredicate)} put an observation. */
@@ -264,68 +240,6 @@ public final class CallerCalls {
         }
     }
 
-    /**
-     * The decision for a message that no open call held. A backfilled one reached here because neither the
-     * deduplicator nor any open call had seen it: Graph never delivered its notification. It feeds its fact like any
-     * other, but is audited {@code recovered}, with {@code emitted} or {@code merged} as the reason.
-     */
-    private static Decision placed(AuditOutcome outcome, EmergencySignal s, EmergencyCallFact call,
-            List<EmergencyCallFact> published, List<String> removed) {
-        if (s.isBackfill()) {
-            return new Decision(AuditOutcome.RECOVERED, outcome.label(), call, published, removed);
-        }
-        return new Decision(outcome, null, call, published, removed);
-    }
-
-    /**
-     * A message a call already holds arrives as new again: the deduplicator forgot it (its retention is shorter
-     * than the call's) or a redelivery raced. Only a real difference counts.
-     */
-    private Decision seenAgain(EmergencySignal s, Located known, long now) {
-        if (known.ref().deleted) {
-            return Decision.auditOnly(AuditOutcome.DUPLICATE, null, known.call());
-        }
-        if (s.isDeleted()) {
-            return delete(s, known, now);
-        }
-        if (!Objects.equals(known.ref().contentHash, s.contentHash())) {
-            return amend(s, known, now);
-        }
-        return Decision.auditOnly(AuditOutcome.DUPLICATE, null, known.call());
-    }
-
-    private Decision amend(EmergencySignal s, Located known, long now) {
-        MessageRef ref = known.ref();
-        ref.contentHash = s.contentHash();
-        ref.lastModifiedAtMillis = Math.max(ref.lastModifiedAtMillis, s.lastModifiedAtMillis());
-        // An edit replaces what the message says; a field the edit no longer carries keeps its earlier value.
-        if (s.dialedNumber() != null) {
-            ref.dialedNumber = s.dialedNumber();
-            ref.testCall = s.testCall();
-        }
-        if (s.locationText() != null) {
-            ref.locationText = s.locationText();
-        }
-        if (s.callerDisplayName() != null) {
-            ref.callerDisplayName = s.callerDisplayName();
-        }
-        return commit(s, known.call(), AuditOutcome.AMENDED, now);
-    }
-
-    private Decision delete(EmergencySignal s, Located known, long now) {
-        if (known.ref().deleted) {
-            return Decision.auditOnly(AuditOutcome.DUPLICATE, null, known.call());
-        }
-        known.ref().deleted = true;
-        return commit(s, known.call(), AuditOutcome.DELETED, now);
-    }
-
-    /** A change that keeps the call's id: one more revision. */
-    private Decision commit(EmergencySignal s, EmergencyCallFact call, AuditOutcome outcome, long now) {
-        addSource(call, s);
-        return commit(call, outcome, now);
-    }
-
     /** One more revision of a call whose id stays. */
     Decision commit(EmergencyCallFact call, AuditOutcome outcome, long now) {
         call.revision++;
@@ -362,20 +276,6 @@ public final class CallerCalls {
         return false;
     }
 
-    private Located locate(String chatId, String messageId) {
-        if (chatId == null || messageId == null) {
-            return null;
-        }
-        for (EmergencyCallFact call : open) {
-            for (MessageRef ref : call.messages) {
-                if (ref.sameMessage(chatId, messageId)) {
-                    return new Located(call, ref);
-                }
-            }
-        }
-        return null;
-    }
-
     static MessageRef toRef(EmergencySignal s) {
         MessageRef ref = new MessageRef(s.chatId(), s.messageId(), s.subscriptionId(), s.createdAtMillis(),
                 s.contentHash());
@@ -392,17 +292,6 @@ public final class CallerCalls {
     /** Recomputes everything the call's observations and reference data determine ({@link CallFields}). */
     void derive(EmergencyCallFact call) {
         CallFields.derive(call, user, sites);
-    }
-
-    /** {@code channel:subscription}; a backfilled message answers no subscription's notification, so its origin. */
-    private static String source(EmergencySignal s) {
-        String subscription = s.subscriptionId() != null || s.origin() == null ? s.subscriptionId()
-                : s.origin().label();
-        return s.channel() + ":" + subscription;
-    }
-
-    private static void addSource(EmergencyCallFact call, EmergencySignal s) {
-        addSource(call, source(s));
     }
 
     /** Sources stay sorted, so a call's list is the same whatever order its notifications came in. */
