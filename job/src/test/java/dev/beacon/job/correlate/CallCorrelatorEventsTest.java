@@ -147,6 +147,8 @@ class CallCorrelatorEventsTest {
 
     @Test
     void aSiteChangeAmendsOpenFactsOfEveryCaller() throws Exception {
+        harness.processElement(CallerInput.of(
+                CallEventSamples.directoryUser(Signals.TENANT, Signals.CALLER, "alex@contoso.example")), 0);
         harness.processElement(CallerInput.of(new MessageChange(MessageChange.Kind.NEW,
                 Signals.created("chat-1", "m-1").build())), 0);
         harness.processElement(CallerInput.of(new MessageChange(MessageChange.Kind.NEW,
@@ -160,6 +162,8 @@ class CallCorrelatorEventsTest {
                         org.assertj.core.groups.Tuple.tuple(Signals.CALLER, 1, null),
                         org.assertj.core.groups.Tuple.tuple("user-b", 1, null),
                         org.assertj.core.groups.Tuple.tuple(Signals.CALLER, 2, "site-4"));
+        assertThat(harness.extractOutputValues().get(2).callerDepartment)
+                .as("the amendment still sees the caller's directory entry").isEqualTo("Facilities");
 
         // A later call matches the site from broadcast state; a removed site no longer does.
         harness.processElement(CallerInput.of(new MessageChange(MessageChange.Kind.NEW,
