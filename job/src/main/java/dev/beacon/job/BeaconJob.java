@@ -161,9 +161,11 @@ public final class BeaconJob {
                 .returns(FactTypes.FACT)
                 .name("correlate-calls").uid("correlate-calls");
         DataStream<EmergencyCallFact> allFacts = facts;
-        // INTEGRATOR (decode's securitylines/SecurityLineCalls): keyBy(correlationId) the INCOMING_CALLS side output,
-        // connect reference.securityLines().broadcast(...), and union its facts here:
-        // allFacts = facts.union(securityLineFacts);
+        // INTEGRATOR (helper-decode's securitylines/SecurityLineCalls, once merged): the security-line stage and its
+        // facts and audit rows, e.g.
+        //   var securityLineFacts = SecurityLineCalls.define(
+        //           signals.getSideOutput(TriageOutputs.INCOMING_CALLS), reference.securityLines(), conf);
+        //   allFacts = facts.union(securityLineFacts);   (and its AUDIT side output into `audit` below)
 
         DataStream<AuditRecord> audit = signals.getSideOutput(AuditTrail.AUDIT)
                 .union(changes.getSideOutput(AuditTrail.AUDIT), facts.getSideOutput(AuditTrail.AUDIT));

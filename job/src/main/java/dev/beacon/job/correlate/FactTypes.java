@@ -15,8 +15,8 @@ public final class FactTypes {
 
     public static final TypeInformation<MessageRef> MESSAGE_REF = Types.POJO(MessageRef.class);
 
-    public static final TypeInformation<StructuredLocation> LOCATION =
-            Types.POJO(StructuredLocation.class, locationFields());
+    public static final TypeInformation<StructuredLocation> STRUCTURED_LOCATION =
+            Types.POJO(StructuredLocation.class, structuredLocationFields());
 
     public static final TypeInformation<CallEventRef> EVENT_REF = Types.POJO(CallEventRef.class, eventFields());
 
@@ -54,13 +54,13 @@ public final class FactTypes {
                 "correlationId", "serverCallId"}) {
             fields.put(name, Types.STRING);
         }
-        fields.put("location", LOCATION);
+        fields.put("location", STRUCTURED_LOCATION);
         fields.put("endedAtMillis", Types.LONG);
         fields.put("durationSeconds", Types.LONG);
         return fields;
     }
 
-    private static HashMap<String, TypeInformation<?>> locationFields() {
+    private static HashMap<String, TypeInformation<?>> structuredLocationFields() {
         HashMap<String, TypeInformation<?>> fields = new HashMap<>();
         for (String name : new String[] {"source", "siteId", "siteName", "address", "building", "floor",
                 "houseNumber", "street", "city", "state", "postalCode", "countryOrRegion"}) {
@@ -80,7 +80,7 @@ public final class FactTypes {
         }
         fields.put("eventAtMillis", Types.LONG);
         fields.put("receivedAtMillis", Types.LONG);
-        fields.put("location", LOCATION);
+        fields.put("location", STRUCTURED_LOCATION);
         return fields;
     }
 
