@@ -168,13 +168,11 @@ public class CallCorrelator
         }
         long possiblyPublishedBefore = this.possiblyPublishedBefore;
         CallerState state = load(ctx);
-        int pendingBefore = state.calls.pending().size();
         CallerCalls.Decision d = state.calls.apply(e, now, at -> at < possiblyPublishedBefore);
         store(state, d, ctx, out, now);
         if (CallEvents.AWAITING_CALL.equals(d.reason()) && d.outcome() == AuditOutcome.IGNORED) {
+            // It waits (CallEvents): dropped a retention from now unless its call comes.
             metrics.awaitingCall.inc();
-        }
-        if (state.calls.pending().size() > pendingBefore) {
             ctx.timerService().registerProcessingTimeTimer(now + retentionMillis);
         }
         metrics.count(d, e.eventAtMillis());
@@ -250,8 +248,9 @@ public class CallCorrelator
         }
         List<Site> sites = new ArrayList<>();
         ctx.getBroadcastState(CallerTypes.SITES).immutableEntries().forEach(e -> sites.add(e.getValue()));
+        // Deep copies: a redelivery may change a waiting event in place, which must still count as a change.
         return new CallerState(before, new CallerCalls(windowMillis, calls, pending, directoryUser.value(), sites),
-                List.copyOf(pending));
+                pending.stream().map(CallEventRef::copy).toList());
     }
 
     /** Writes back what a decision changed and publishes it. */
