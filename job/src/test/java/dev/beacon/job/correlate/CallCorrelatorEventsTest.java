@@ -195,6 +195,31 @@ class CallCorrelatorEventsTest {
         }
     }
 
+    /** On RocksDB a state object changed in place is lost unless written back: the waiting list must be. */
+    @Test
+    void aChangedRedeliveryOfAWaitingEventIsKeptOnRocksDb() throws Exception {
+        try (MockEnvironment env = new CapturedMetrics().environment();
+                var rocks = CallCorrelatorTest.newHarness(env)) {
+            rocks.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+            rocks.open();
+            rocks.setProcessingTime(NOW);
+            StructuredLocation moved = CallEventSamples.eventLocation();
+            moved.city = "Bellevue";
+            rocks.processElement(CallerInput.of(CallEventSamples.ended("ev-1", CREATED_AT + 5_000).build()), 0);
+            rocks.processElement(CallerInput.of(CallEventSamples.ended("ev-1", CREATED_AT + 5_000)
+                    .contentHash("event-hash-2").location(moved).build()), 0);
+            rocks.processElement(CallerInput.of(CallEventSamples.started("ev-1", CREATED_AT).location(null).build()),
+                    0);
+            rocks.processElement(CallerInput.of(CallEventSamples.roster("ev-1", CREATED_AT + 1_000)
+                    .contentHash("roster-1").location(null).policy("Emergency-EU").build()), 0);
+
+            assertThat(rocks.extractOutputValues()).extracting(f -> f.revision, f -> f.location.city,
+                    f -> f.durationSeconds).containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(1, "Bellevue", 5L),
+                            org.assertj.core.groups.Tuple.tuple(2, "Bellevue", 5L));
+        }
+    }
+
     private List<DeadLetter> deadLetters() {
         var letters = harness.getSideOutput(AuditTrail.DEAD_LETTERS);
         return letters == null ? List.of() : letters.stream().map(StreamRecord::getValue).toList();
