@@ -142,8 +142,9 @@ public final class BeaconJob {
         SingleOutputStreamOperator<EmergencyCallEvent> resolvedEvents = events
                 .keyBy(CallerResolver::key, Types.STRING)
                 .connect(upnIndex.keyBy(e -> e.key, Types.STRING))
-                .process(new CallerResolver(grace))
-                .name("resolve-callers").uid("resolve-callers");
+                .transform("resolve-callers", TypeInformation.of(EmergencyCallEvent.class),
+                        CallerResolver.operator(new CallerResolver(grace)))
+                .uid("resolve-callers");
 
         TypeInformation<CallerInput> inputType = TypeInformation.of(CallerInput.class);
         DataStream<CallerInput> callerInputs = changes.map(CallerInput::of).returns(inputType)

@@ -12,7 +12,13 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.Collector;
 
 /**
@@ -29,6 +35,10 @@ public class CallerResolver extends KeyedCoProcessFunction<String, EmergencyCall
 
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(60);
     static final String FALLBACK_PREFIX = "upn:";
+
+    /** Events whose UPN the directory does not know yet, per UPN. */
+    static final ListStateDescriptor<EmergencyCallEvent> WAITING = new ListStateDescriptor<>("waiting-events",
+            TypeInformation.of(EmergencyCallEvent.class));
 
     private final long graceMillis;
 
@@ -59,8 +69,7 @@ public class CallerResolver extends KeyedCoProcessFunction<String, EmergencyCall
     @Override
     public void open(OpenContext openContext) {
         userId = getRuntimeContext().getState(new ValueStateDescriptor<>("user-id", Types.STRING));
-        waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting-events",
-                TypeInformation.of(EmergencyCallEvent.class)));
+        waiting = getRuntimeContext().getListState(WAITING);
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("grace-timer", Types.LONG));
         unresolved = getRuntimeContext().getMetricGroup().counter("callersUnresolved");
         resolvedLate = getRuntimeContext().getMetricGroup().counter("callersResolvedLate");
@@ -79,8 +88,7 @@ public class CallerResolver extends KeyedCoProcessFunction<String, EmergencyCall
             return;
         }
         if (graceMillis == 0 || e.callerUpn() == null || e.callerUpn().isBlank()) {
-            unresolved.inc();
-            out.collect(e.withCallerUserId(fallbackCaller(e)));
+            out.collect(unresolved(e));
             return;
         }
         waiting.add(e);
@@ -112,11 +120,49 @@ public class CallerResolver extends KeyedCoProcessFunction<String, EmergencyCall
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EmergencyCallEvent> out) throws Exception {
         for (EmergencyCallEvent e : held()) {
-            unresolved.inc();
-            out.collect(e.withCallerUserId(fallbackCaller(e)));
+            out.collect(unresolved(e));
         }
         waiting.clear();
         timer.clear();
+    }
+
+    /** A waiting event goes on under its fallback caller (grace over, or the input ended: {@link #operator}). */
+    EmergencyCallEvent unresolved(EmergencyCallEvent e) {
+        unresolved.inc();
+        return e.withCallerUserId(fallbackCaller(e));
+    }
+
+    /**
+     * The resolver's operator. Processing-time timers do not fire once a bounded job's input has ended, so when both
+     * inputs ended it sends every event still waiting on under its fallback caller: a replay loses none.
+     */
+    public static TwoInputStreamOperator<EmergencyCallEvent, UpnEntry, EmergencyCallEvent> operator(
+            CallerResolver resolver) {
+        return new Operator(resolver);
+    }
+
+    private static final class Operator
+            extends KeyedCoProcessOperator<String, EmergencyCallEvent, UpnEntry, EmergencyCallEvent>
+            implements BoundedMultiInput {
+        private int endedInputs;
+
+        Operator(CallerResolver resolver) {
+            super(resolver);
+        }
+
+        @Override
+        public void endInput(int inputId) throws Exception {
+            if (++endedInputs < 2) {
+                return;
+            }
+            getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, WAITING,
+                    (key, waiting) -> {
+                        for (EmergencyCallEvent e : waiting.get()) {
+                            output.collect(new StreamRecord<>(((CallerResolver) getUserFunction()).unresolved(e)));
+                        }
+                        waiting.clear();
+                    });
+        }
     }
 
     private List<EmergencyCallEvent> held() throws Exception {

@@ -32,8 +32,8 @@ class CallerResolverTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(
-                new CallerResolver(GRACE)), CallerResolver::key, e -> e.key, Types.STRING);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(CallerResolver.operator(new CallerResolver(GRACE)),
+                CallerResolver::key, e -> e.key, Types.STRING);
         harness.open();
         harness.setProcessingTime(NOW);
     }
@@ -96,6 +96,21 @@ class CallerResolverTest {
                 ended.withCallerUserId("upn:alex.caller@contoso.example"));
         assertThat(harness.numProcessingTimeTimers()).isZero();
         assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void whenABoundedInputEndsEveryWaitingEventGoesOnUnderItsFallbackCaller() throws Exception {
+        harness.processElement1(unresolved(), 0);
+        EmergencyCallEvent other = CallEventSamples.started("ev-9", CREATED_AT).callerUserId(null)
+                .upn("someone@contoso.example").build();
+        harness.processElement1(other, 0);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.endAllInputs();
+
+        assertThat(harness.extractOutputValues()).containsExactlyInAnyOrder(
+                unresolved().withCallerUserId("upn:alex.caller@contoso.example"),
+                other.withCallerUserId("upn:someone@contoso.example"));
     }
 
     @Test

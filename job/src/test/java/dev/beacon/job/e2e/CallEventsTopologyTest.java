@@ -82,6 +82,44 @@ class CallEventsTopologyTest {
                 FetchedMessages.base64(FetchedMessages.newKey()) + "\n").toString());
     }
 
+    /**
+     * The directory does not know the event's UPN: at the end of the (bounded) input the waiting event goes on under
+     * its fallback caller, so it is a fact of its own rather than lost.
+     */
+    @org.junit.jupiter.api.Test
+    void anEventWhoseUpnNobodyKnowsIsStillAFact() throws Exception {
+        EmergencyCallEvent event = CallEventSamples.started("ev-2", CREATED_MILLIS).callerUserId(null).upn(UPN)
+                .build();
+        event = new EmergencyCallEvent(new SourceRef("emergency-events", 0, 8, 0, 0), event.subscriptionId(), TENANT,
+                event.eventId(), event.eventType(), event.eventAtMillis(), event.policyName(), event.dialedNumber(),
+                event.callerDisplayName(), event.callerUpn(), event.callerPhoneNumber(), null, event.location(),
+                event.contentHash());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        String run = CollectingSink.newRun();
+        try {
+            BeaconSources sources = BeaconSources.of(env.fromData(List.of(new RawRecord("teams-events", 0, 0,
+                            CREATED_MILLIS, null, new String[0], GraphPayloads.collection().getBytes(
+                                    StandardCharsets.UTF_8))), TypeInformation.of(RawRecord.class)))
+                    .emergencyCallEvents(env.fromData(List.of(event), TypeInformation.of(EmergencyCallEvent.class)))
+                    .referenceData(env.fromData(List.of(CallEventSamples.site("site-1", TENANT, "lobby")),
+                            TypeInformation.of(ReferenceUpdate.class)));
+            BeaconJob.defineWorkflow(sources, new BeaconSinks()
+                    .facts(CollectingSink.to(run, "facts"))
+                    .audit(CollectingSink.to(run, "audit")), conf);
+            env.execute("call-events-unknown-upn");
+
+            List<EmergencyCallFact> facts = CollectingSink.collected(run, "facts");
+            assertThat(facts).extracting(f -> f.callerUserId, f -> f.factId).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("upn:dana.caller@contoso.example",
+                            FactIds.factId(TENANT, "upn:dana.caller@contoso.example", CREATED_MILLIS)));
+            assertThat(CollectingSink.<AuditRecord>collected(run, "audit")).filteredOn(a -> "ev-2".equals(a.messageId()))
+                    .extracting(AuditRecord::outcome).containsExactly(AuditOutcome.EMITTED);
+        } finally {
+            CollectingSink.clear(run);
+        }
+    }
+
     @ParameterizedTest(name = "event started {0} s from the chat message")
     @CsvSource({"-4", "3"})
     void chatAndEventAreExactlyOneFactWithMergedFields(long eventOffsetSeconds) throws Exception {
