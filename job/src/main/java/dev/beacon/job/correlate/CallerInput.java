@@ -44,7 +44,9 @@ public class CallerInput {
         if (event != null) {
             return Keys.caller(event.tenantId(), event.callerUserId());
         }
-        if (directory.user != null) {
+        // The directory topic's key is tenant|userId in lower case (ReferenceTopics.directoryKey); Graph's tenant and
+        // object ids are lower-case GUIDs, so it equals the chat's caller key. Upserts and tombstones use the same.
+        if (directory.key == null && directory.user != null) {
             return Keys.caller(directory.user.tenantId, directory.user.userId);
         }
         return directory.key;
