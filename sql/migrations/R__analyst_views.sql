@@ -1,36 +1,93 @@
 -- Analyst views. Repeatable migration: re-applied whenever this file changes.
 
--- Real emergency calls (933 test calls excluded), newest first.
-CREATE OR REPLACE VIEW v_emergency_calls AS
+-- Views whose columns changed are dropped and created again: CREATE OR REPLACE VIEW can only append columns.
+-- (Nothing in the schema depends on these views.)
+DROP VIEW IF EXISTS v_emergency_calls;
+DROP VIEW IF EXISTS v_test_calls;
+DROP VIEW IF EXISTS v_daily_emergency_calls;
+DROP VIEW IF EXISTS v_security_line_calls;
+
+-- Real Teams emergency calls (933 test calls and security-line calls excluded), newest first. Caller details come
+-- from Graph's emergency call event or the directory; site_* from the event's location or the site ops mapped the
+-- location text to; ended_at and duration stay NULL until Graph says the call ended.
+CREATE VIEW v_emergency_calls AS
 SELECT fact_id,
        tenant_id,
        caller_user_id,
        caller_display_name,
+       caller_upn,
+       caller_phone_number,
+       caller_department,
+       caller_job_title,
+       caller_office_location,
        dialed_number,
+       policy_name,
        location_text,
+       location ->> 'source'                     AS location_source,
+       site_id,
+       location ->> 'site_name'                  AS site_name,
+       location ->> 'address'                    AS address,
+       location ->> 'building'                   AS building,
+       location ->> 'floor'                      AS floor,
+       latitude,
+       longitude,
        call_started_at,
        detected_at,
-       detected_at - call_started_at AS detection_delay,
+       detected_at - call_started_at             AS detection_delay,
+       ended_at,
+       duration_seconds,
+       make_interval(secs => duration_seconds)   AS duration,
        notification_count,
        deleted_count,
+       sources,
        revision
 FROM emergency_call
-WHERE NOT is_test_call
+WHERE kind = 'emergency' AND NOT is_test_call
 ORDER BY call_started_at DESC;
 
 -- Test calls (e.g. 933), kept apart so drills never inflate real-call figures.
-CREATE OR REPLACE VIEW v_test_calls AS
-SELECT fact_id, tenant_id, caller_user_id, caller_display_name, dialed_number, location_text, call_started_at
+CREATE VIEW v_test_calls AS
+SELECT fact_id, tenant_id, caller_user_id, caller_display_name, dialed_number, location_text, call_started_at,
+       caller_upn, site_id, location ->> 'site_name' AS site_name, ended_at, duration_seconds
 FROM emergency_call
-WHERE is_test_call
+WHERE kind = 'emergency' AND is_test_call
 ORDER BY call_started_at DESC;
 
--- Calls per tenant and UTC day.
-CREATE OR REPLACE VIEW v_daily_emergency_calls AS
+-- Calls to the security lines ops configured (Azure Communication Services IncomingCall), newest first.
+-- called_line is the ACS raw id (4:+15550100 for a number, 28:orgid:<guid> for a Teams resource account).
+CREATE VIEW v_security_line_calls AS
+SELECT fact_id,
+       tenant_id,
+       called_line,
+       called_line_name,
+       caller_user_id,
+       caller_display_name,
+       caller_phone_number,
+       caller_upn,
+       caller_department,
+       site_id,
+       location ->> 'site_name'                  AS site_name,
+       call_started_at,
+       detected_at,
+       detected_at - call_started_at             AS detection_delay,
+       ended_at,
+       duration_seconds,
+       make_interval(secs => duration_seconds)   AS duration,
+       correlation_id,
+       server_call_id,
+       sources,
+       revision
+FROM emergency_call
+WHERE kind = 'security-line'
+ORDER BY call_started_at DESC;
+
+-- Calls per tenant and UTC day, by kind.
+CREATE VIEW v_daily_emergency_calls AS
 SELECT tenant_id,
-       (call_started_at AT TIME ZONE 'UTC')::date AS call_date,
-       count(*) FILTER (WHERE NOT is_test_call)   AS emergency_calls,
-       count(*) FILTER (WHERE is_test_call)       AS test_calls
+       (call_started_at AT TIME ZONE 'UTC')::date                               AS call_date,
+       count(*) FILTER (WHERE kind = 'emergency' AND NOT is_test_call)           AS emergency_calls,
+       count(*) FILTER (WHERE kind = 'emergency' AND is_test_call)               AS test_calls,
+       count(*) FILTER (WHERE kind = 'security-line')                            AS security_line_calls
 FROM emergency_call
 GROUP BY tenant_id, (call_started_at AT TIME ZONE 'UTC')::date;
 

@@ -3,6 +3,11 @@ package dev.beacon.control;
 import dev.beacon.control.backfill.BackfillService;
 import dev.beacon.control.certs.EncryptionCertificates;
 import dev.beacon.control.certs.JobSecretsExport;
+import dev.beacon.control.directory.DirectorySync;
+import dev.beacon.control.directory.DirectorySyncView;
+import dev.beacon.control.emergency.EmergencyEventSubscriptions;
+import dev.beacon.control.emergency.EmergencyEventsApi;
+import dev.beacon.control.emergency.EmergencyPolicies;
 import dev.beacon.control.fetch.FetchedMessagePublisher;
 import dev.beacon.control.graph.GraphClient;
 import dev.beacon.control.graph.RetryPolicy;
@@ -41,6 +46,7 @@ import dev.beacon.control.subscriptions.ClientStates;
 import dev.beacon.control.subscriptions.IngressWebhookUrls;
 import dev.beacon.control.subscriptions.ReconcilerSettings;
 import dev.beacon.control.subscriptions.GapStore;
+import dev.beacon.control.subscriptions.SubscriptionGraphs;
 import dev.beacon.control.subscriptions.SubscriptionReconciler;
 import dev.beacon.control.subscriptions.SubscriptionStore;
 import dev.beacon.control.vault.SealedBox;
@@ -69,7 +75,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each leader-loop round, per integration it leads: refresh the integration's tokens if they expire within the
  * margin, then reconcile its subscriptions (which also rotates certificates when due and re-exports the job's
  * secrets when they change), then, when Kafka is configured, backfill if a run is due
- * ({@link BackfillService}). Everything it decides is in PostgreSQL, so any replica can answer status.
+ * ({@link BackfillService}) and sync the directory if a sync is due ({@link DirectorySync}). Everything it decides is in PostgreSQL, so any replica can answer status.
  */
 public final class ControlPlane implements ControlPlaneOperations, AutoCloseable {
 
@@ -94,9 +100,11 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     private final ClientStates clientStates;
     private final EncryptionCertificates certificates;
     private final SubscriptionReconciler reconciler;
+    private final EmergencyPolicies emergencyPolicies;
     private final IntegrationLeases leases;
     private final ControlPlaneMetrics metrics;
     private final BackfillService backfill; // null without Kafka: FetchedMessages have nowhere to go
+    private final DirectorySync directory; // null without Kafka: directory records have nowhere to go
     private LeaderLoop loop;
     private LifecycleConsumer lifecycle;
     private final GraphClient graph;
@@ -124,9 +132,11 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         this.certificates = new EncryptionCertificates(sql, vault, clock);
         Runnable secretsChanged = exporter();
         this.graph = GraphClient.create(endpoints, signIn, retry, clock);
+        this.emergencyPolicies = new EmergencyPolicies(sql, integrations, clock);
         this.reconciler = new SubscriptionReconciler(integrations, subscriptions, gaps, clientStates, certificates,
-                graph, signIn, secretsChanged, ReconcilerSettings.defaults(), clock,
-                IngressWebhookUrls.of(settings.ingressPublicUrl()));
+                SubscriptionGraphs.of(graph, EmergencyEventsApi.version(settings.env())), signIn, secretsChanged,
+                ReconcilerSettings.defaults(), clock, IngressWebhookUrls.of(settings.ingressPublicUrl()),
+                new EmergencyEventSubscriptions(integrations, emergencyPolicies));
         this.leases = new IntegrationLeases(sql, settings.replicaId(), settings.leaseDuration());
         this.metrics = new ControlPlaneMetrics(this::status, clock, Duration.ofSeconds(5));
         this.backfill = settings.kafkaBootstrap() == null ? null : BackfillService.create(settings.env(),
@@ -134,6 +144,11 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                 () -> vault.derivedKey(FetchedMessagePublisher.SIGNING_KEY_PURPOSE), graph, signIn, clock);
         if (backfill != null) {
             metrics.bindBackfill(backfill.counters());
+        }
+        this.directory = settings.kafkaBootstrap() == null ? null : DirectorySync.create(settings.env(),
+                settings.kafkaBootstrap(), sql, integrations, graph, clock);
+        if (directory != null) {
+            directory.counters().bind(metrics.registry());
         }
     }
 
@@ -200,6 +215,9 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             // lists and publishes what notifications may have lost (after the reconcile: one token user at a time)
             backfill.runIfDue(integrationId, () -> leases.tryAcquire(integrationId));
         }
+        if (directory != null) {
+            directory.runIfDue(integrationId, () -> leases.tryAcquire(integrationId)); // users for enrichment
+        }
     }
 
     /** Runs one leader round now (tests and the demo use it instead of waiting for the interval). */
@@ -263,6 +281,17 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                 : r.subscriptions()) {
             desired.add(desired(r.id(), mode, d));
         }
+        List<String> policies = EmergencyPolicies.checkedNames(r.emergencyPolicies() == null ? List.of()
+                : r.emergencyPolicies());
+        if (!policies.isEmpty() && mode.delegated()) {
+            throw new IllegalArgumentException("emergency policies need a client-credentials integration: Graph "
+                    + "offers CallEvents-Emergency.Read.All as an application permission only, not to "
+                    + mode.dbValue() + " sign-ins");
+        }
+        if (!policies.isEmpty() && desired.isEmpty()) {
+            throw new IllegalArgumentException("emergency policies are delivered where the integration's "
+                    + "subscriptions are: give a resource and --notification-url too");
+        }
         String kind = null;
         byte[] credential = null;
         if (r.credential() != null && !r.credential().isBlank()) {
@@ -278,6 +307,9 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         }
         integrations.add(r.id(), r.displayName(), r.tenantId(), r.clientId(), mode, kind, credential);
         desired.forEach(integrations::putDesired);
+        if (!policies.isEmpty()) {
+            emergencyPolicies.replace(r.id(), policies);
+        }
         log.info("integration {} added ({}, tenant {}, {} desired subscription(s))", r.id(), mode.dbValue(),
                 r.tenantId(), desired.size());
         return view(integrations.require(r.id()));
@@ -395,6 +427,17 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     }
 
     @Override
+    public IntegrationView setEmergencyPolicies(String integrationId, List<String> policyNames) {
+        List<String> names = emergencyPolicies.replace(integrationId, policyNames == null ? List.of() : policyNames);
+        if (!names.isEmpty() && integrations.desired(integrationId).isEmpty()) {
+            log.warn("integration {} has emergency policies but no desired subscription (delivery target)",
+                    integrationId);
+        }
+        log.info("integration {}: {} emergency polic(ies) set", integrationId, names.size());
+        return view(integrations.require(integrationId));
+    }
+
+    @Override
     public List<SubscriptionView> listSubscriptions(String integrationId) {
         return subscriptions.views(integrationId);
     }
@@ -431,10 +474,24 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     }
 
     @Override
+    public DirectorySyncView requestDirectorySync(String integrationId) {
+        integrations.require(integrationId);
+        if (directory == null) {
+            throw new IllegalArgumentException("the directory sync needs BEACON_KAFKA_BOOTSTRAP (it publishes to "
+                    + "the beacon-directory topic)");
+        }
+        return directory.request(integrationId);
+    }
+
+    public Optional<DirectorySync> directory() {
+        return Optional.ofNullable(directory);
+    }
+
+    @Override
     public StatusReport status() {
         return new StatusReport(clock.instant(), settings.replicaId(), listIntegrations(), signIn.tokenHealth(),
                 subscriptions.views(null), gaps.list(null, true), certificates.views(null),
-                backfill == null ? List.of() : backfill.views());
+                backfill == null ? List.of() : backfill.views(), directory == null ? List.of() : directory.views());
     }
 
     @Override
@@ -463,7 +520,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                 .toList();
         return new IntegrationView(i.id(), i.displayName(), i.tenantId(), i.clientId(), i.authMode().dbValue(),
                 i.status().dbValue(), i.statusDetail(), i.status().needsHuman(), leases.holder(i.id()).orElse(null),
-                desired, i.updatedAt());
+                desired, i.updatedAt(), emergencyPolicies.list(i.id()));
     }
 
     private void requireSubscription(String subscriptionId) {
@@ -505,6 +562,9 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         signIn.close();
         if (backfill != null) {
             backfill.close(); // after the loop: no run is in progress any more
+        }
+        if (directory != null) {
+            directory.close();
         }
     }
 }

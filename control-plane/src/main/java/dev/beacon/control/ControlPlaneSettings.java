@@ -146,6 +146,11 @@ public record ControlPlaneSettings(
         } catch (IllegalArgumentException e) {
             problems.add("BEACON_INGRESS_PUBLIC_URL: " + e.getMessage());
         }
+        try {
+            dev.beacon.control.emergency.EmergencyEventsApi.version(env);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid settings: " + String.join("; ", problems));
         }

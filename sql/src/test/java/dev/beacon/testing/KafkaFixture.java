@@ -63,8 +63,17 @@ public final class KafkaFixture implements AutoCloseable {
     }
 
     public void createTopic(String name, int partitions) {
+        createTopic(name, partitions, Map.of());
+    }
+
+    /** A compacted topic, as Beacon's reference-data topics are (latest value per key; a null value deletes it). */
+    public void createCompactedTopic(String name, int partitions) {
+        createTopic(name, partitions, Map.of("cleanup.policy", "compact"));
+    }
+
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("Could not create topic " + name, e);
         }

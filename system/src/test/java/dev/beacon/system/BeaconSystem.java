@@ -1,6 +1,7 @@
 package dev.beacon.system;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.contracts.records.ReferenceTopics;
 import dev.beacon.contracts.secrets.JobSecretsLayout;
 import dev.beacon.control.ControlPlaneService;
 import dev.beacon.control.ControlPlaneSettings;
@@ -92,6 +93,8 @@ public final class BeaconSystem implements AutoCloseable {
         kafka = KafkaFixture.start();
         kafka.createTopic(EVENTS_TOPIC, 2);
         TOPICS.forEach(t -> kafka.createTopic(t, 1));
+        List.of(ReferenceTopics.DIRECTORY, ReferenceTopics.SITES, ReferenceTopics.SECURITY_LINES)
+                .forEach(t -> kafka.createCompactedTopic(t, 1));
         jobSecrets = new JobSecretsLayout(dir.resolve("job-secrets"));
 
         emulator = MicrosoftEmulator.start(Clock.systemUTC());

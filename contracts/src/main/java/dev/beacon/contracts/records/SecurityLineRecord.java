@@ -55,11 +55,14 @@ public record SecurityLineRecord(
      */
     public static String lineIdOf(String typed) {
         String t = typed == null ? "" : typed.strip();
-        if (t.startsWith("+") || (!t.isEmpty() && Character.isDigit(t.charAt(0)))) {
-            return "4:+" + t.replaceAll("[^0-9]", "");
-        }
         if (t.regionMatches(true, 0, "28:orgid:", 0, 9)) {
             return "28:orgid:" + ReferenceTopics.lower(t.substring(9));
+        }
+        if (t.indexOf(':') >= 0) {
+            return t; // a raw id already (4:+…, 8:acs:…); checked before digits: "4:" and "28:" start with one
+        }
+        if (t.startsWith("+") || (!t.isEmpty() && Character.isDigit(t.charAt(0)))) {
+            return "4:+" + t.replaceAll("[^0-9]", "");
         }
         return t;
     }

@@ -40,6 +40,10 @@ final class ApiClient {
         return convert(call("POST", path, body), type);
     }
 
+    <T> T put(String path, Object body, TypeReference<T> type) {
+        return convert(call("PUT", path, body), type);
+    }
+
     void delete(String path) {
         call("DELETE", path, null);
     }

@@ -50,13 +50,13 @@ import picocli.CommandLine.Spec;
         description = "Operate the Beacon control plane.",
         subcommands = {BeaconCtl.Login.class, BeaconCtl.Status.class, BeaconCtl.Integrations.class,
                 BeaconCtl.Subscriptions.class, BeaconCtl.Backfill.class, BeaconCtl.Certs.class, BeaconCtl.Db.class, BeaconCtl.Serve.class,
-                BeaconCtl.Ingress.class})
+                BeaconCtl.Ingress.class, DirectoryCommand.class})
 public final class BeaconCtl implements Callable<Integer> {
 
     private static volatile ServiceLauncher launcherOverride;
 
     private final Map<String, String> env;
-    private final Clock clock;
+    final Clock clock; // DirectoryCommand too
 
     @Spec
     CommandSpec spec;
@@ -249,6 +249,9 @@ public final class BeaconCtl implements Callable<Integer> {
             if (!r.backfills().isEmpty()) {
                 section("Backfill", backfillTable(r.backfills(), now));
             }
+            if (!r.directorySyncs().isEmpty()) {
+                section("Directory sync", DirectoryCommand.table(r.directorySyncs(), now));
+            }
             return 0;
         }
 
@@ -267,10 +270,12 @@ public final class BeaconCtl implements Callable<Integer> {
     }
 
     static TextTable subscriptionTable(List<SubscriptionView> subs, java.time.Instant now) {
-        TextTable t = new TextTable("SUBSCRIPTION", "INTEGRATION", "STATE", "EXPIRES", "RENEWALS", "FAILURES",
-                "LAST NOTIFICATION", "LAST ERROR");
+        TextTable t = new TextTable("SUBSCRIPTION", "INTEGRATION", "POLICY", "STATE", "EXPIRES", "RENEWALS",
+                "FAILURES", "LAST NOTIFICATION", "LAST ERROR");
         for (SubscriptionView s : subs) {
-            t.row(s.subscriptionId(), s.integrationId(), s.state(), TextTable.relative(s.expiresAt(), now),
+            // POLICY: the emergency calling policy of an emergency-call-event subscription, "-" for chats
+            t.row(s.subscriptionId(), s.integrationId(), s.policyName() == null ? "-" : s.policyName(), s.state(),
+                    TextTable.relative(s.expiresAt(), now),
                     s.renewalCount(), s.failureCount(), TextTable.relative(s.lastNotificationAt(), now),
                     s.lastError());
         }
@@ -278,7 +283,8 @@ public final class BeaconCtl implements Callable<Integer> {
     }
 
     @Command(name = "integrations", description = "Add, list and remove integrations (tenants).",
-            subcommands = {Integrations.Add.class, Integrations.ListCmd.class, Integrations.Remove.class})
+            subcommands = {Integrations.Add.class, Integrations.ListCmd.class, Integrations.Remove.class,
+                    Integrations.SetPolicies.class})
     static final class Integrations extends Sub implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -325,6 +331,10 @@ public final class BeaconCtl implements Callable<Integer> {
             boolean noResourceData;
             @Option(names = "--lifetime-minutes", paramLabel = "N", description = "45..4320 (default: the server's).")
             Integer lifetimeMinutes;
+            @Option(names = "--emergency-policy", paramLabel = "NAME", description = "Teams emergency calling "
+                    + "policy to receive Graph emergency call events for; repeat for several (client-credentials "
+                    + "only: CallEvents-Emergency.Read.All is an application permission).")
+            List<String> emergencyPolicies = new ArrayList<>();
 
             @Override
             public Integer call() {
@@ -374,7 +384,7 @@ public final class BeaconCtl implements Callable<Integer> {
                             resourceData, lifetimeMinutes));
                 }
                 IntegrationView v = api().post("/api/integrations", new NewIntegration(id, name, tenant, clientId,
-                        authMode, kind, credential, password, desired), new TypeReference<>() { });
+                        authMode, kind, credential, password, desired, emergencyPolicies), new TypeReference<>() { });
                 out().println("Added integration " + v.id() + " (" + v.authMode() + ", status " + v.status() + ").");
                 out().println(switch (v.authMode()) {
                     case "device-code" -> "Next: beaconctl login " + v.id()
@@ -385,6 +395,26 @@ public final class BeaconCtl implements Callable<Integer> {
                     default -> "Next: beaconctl status   (app-only: no sign-in; the leader gets tokens with the "
                             + "client credential and creates the subscriptions)";
                 });
+                return 0;
+            }
+        }
+
+        @Command(name = "set-policies", description = "Set the emergency calling policies an app-only integration "
+                + "receives Graph emergency call events for (none given: remove them all).")
+        static final class SetPolicies extends Sub implements Callable<Integer> {
+            @Parameters(index = "0", paramLabel = "INTEGRATION")
+            String integration;
+            @Parameters(index = "1..*", paramLabel = "POLICY", arity = "0..*")
+            List<String> policies = new ArrayList<>();
+
+            @Override
+            public Integer call() {
+                IntegrationView v = api().put("/api/integrations/" + integration + "/emergency-policies",
+                        new dev.beacon.control.ops.EmergencyPoliciesRequest(policies), new TypeReference<>() { });
+                out().println(v.emergencyPolicies().isEmpty()
+                        ? "Integration " + v.id() + " has no emergency policies."
+                        : "Integration " + v.id() + " emergency policies: " + String.join(", ",
+                                v.emergencyPolicies()) + " (subscribed at the next reconcile).");
                 return 0;
             }
         }

@@ -58,6 +58,14 @@ public final class GraphClient {
                 Duration.ofSeconds(30));
     }
 
+    /**
+     * The same client (tokens, HTTP client, retries) against another Graph version, e.g. {@code beta} for the
+     * emergency-call-event subscriptions.
+     */
+    public GraphClient withGraphVersion(String version) {
+        return new GraphClient(endpoints.withGraphVersion(version), tokens, http, retry, clock, requestTimeout);
+    }
+
     /** {@code POST /subscriptions}. */
     public GraphSubscription create(String integrationId, NewSubscription s)
             throws GraphException, SignInRequiredException {
@@ -152,7 +160,8 @@ public final class GraphClient {
 
     /**
      * One page of a collection: {@code GET pathAndQuery} (already URL-encoded, e.g. from {@link #query}), with the
-     * usual retries. Follow {@link GraphPage#nextPath()} for the next page. Used by backfill to list messages.
+     * usual retries. Follow {@link GraphPage#nextPath()} for the next page; a delta query's last page carries
+     * {@link GraphPage#deltaPath()}. Used by backfill to list messages and by the directory sync.
      */
     public GraphPage getPage(String integrationId, String pathAndQuery)
             throws GraphException, SignInRequiredException {
@@ -163,9 +172,15 @@ public final class GraphClient {
         String nextPath = next == null ? null : relativeToGraph(next);
         if (next != null && nextPath == null) {
             // Stopping here would silently drop the rest of the collection; the caller must fail instead.
-            throw new IllegalStateException("Graph GET: @odata.nextLink is not a v1.0 URL");
+            throw new IllegalStateException("Graph GET: @odata.nextLink is not a " + endpoints.graphVersion()
+                    + " URL");
         }
-        return new GraphPage(List.copyOf(items), nextPath);
+        String delta = root.path("@odata.deltaLink").asText(null);
+        String deltaPath = delta == null ? null : relativeToGraph(delta);
+        if (delta != null && deltaPath == null) {
+            throw new IllegalStateException("Graph GET: @odata.deltaLink is not a v1.0 URL");
+        }
+        return new GraphPage(List.copyOf(items), nextPath, deltaPath);
     }
 
     /** {@code name=value} query parameters, each value URL-encoded (spaces as {@code %20}, as OData expects). */
@@ -300,9 +315,10 @@ public final class GraphClient {
         return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** A nextLink is absolute (https://graph.microsoft.com/v1.0/...); keep the part after the version. */
-    private static String relativeToGraph(String nextLink) {
-        int v = nextLink.indexOf("/v1.0/");
-        return v < 0 ? null : nextLink.substring(v + "/v1.0".length());
+    /** A nextLink is absolute (https://graph.microsoft.com/v1.0/...); keep the part after this client's version. */
+    private String relativeToGraph(String nextLink) {
+        String version = "/" + endpoints.graphVersion();
+        int v = nextLink.indexOf(version + "/");
+        return v < 0 ? null : nextLink.substring(v + version.length());
     }
 }

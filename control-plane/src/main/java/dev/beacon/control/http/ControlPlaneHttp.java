@@ -117,11 +117,15 @@ public final class ControlPlaneHttp implements AutoCloseable {
         });
         r.post("/api/integrations/{id}/login", ctx -> ctx.json(ops.startLogin(existingIntegration(ctx))));
         r.get("/api/integrations/{id}/login", ctx -> ctx.json(ops.loginState(existingIntegration(ctx))));
+        r.put("/api/integrations/{id}/emergency-policies", ctx -> ctx.json(ops.setEmergencyPolicies(
+                existingIntegration(ctx), body(ctx, dev.beacon.control.ops.EmergencyPoliciesRequest.class).policies())));
         r.post("/api/integrations/{id}/certificates/rotate",
                 ctx -> ctx.json(ops.rotateCertificates(existingIntegration(ctx))));
         // the integration's leader runs it at its next round (only the leader backfills)
         r.post("/api/integrations/{id}/backfill", ctx -> ctx.status(HttpStatus.ACCEPTED)
                 .json(ops.requestBackfill(existingIntegration(ctx))));
+        r.post("/api/integrations/{id}/directory-sync", ctx -> ctx.status(HttpStatus.ACCEPTED)
+                .json(ops.requestDirectorySync(existingIntegration(ctx))));
 
         r.get("/api/subscriptions", ctx -> ctx.json(ops.listSubscriptions(ctx.queryParam("integration"))));
         r.post("/api/subscriptions/{id}/renew", ctx -> ctx.json(ops.renewSubscription(ctx.pathParam("id"))));

@@ -122,12 +122,32 @@ final class DeliverySteps {
         }
     }
 
+    /** Forwards one record per event; 200 once Kafka acknowledged them all, else 503 (the sender retries). */
+    void forwardEach(Context ctx, String route, String integration, java.util.List<Forwarder.Keyed> records) {
+        long started = System.nanoTime();
+        boolean acked = forwarder.sendEach(records, integration, route);
+        metrics.kafkaSend(Duration.ofNanos(System.nanoTime() - started), acked);
+        if (acked) {
+            metrics.accepted(route, records.size());
+            LOG.debug("{} {}: {} event(s) forwarded in {} ms", route, integration, records.size(),
+                    (System.nanoTime() - started) / 1_000_000);
+            ctx.status(HttpStatus.OK);
+        } else {
+            LOG.warn("{} {}: {} event(s) NOT forwarded (Kafka unavailable); answered 503", route, integration,
+                    records.size());
+            metrics.unavailable("kafka");
+            ctx.header("Retry-After", "1");
+            plain(ctx, HttpStatus.SERVICE_UNAVAILABLE, "temporarily unavailable");
+        }
+    }
+
     void refuse(Context ctx, String route, String integration, Rejection rejection, String reason) {
         HttpStatus status = switch (rejection) {
             case CLIENT_STATE, VALIDATION_TOKEN -> HttpStatus.FORBIDDEN;
             case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
             case MALFORMED -> HttpStatus.BAD_REQUEST;
             case UNKNOWN_INTEGRATION -> HttpStatus.NOT_FOUND;
+            case KEY -> HttpStatus.UNAUTHORIZED;
         };
         metrics.rejected(rejection);
         LOG.warn("{} {}: refused {} ({})", route, integration, status.getCode(), LogSafe.clean(reason));

@@ -15,7 +15,7 @@ import java.util.Locale;
  * unknown, never a secret):
  * <ul>
  *   <li>{@code beacon_ingress_requests_total{route,status}}: every answered request; {@code route} is
- *       {@code graph}, {@code graph-lifecycle}, {@code eventgrid}, {@code healthz} or {@code other}</li>
+ *       {@code graph}, {@code graph-lifecycle}, {@code eventgrid}, {@code acs}, {@code healthz} or {@code other}</li>
  *   <li>{@code beacon_ingress_notifications_accepted_total{route}}: notifications (Graph items, or CloudEvents)
  *       in deliveries Kafka acknowledged</li>
  *   <li>{@code beacon_ingress_rejected_total{reason}}: refused deliveries, by {@link Rejection}</li>
@@ -39,7 +39,9 @@ public final class IngressMetrics {
         /** Not JSON, not a notification collection or event, an unreadable body, an oversized handshake (400). */
         MALFORMED,
         /** An integration id that is not a slug or not among {@code BEACON_INGRESS_INTEGRATIONS} (404). */
-        UNKNOWN_INTEGRATION;
+        UNKNOWN_INTEGRATION,
+        /** The ACS route's {@code ?key=} missing or not {@code BEACON_ACS_WEBHOOK_KEY} (401). */
+        KEY;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

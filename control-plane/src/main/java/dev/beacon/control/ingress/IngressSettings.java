@@ -35,6 +35,9 @@ import java.util.stream.Collectors;
  *       404, handshakes included); unset: any;</li>
  *   <li>{@code BEACON_INGRESS_TLS_KEYSTORE} (PKCS12 path) and {@code BEACON_INGRESS_TLS_KEYSTORE_PASSWORD[_FILE]}:
  *       serve HTTPS instead of HTTP;</li>
+ *   <li>{@code BEACON_ACS_WEBHOOK_KEY} or {@code BEACON_ACS_WEBHOOK_KEY_FILE}: the secret {@code ?key=} of the
+ *       ACS route {@code /webhooks/acs/{integration}} (Event Grid subscriptions for ACS {@code IncomingCall});
+ *       unset: that route answers 404;</li>
  *   <li>{@code BEACON_INGRESS_METRICS_HOST} (default {@value #DEFAULT_METRICS_HOST}) and
  *       {@code BEACON_INGRESS_METRICS_PORT} (default {@value #DEFAULT_METRICS_PORT}, {@code off} for none): the
  *       separate Prometheus listener, never the internet-facing port.</li>
@@ -56,7 +59,13 @@ public record IngressSettings(
         String tlsKeystorePassword,
         Set<String> integrations,
         String metricsHost,
-        int metricsPort) {
+        int metricsPort,
+        String acsWebhookKey) {
+
+    /** The ACS route's key: {@code NAME} or {@code NAME_FILE}. */
+    public static final String ACS_WEBHOOK_KEY = "BEACON_ACS_WEBHOOK_KEY";
+    /** A key Event Grid carries in the URL must not be guessable. */
+    public static final int MIN_ACS_KEY_LENGTH = 16;
 
     public static final String CLIENT_STATE = "BEACON_CLIENT_STATE";
     public static final String DEFAULT_HOST = "0.0.0.0";
@@ -128,6 +137,16 @@ public record IngressSettings(
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        String acsKey = null;
+        try {
+            acsKey = SecretSource.resolve(env, ACS_WEBHOOK_KEY).orElse(null);
+            if (acsKey != null && acsKey.length() < MIN_ACS_KEY_LENGTH) {
+                problems.add(SecretSource.describe(ACS_WEBHOOK_KEY) + " must be at least " + MIN_ACS_KEY_LENGTH
+                        + " characters");
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         if (keystore != null && keystorePassword == null) {
             problems.add("BEACON_INGRESS_TLS_KEYSTORE needs BEACON_INGRESS_TLS_KEYSTORE_PASSWORD[_FILE]");
         }
@@ -137,7 +156,7 @@ public record IngressSettings(
         return new IngressSettings(plain(env, "BEACON_INGRESS_HOST").orElse(DEFAULT_HOST), port, bootstrap,
                 plain(env, "BEACON_INGRESS_TOPIC").orElse(DEFAULT_TOPIC), direct, file, appIds, jwks, minRefresh,
                 maxBody, sendTimeout, keystore, keystorePassword, list(env, "BEACON_INGRESS_INTEGRATIONS"),
-                plain(env, "BEACON_INGRESS_METRICS_HOST").orElse(DEFAULT_METRICS_HOST), metricsPort);
+                plain(env, "BEACON_INGRESS_METRICS_HOST").orElse(DEFAULT_METRICS_HOST), metricsPort, acsKey);
     }
 
     /** One setting per line; secrets shown only as set / not set. */
@@ -154,7 +173,8 @@ public record IngressSettings(
                 "send timeout:       " + sendTimeout.toMillis() + " ms",
                 "tls keystore:       " + (tlsKeystore == null ? "(none: plain HTTP)" : tlsKeystore),
                 "metrics:            " + (metricsPort == METRICS_OFF ? "(off)"
-                        : "http://" + metricsHost + ":" + metricsPort + "/metrics"));
+                        : "http://" + metricsHost + ":" + metricsPort + "/metrics"),
+                "acs route key:      " + (acsWebhookKey == null ? "(not set: /webhooks/acs answers 404)" : "(set)"));
     }
 
     @Override

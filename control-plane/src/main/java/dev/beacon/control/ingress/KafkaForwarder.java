@@ -77,6 +77,43 @@ public class KafkaForwarder implements Forwarder, AutoCloseable {
         }
     }
 
+    /**
+     * All records produced at once (the idempotent producer keeps their order), then waited for within one
+     * timeout: true once the broker acknowledged every one.
+     */
+    @Override
+    public boolean sendEach(java.util.List<Keyed> records, String integration, String route) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        java.util.List<java.util.concurrent.Future<?>> pending = new java.util.ArrayList<>();
+        try {
+            for (Keyed k : records) {
+                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null,
+                        k.key() == null ? null : k.key().getBytes(StandardCharsets.UTF_8), k.body());
+                r.headers().add(new RecordHeader(HEADER_INTEGRATION, integration.getBytes(StandardCharsets.UTF_8)));
+                r.headers().add(new RecordHeader(HEADER_ROUTE, route.getBytes(StandardCharsets.UTF_8)));
+                pending.add(producer.send(r));
+            }
+            for (var f : pending) {
+                long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                f.get(left, TimeUnit.MILLISECONDS);
+            }
+            return true;
+        } catch (TimeoutException e) {
+            LOG.warn("Kafka did not acknowledge {} record(s) within {} ms; answering 503", records.size(),
+                    timeoutMillis);
+            return false;
+        } catch (ExecutionException e) {
+            LOG.warn("Kafka did not take the records ({}); answering 503", e.getCause().getClass().getSimpleName());
+            return false;
+        } catch (KafkaException e) {
+            LOG.warn("Kafka send failed ({}); answering 503", e.getClass().getSimpleName());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));

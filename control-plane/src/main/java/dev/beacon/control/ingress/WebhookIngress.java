@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /webhooks/eventgrid/{integration}}: an Event Grid {@code SubscriptionValidationEvent} is answered
  *       {@code {"validationResponse": code}}; CloudEvents (one, or a batch) are forwarded like Graph collections,
  *       each event's notifications needing an accepted {@code clientState}.</li>
+ *   <li>{@code OPTIONS/POST /webhooks/acs/{integration}?key=…}: Azure Communication Services events through Event
+ *       Grid ({@link AcsEventRoutes}), one Kafka record per event; 404 unless {@code BEACON_ACS_WEBHOOK_KEY} is
+ *       set.</li>
  * </ul>
  * Bodies over the limit are refused with 413 before they are read in full. Bodies, tokens and secrets are never
  * logged; logged values from the request have control characters escaped.
@@ -64,6 +67,7 @@ public final class WebhookIngress implements AutoCloseable {
     private final IngressMetrics metrics;
     private final DeliverySteps steps;
     private final EventGridRoutes eventGrid;
+    private final AcsEventRoutes acs;
     private Javalin app;
 
     public WebhookIngress(IngressSettings settings, AcceptedClientStates clientStates, ValidationTokenVerifier tokens,
@@ -80,6 +84,7 @@ public final class WebhookIngress implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         this.steps = new DeliverySteps(settings, clientStates, Objects.requireNonNull(forwarder), metrics, json);
         this.eventGrid = new EventGridRoutes(steps, clientStates, metrics, json);
+        this.acs = new AcsEventRoutes(settings, steps, metrics, json);
     }
 
     /** Binds and serves (HTTPS when a keystore is configured); port 0 picks a free port (see {@link #port()}). */
@@ -144,6 +149,8 @@ public final class WebhookIngress implements AutoCloseable {
                 ctx -> graph(routed(ctx, ROUTE_LIFECYCLE), ROUTE_LIFECYCLE));
         r.options("/webhooks/eventgrid/{integration}", ctx -> eventGrid.options(routed(ctx, ROUTE_EVENTGRID)));
         r.post("/webhooks/eventgrid/{integration}", ctx -> eventGrid.post(routed(ctx, ROUTE_EVENTGRID)));
+        r.options("/webhooks/acs/{integration}", ctx -> acs.options(routed(ctx, AcsEventRoutes.ROUTE_ACS)));
+        r.post("/webhooks/acs/{integration}", ctx -> acs.post(routed(ctx, AcsEventRoutes.ROUTE_ACS)));
         r.get("/healthz", ctx -> routed(ctx, "healthz").contentType("text/plain").result("ok"));
         // Every answer, 404s and errors included; the route label is a fixed word, never the request's path.
         r.after(ctx -> {

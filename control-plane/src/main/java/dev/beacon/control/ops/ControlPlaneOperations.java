@@ -51,6 +51,17 @@ public interface ControlPlaneOperations {
     /** The callback came back with Entra's {@code error} (declined consent, …): record it on the integration. */
     LoginView authorizationDenied(String integrationId, String state, String error, String description);
 
+    /**
+     * Makes {@code policyNames} the integration's emergency calling policies (empty: none); the reconciler then
+     * keeps one emergency-call-event subscription per policy. Returns the integration.
+     *
+     * @throws IllegalArgumentException for a delegated integration (the Graph permission is application-only) or a
+     *                                  bad name
+     */
+    default IntegrationView setEmergencyPolicies(String integrationId, List<String> policyNames) {
+        throw new IllegalArgumentException("emergency policies are not available");
+    }
+
     /** @param integrationId null for all integrations */
     List<SubscriptionView> listSubscriptions(String integrationId);
 
@@ -69,6 +80,14 @@ public interface ControlPlaneOperations {
      */
     default BackfillView requestBackfill(String integrationId) {
         throw new IllegalArgumentException("backfill is not available");
+    }
+
+    /**
+     * Asks the integration's leader to sync its directory ({@code /users/delta}) at its next round; returns the sync
+     * state (with {@code requestedAt} set). IllegalArgumentException when the directory sync does not run here.
+     */
+    default dev.beacon.control.directory.DirectorySyncView requestDirectorySync(String integrationId) {
+        throw new IllegalArgumentException("the directory sync is not available");
     }
 
     StatusReport status();

@@ -10,6 +10,8 @@ import java.util.List;
  * @param credential     the client secret, or base64 of a PKCS12 for a certificate (the PKCS12's password is
  *                       {@code credentialPassword}); sealed on arrival and never returned
  * @param subscriptions  the desired subscriptions; empty means the default (all chats of the signed-in user)
+ * @param emergencyPolicies Teams emergency calling policies to receive Graph emergency call events for (app-only
+ *                       integrations only); null or empty: none
  */
 public record NewIntegration(
         String id,
@@ -20,7 +22,16 @@ public record NewIntegration(
         String credentialKind,
         String credential,
         String credentialPassword,
-        List<DesiredSubscriptionView> subscriptions) {
+        List<DesiredSubscriptionView> subscriptions,
+        List<String> emergencyPolicies) {
+
+    /** Without emergency policies. */
+    public NewIntegration(String id, String displayName, String tenantId, String clientId, String authMode,
+                          String credentialKind, String credential, String credentialPassword,
+                          List<DesiredSubscriptionView> subscriptions) {
+        this(id, displayName, tenantId, clientId, authMode, credentialKind, credential, credentialPassword,
+                subscriptions, List.of());
+    }
 
     @Override
     public String toString() {

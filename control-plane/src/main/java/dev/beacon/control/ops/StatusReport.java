@@ -1,12 +1,13 @@
 package dev.beacon.control.ops;
 
+import dev.beacon.control.directory.DirectorySyncView;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * {@code /api/status} and {@code beaconctl status}: everything ops need to see at a glance, from the database
  * (so every replica reports the same), plus which replica answered. {@code backfills}: one per integration the
- * backfill has state for (empty when the backfill does not run).
+ * backfill has state for (empty when the backfill does not run). {@code directorySyncs}: one per integration the directory sync has state for.
  */
 public record StatusReport(
         Instant generatedAt,
@@ -16,7 +17,16 @@ public record StatusReport(
         List<SubscriptionView> subscriptions,
         List<GapView> openGaps,
         List<CertificateView> certificates,
-        List<BackfillView> backfills) {
+        List<BackfillView> backfills,
+        List<DirectorySyncView> directorySyncs) {
+
+    /** A report without directory sync state. */
+    public StatusReport(Instant generatedAt, String replicaId, List<IntegrationView> integrations,
+                        List<TokenView> tokens, List<SubscriptionView> subscriptions, List<GapView> openGaps,
+                        List<CertificateView> certificates, List<BackfillView> backfills) {
+        this(generatedAt, replicaId, integrations, tokens, subscriptions, openGaps, certificates, backfills,
+                List.of());
+    }
 
     /** A report without backfill state (no Kafka configured: no backfill). */
     public StatusReport(Instant generatedAt, String replicaId, List<IntegrationView> integrations,
@@ -27,5 +37,6 @@ public record StatusReport(
 
     public StatusReport {
         backfills = backfills == null ? List.of() : List.copyOf(backfills);
+        directorySyncs = directorySyncs == null ? List.of() : List.copyOf(directorySyncs);
     }
 }

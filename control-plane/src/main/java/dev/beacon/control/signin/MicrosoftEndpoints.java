@@ -26,10 +26,22 @@ public record MicrosoftEndpoints(String authorityHost, String graphBaseUrl, URI 
         return authorityHost + tenantId + "/";
     }
 
-    /** The URL a Graph call really goes to (the emulator when routed). */
+    /** The URL a Graph call really goes to (the emulator when routed, under the same version segment). */
     public URI graphUri(String pathAndQuery) {
-        String base = route == null ? graphBaseUrl : route.toString().replaceAll("/$", "") + "/v1.0";
+        String base = route == null ? graphBaseUrl : route.toString().replaceAll("/$", "") + "/" + graphVersion();
         return URI.create(base + (pathAndQuery.startsWith("/") ? pathAndQuery : "/" + pathAndQuery));
+    }
+
+    /** The last segment of the Graph base URL: {@code v1.0} or {@code beta}. */
+    public String graphVersion() {
+        String b = graphBaseUrl.replaceAll("/+$", "");
+        return b.substring(b.lastIndexOf('/') + 1);
+    }
+
+    /** The same endpoints with Graph's {@code version} ({@code v1.0} or {@code beta}) instead. */
+    public MicrosoftEndpoints withGraphVersion(String version) {
+        String b = graphBaseUrl.replaceAll("/+$", "");
+        return new MicrosoftEndpoints(authorityHost, b.substring(0, b.lastIndexOf('/') + 1) + version, route);
     }
 
     public boolean routed() {

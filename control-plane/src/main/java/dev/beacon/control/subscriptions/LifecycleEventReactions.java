@@ -1,7 +1,6 @@
 package dev.beacon.control.subscriptions;
 
 import dev.beacon.control.certs.EncryptionCertificates;
-import dev.beacon.control.graph.GraphClient;
 import dev.beacon.control.graph.GraphException;
 import dev.beacon.control.integration.DesiredSubscription;
 import dev.beacon.control.lifecycle.LifecycleEvent;
@@ -29,7 +28,7 @@ final class LifecycleEventReactions {
     private final SubscriptionStore subscriptions;
     private final GapStore gaps;
     private final EncryptionCertificates certificates;
-    private final GraphClient graph;
+    private final SubscriptionGraphs graphs;
     private final TokenSource tokens;
     private final SubscriptionActions actions;
     private final ReconcilerSettings settings;
@@ -38,13 +37,13 @@ final class LifecycleEventReactions {
     private final Function<Row, Optional<DesiredSubscription>> desiredFor;
 
     LifecycleEventReactions(SubscriptionStore subscriptions, GapStore gaps, EncryptionCertificates certificates,
-                            GraphClient graph, TokenSource tokens, SubscriptionActions actions,
+                            SubscriptionGraphs graphs, TokenSource tokens, SubscriptionActions actions,
                             ReconcilerSettings settings, ReconcilerCounters counters,
                             Function<Row, Optional<DesiredSubscription>> desiredFor) {
         this.subscriptions = subscriptions;
         this.gaps = gaps;
         this.certificates = certificates;
-        this.graph = graph;
+        this.graphs = graphs;
         this.tokens = tokens;
         this.actions = actions;
         this.settings = settings;
@@ -74,7 +73,7 @@ final class LifecycleEventReactions {
         ReconcilePass pass = new ReconcilePass(integrationId, tokens.graphToken(integrationId), certificates);
         DesiredSubscription d = desiredFor.apply(row).orElse(null);
         try {
-            graph.reauthorize(integrationId, row.subscriptionId());
+            graphs.forResource(row.resource()).reauthorize(integrationId, row.subscriptionId());
             subscriptions.succeeded(row.subscriptionId());
             return "reauthorized " + row.subscriptionId();
         } catch (GraphException e) {

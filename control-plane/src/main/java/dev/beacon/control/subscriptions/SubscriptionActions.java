@@ -3,6 +3,7 @@ package dev.beacon.control.subscriptions;
 import dev.beacon.control.certs.EncryptionCertificates;
 import dev.beacon.control.certs.EncryptionCertificates.Certificate;
 import dev.beacon.control.graph.CertificateUpdate;
+import dev.beacon.control.emergency.EmergencyEventResources;
 import dev.beacon.control.graph.GraphClient;
 import dev.beacon.control.graph.GraphException;
 import dev.beacon.control.graph.GraphSubscription;
@@ -42,7 +43,7 @@ final class SubscriptionActions {
     private final GapStore gaps;
     private final ClientStates clientStates;
     private final EncryptionCertificates certificates;
-    private final GraphClient graph;
+    private final SubscriptionGraphs graphs;
     private final Runnable secretsChanged;
     private final ReconcilerSettings settings;
     private final Clock clock;
@@ -50,7 +51,7 @@ final class SubscriptionActions {
     private final Map<String, PendingCreate> pendingCreates = new ConcurrentHashMap<>();
 
     SubscriptionActions(IntegrationStore integrations, SubscriptionStore subscriptions, GapStore gaps,
-                        ClientStates clientStates, EncryptionCertificates certificates, GraphClient graph,
+                        ClientStates clientStates, EncryptionCertificates certificates, SubscriptionGraphs graphs,
                         Runnable secretsChanged, ReconcilerSettings settings, Clock clock,
                         ReconcilerCounters counters) {
         this.integrations = integrations;
@@ -58,7 +59,7 @@ final class SubscriptionActions {
         this.gaps = gaps;
         this.clientStates = clientStates;
         this.certificates = certificates;
-        this.graph = graph;
+        this.graphs = graphs;
         this.secretsChanged = secretsChanged;
         this.settings = settings;
         this.clock = clock;
@@ -75,7 +76,7 @@ final class SubscriptionActions {
             certificateId = pass.certificate().id();
         }
         try {
-            GraphSubscription g = graph.renew(pass.integrationId, row.subscriptionId(), target, update);
+            GraphSubscription g = graphs.forResource(row.resource()).renew(pass.integrationId, row.subscriptionId(), target, update);
             Instant expires = g.expirationDateTime() == null ? target : g.expirationDateTime();
             subscriptions.renewed(row.subscriptionId(), expires, now, certificateId);
             counters.renewals.incrementAndGet();
@@ -140,6 +141,7 @@ final class SubscriptionActions {
         NewSubscription request = new NewSubscription(resource, d.changeTypes(), d.notificationUrl(),
                 d.effectiveLifecycleUrl(), now.plus(Duration.ofMinutes(d.lifetimeMinutes())), clientState.secret(),
                 d.includeResourceData(), cert == null ? null : cert.base64(), cert == null ? null : cert.id());
+        GraphClient graph = graphs.forResource(resource);
         GraphSubscription created;
         boolean adopted = false;
         try {
@@ -156,7 +158,14 @@ final class SubscriptionActions {
         } catch (GraphException e) {
             clientStates.discard(clientState.id());
             counters.creationFailures.incrementAndGet();
-            if (e.forbidden()) {
+            boolean emergency = EmergencyEventResources.isEmergencyResource(resource);
+            if (e.forbidden() && emergency) {
+                // Not a quota: the application permission is missing (or the API is not available to the tenant).
+                // Only this policy's subscription waits; the chat subscriptions go on.
+                log.warn("Integration {}: Graph refused the emergency call event subscription {} (403): grant the "
+                        + "application permission CallEvents-Emergency.Read.All with admin consent", pass.integrationId,
+                        resource);
+            } else if (e.forbidden()) {
                 String detail = e.graphMessage() != null ? e.graphMessage() : e.getMessage();
                 integrations.setStatus(pass.integrationId, IntegrationStatus.QUOTA_EXCEEDED,
                         "Graph refused to create " + resource + ": " + detail);
@@ -205,11 +214,21 @@ final class SubscriptionActions {
      * one made by hand. Graph cannot PATCH its clientState, which we do not know, so the job could never verify its
      * notifications. We therefore delete it and create ours again (a moment without a subscription, instead of
      * a subscription whose notifications are all rejected).
+     *
+     * <p>Emergency call events ({@code getEmergencyEventsByPolicy}) allow one subscription per app, tenant and policy,
+     * so the conflicting one is found by its resource alone (its URL may differ: another replica's or an older
+     * delivery target). The same reasoning applies: Graph never returns a clientState on reads, so we cannot tell
+     * whether the job would accept its notifications; deleting it and creating ours is the only state in which
+     * every emergency event is verifiable. The adoption is counted ({@code adopted}) and logged.
      */
     private void adoptConflicting(ReconcilePass pass, NewSubscription request)
             throws GraphException, SignInRequiredException {
+        GraphClient graph = graphs.forResource(request.resource());
+        // Emergency call events: one subscription per app, tenant and policy, whatever its URL (Graph's 409 rule).
+        boolean perPolicy = EmergencyEventResources.isEmergencyResource(request.resource());
         GraphSubscription existing = graph.list(pass.integrationId).stream()
-                .filter(s -> s.sameTarget(request.resource(), request.changeType(), request.notificationUrl()))
+                .filter(s -> perPolicy ? request.resource().equalsIgnoreCase(s.resource())
+                        : s.sameTarget(request.resource(), request.changeType(), request.notificationUrl()))
                 .findFirst()
                 .orElseThrow(() -> new GraphException("adopt existing subscription", 409, "ConflictNotListed",
                         "Graph reports a conflicting subscription that this app cannot list", null, null));
@@ -229,7 +248,7 @@ final class SubscriptionActions {
     /** @return true when it is gone from Graph (deleted now, or already) */
     boolean deleteInGraph(ReconcilePass pass, Row row) throws SignInRequiredException {
         try {
-            graph.delete(pass.integrationId, row.subscriptionId());
+            graphs.forResource(row.resource()).delete(pass.integrationId, row.subscriptionId());
         } catch (GraphException e) {
             if (!e.notFound()) {
                 recordFailure(pass, row, e);
@@ -253,7 +272,7 @@ final class SubscriptionActions {
     void deleteNow(Row row, ReconcileTally tally) throws SignInRequiredException {
         if (row.active()) {
             try {
-                graph.delete(row.integrationId(), row.subscriptionId());
+                graphs.forResource(row.resource()).delete(row.integrationId(), row.subscriptionId());
             } catch (GraphException e) {
                 if (!e.notFound()) {
                     throw new IllegalStateException(e.getMessage(), e);

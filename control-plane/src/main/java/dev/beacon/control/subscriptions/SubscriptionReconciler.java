@@ -1,6 +1,7 @@
 package dev.beacon.control.subscriptions;
 
 import dev.beacon.control.certs.EncryptionCertificates;
+import dev.beacon.control.emergency.EmergencyEventResources;
 import dev.beacon.control.graph.GraphClient;
 import dev.beacon.control.integration.DesiredSubscription;
 import dev.beacon.control.integration.Integration;
@@ -64,6 +65,7 @@ public final class SubscriptionReconciler implements LifecycleHandler {
     private final SubscriptionActions actions;
     private final LifecycleEventReactions reactions;
     private final IntegrationStatusFlags flags;
+    private final DesiredSource desired;
 
     /**
      * @param secretsChanged called whenever the job's secrets changed (new clientState, new or deleted key),
@@ -85,6 +87,20 @@ public final class SubscriptionReconciler implements LifecycleHandler {
                                   ClientStates clientStates, EncryptionCertificates certificates, GraphClient graph,
                                   TokenSource tokens, Runnable secretsChanged, ReconcilerSettings settings,
                                   Clock clock, IngressWebhookUrls webhookUrls) {
+        this(integrations, subscriptions, gaps, clientStates, certificates, SubscriptionGraphs.of(graph), tokens,
+                secretsChanged, settings, clock, webhookUrls, integrations::desired);
+    }
+
+    /**
+     * @param graphs  the Graph client per resource (emergency events may use another Graph version)
+     * @param desired what each integration desires: its stored entries plus derived ones (emergency policies)
+     */
+    public SubscriptionReconciler(IntegrationStore integrations, SubscriptionStore subscriptions, GapStore gaps,
+                                  ClientStates clientStates, EncryptionCertificates certificates,
+                                  SubscriptionGraphs graphs, TokenSource tokens, Runnable secretsChanged,
+                                  ReconcilerSettings settings, Clock clock, IngressWebhookUrls webhookUrls,
+                                  DesiredSource desired) {
+        this.desired = desired;
         this.webhookUrls = webhookUrls;
         this.integrations = integrations;
         this.subscriptions = subscriptions;
@@ -93,9 +109,9 @@ public final class SubscriptionReconciler implements LifecycleHandler {
         this.secretsChanged = secretsChanged;
         this.clock = clock;
         this.flags = new IntegrationStatusFlags(integrations);
-        this.actions = new SubscriptionActions(integrations, subscriptions, gaps, clientStates, certificates, graph,
+        this.actions = new SubscriptionActions(integrations, subscriptions, gaps, clientStates, certificates, graphs,
                 secretsChanged, settings, clock, counters);
-        this.reactions = new LifecycleEventReactions(subscriptions, gaps, certificates, graph, tokens, actions,
+        this.reactions = new LifecycleEventReactions(subscriptions, gaps, certificates, graphs, tokens, actions,
                 settings, counters, this::desiredFor);
     }
 
@@ -122,7 +138,7 @@ public final class SubscriptionReconciler implements LifecycleHandler {
             }
             String outcome = "ok";
             boolean invalidDesired = false;
-            List<DesiredSubscription> desired = integrations.desired(integrationId);
+            List<DesiredSubscription> desired = this.desired.desired(integrationId);
             // newest first: keep the newest per desired entry
             SubscriptionPolicy.Held held = SubscriptionPolicy.Held.of(subscriptions.active(integrationId));
             try {
@@ -241,7 +257,9 @@ public final class SubscriptionReconciler implements LifecycleHandler {
                 DesiredSubscription d = desiredFor(row).orElse(new DesiredSubscription(row.integrationId(),
                         row.desiredResource(), row.changeTypes(), row.notificationUrl(),
                         row.lifecycleNotificationUrl(), row.encryptionCertificateId() != null,
-                        DesiredSubscription.MAX_LIFETIME_MINUTES));
+                        EmergencyEventResources.isEmergencyResource(row.resource())
+                                ? EmergencyEventResources.MAX_LIFETIME_MINUTES
+                                : DesiredSubscription.MAX_LIFETIME_MINUTES));
                 actions.renew(pass, d, subscriptions.find(subscriptionId).orElseThrow());
                 tally.secretsChanged = pass.tally.secretsChanged;
             } catch (SignInRequiredException e) {
@@ -297,7 +315,7 @@ public final class SubscriptionReconciler implements LifecycleHandler {
     /** The (resolved) desired entry {@code row} was made for; empty when no longer desired. */
     private Optional<DesiredSubscription> desiredFor(Row row) {
         try {
-            return integrations.desired(row.integrationId()).stream()
+            return desired.desired(row.integrationId()).stream()
                     .filter(d -> d.resource().equals(row.desiredResource()))
                     .findFirst()
                     .map(webhookUrls::resolve);

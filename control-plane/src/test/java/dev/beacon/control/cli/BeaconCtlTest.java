@@ -78,13 +78,13 @@ class BeaconCtlTest {
                 "contoso      active  device-code  replica-a  no           -",
                 "INTEGRATION  ACCOUNT                 ACCESS TOKEN       REFRESHED   SIGN IN AGAIN  DETAIL",
                 "contoso      svc-beacon@contoso.com  expires in 50m00s  24h00m ago  no             -",
-                "SUBSCRIPTION  INTEGRATION  STATE   EXPIRES    RENEWALS  FAILURES  LAST NOTIFICATION  LAST ERROR",
+                "SUBSCRIPTION  INTEGRATION  POLICY  STATE   EXPIRES    RENEWALS  FAILURES  LAST NOTIFICATION  LAST ERROR",
                 "GAP  INTEGRATION  RESOURCE                         SUBSCRIPTION  SINCE       REASON",
                 "7    contoso      /users/u-1/chats/getAllMessages  sub-0         20m00s ago  missed");
         assertThat(lines).anySatisfy(l -> assertThat(l).matches(
-                "sub-1 +contoso +active +in 35h12m +3 +0 +1m30s ago +-"));
+                "sub-1 +contoso +- +active +in 35h12m +3 +0 +1m30s ago +-"));
         assertThat(lines).anySatisfy(l -> assertThat(l).matches(
-                "sub-2 +contoso +active +in 10m00s +0 +2 +1m30s ago +429 throttled, retry after 30 s"));
+                "sub-2 +contoso +- +active +in 10m00s +0 +2 +1m30s ago +429 throttled, retry after 30 s"));
     }
 
     @Test
@@ -269,6 +269,14 @@ class BeaconCtlTest {
                 "INTEGRATION  LAST RUN   OUTCOME  LISTED THROUGH  PUBLISHED  GAPS WAITING  NEXT ATTEMPT",
                 "contoso      5m00s ago  ok       5m00s ago       3          1             requested");
         assertThat(ops.calls).contains("requestBackfill contoso");
+
+        r = run("directory", "sync", "contoso");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().lines()).containsExactly(
+                "Directory sync of contoso requested; its leader runs it at its next round.",
+                "INTEGRATION  STATUS  LAST SYNC   PUBLISHED  MODE   NEXT ATTEMPT  DETAIL",
+                "contoso      ok      50m00s ago  1200       delta  requested     -");
+        assertThat(ops.calls).contains("requestDirectorySync contoso");
 
         r = run("integrations", "remove", "contoso");
         assertThat(r.out()).isEqualTo("Removed integration contoso.\n");

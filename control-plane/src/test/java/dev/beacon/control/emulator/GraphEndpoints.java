@@ -84,12 +84,12 @@ public final class GraphEndpoints {
 
     GraphEndpoints(MicrosoftEmulator emulator) {
         this.emulator = emulator;
-        emulator.route("POST", "/v1\\.0/subscriptions", this::create);
-        emulator.route("GET", "/v1\\.0/subscriptions", this::list);
-        emulator.route("GET", "/v1\\.0/subscriptions/([^/]+)", this::get);
-        emulator.route("PATCH", "/v1\\.0/subscriptions/([^/]+)", this::patch);
-        emulator.route("DELETE", "/v1\\.0/subscriptions/([^/]+)", this::delete);
-        emulator.route("POST", "/v1\\.0/subscriptions/([^/]+)/reauthorize", this::reauthorize);
+        emulator.route("POST", "/(?:v1\\.0|beta)/subscriptions", this::create);
+        emulator.route("GET", "/(?:v1\\.0|beta)/subscriptions", this::list);
+        emulator.route("GET", "/(?:v1\\.0|beta)/subscriptions/([^/]+)", this::get);
+        emulator.route("PATCH", "/(?:v1\\.0|beta)/subscriptions/([^/]+)", this::patch);
+        emulator.route("DELETE", "/(?:v1\\.0|beta)/subscriptions/([^/]+)", this::delete);
+        emulator.route("POST", "/(?:v1\\.0|beta)/subscriptions/([^/]+)/reauthorize", this::reauthorize);
         emulator.route("GET", "/(?:v1\\.0|beta)/chats/([^/]+)/messages/([^/]+)", this::getMessage);
     }
 
@@ -234,6 +234,10 @@ public final class GraphEndpoints {
                 return error(400, "InvalidRequest", "The '" + field + "' property is required.");
             }
         }
+        Response emergency = EmergencyEventSubscriptionRules.checkCreate(caller, body, emulator.clock().instant());
+        if (emergency != null) {
+            return emergency;
+        }
         String resource = body.get("resource").asText();
         String changeType = body.get("changeType").asText();
         String notificationUrl = body.get("notificationUrl").asText();
@@ -287,6 +291,10 @@ public final class GraphEndpoints {
         }
         synchronized (this) {
             expire();
+            Response duplicate = EmergencyEventSubscriptionRules.conflict(caller, resource, subscriptions.values());
+            if (duplicate != null) {
+                return duplicate;
+            }
             for (EmulatedSubscription s : subscriptions.values()) {
                 if (s.applicationId().equals(caller.clientId()) && s.resource().equalsIgnoreCase(resource)
                         && s.changeType().equalsIgnoreCase(changeType) && s.notificationUrl().equals(notificationUrl)) {
@@ -380,6 +388,10 @@ public final class GraphEndpoints {
             }
             String notificationUrl = newUrl != null ? newUrl : s.notificationUrl();
             Instant expires = s.expirationDateTime();
+            Response tooLong = EmergencyEventSubscriptionRules.checkRenewal(s, body, emulator.clock().instant());
+            if (tooLong != null) {
+                return tooLong;
+            }
             if (body.hasNonNull("expirationDateTime")) {
                 Object e = expiry(body.get("expirationDateTime").asText(), s.resource());
                 if (e instanceof Response r) {

@@ -140,6 +140,11 @@ public final class GraphNotifications {
         this.eventHubs = eventHub;
     }
 
+    /** The event hub set by {@link #deliverEventHubsTo}, or null (other publishers deliver there too). */
+    BiConsumer<EmulatedSubscription, String> eventHub() {
+        return eventHubs;
+    }
+
     private JsonNode readMessage(String chatMessageJson) {
         JsonNode message;
         try {

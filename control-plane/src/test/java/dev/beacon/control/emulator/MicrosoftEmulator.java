@@ -127,6 +127,8 @@ public final class MicrosoftEmulator implements AutoCloseable {
     private final EntraEndpoints entra;
     private final GraphEndpoints graph;
     private final GraphNotifications notifications;
+    private final GraphDirectory directory;
+    private final EmergencyCallEvents emergencyCallEvents;
 
     private MicrosoftEmulator(HttpServer server, Clock clock) {
         this.server = server;
@@ -137,6 +139,8 @@ public final class MicrosoftEmulator implements AutoCloseable {
         this.graph = new GraphEndpoints(this);
         this.notifications = new GraphNotifications(this);
         new GraphMessageLists(this, graph);
+        this.directory = new GraphDirectory(this);
+        this.emergencyCallEvents = new EmergencyCallEvents(this);
     }
 
     /** Starts on 127.0.0.1 with a free port (or {@code port} when > 0). */
@@ -177,9 +181,19 @@ public final class MicrosoftEmulator implements AutoCloseable {
         return graph;
     }
 
+    /** Graph's user delta query ({@code /users/delta}) over users tests put. */
+    public GraphDirectory directory() {
+        return directory;
+    }
+
     /** Graph's change-notification publisher: webhook deliveries, validation-token keys, dropping. */
     public GraphNotifications notifications() {
         return notifications;
+    }
+
+    /** Graph's emergency call event notifications (subscriptions per emergency calling policy). */
+    public EmergencyCallEvents emergencyCallEvents() {
+        return emergencyCallEvents;
     }
 
     /**

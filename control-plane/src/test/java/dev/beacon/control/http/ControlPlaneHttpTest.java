@@ -52,6 +52,7 @@ class ControlPlaneHttpTest {
             new Object[] {"GET", "/api/integrations/contoso/login", null, 200},
             new Object[] {"POST", "/api/integrations/contoso/certificates/rotate", "", 200},
             new Object[] {"POST", "/api/integrations/contoso/backfill", "", 202},
+            new Object[] {"POST", "/api/integrations/contoso/directory-sync", "", 202},
             new Object[] {"GET", "/api/subscriptions", null, 200},
             new Object[] {"GET", "/api/subscriptions?integration=contoso", null, 200},
             new Object[] {"POST", "/api/subscriptions/sub-1/renew", "", 200},
@@ -80,6 +81,7 @@ class ControlPlaneHttpTest {
         }
         assertThat(ops.calls).contains("status", "listIntegrations", "addIntegration fabrikam",
                 "startLogin contoso", "startDeviceCodeLogin contoso", "loginState contoso", "rotateCertificates contoso", "requestBackfill contoso",
+                "requestDirectorySync contoso",
                 "listSubscriptions null", "listSubscriptions contoso", "renewSubscription sub-1",
                 "deleteSubscription sub-2", "authorizationUrl contoso", "removeIntegration contoso");
     }
@@ -253,7 +255,7 @@ class ControlPlaneHttpTest {
         for (String[] route : new String[][] {{"GET", "/api/integrations/nobody"},
                 {"DELETE", "/api/integrations/nobody"}, {"POST", "/api/integrations/nobody/login"},
                 {"GET", "/api/integrations/nobody/login"}, {"POST", "/api/integrations/nobody/certificates/rotate"},
-                {"POST", "/api/integrations/nobody/backfill"},
+                {"POST", "/api/integrations/nobody/backfill"}, {"POST", "/api/integrations/nobody/directory-sync"},
                 {"POST", "/api/subscriptions/sub-404/renew"}, {"DELETE", "/api/subscriptions/sub-404"},
                 {"GET", "/api/no-such-route"}}) {
             r = send(route[0], route[1], "", auth);

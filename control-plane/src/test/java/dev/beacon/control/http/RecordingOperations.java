@@ -220,6 +220,14 @@ public final class RecordingOperations implements ControlPlaneOperations {
     }
 
     @Override
+    public synchronized dev.beacon.control.directory.DirectorySyncView requestDirectorySync(String integrationId) {
+        calls.add("requestDirectorySync " + integrationId);
+        Instant last = NOW.minus(Duration.ofMinutes(50));
+        return new dev.beacon.control.directory.DirectorySyncView(integrationId, "ok", null, last, 1200, last, 0,
+                null, NOW, true);
+    }
+
+    @Override
     public synchronized StatusReport status() {
         calls.add("status");
         List<TokenView> tokens = new ArrayList<>();

@@ -57,6 +57,11 @@ public final class LocalControlPlane {
         KafkaFixture kafka = KafkaFixture.start();
         kafka.createTopic("graph-lifecycle", 1);
         kafka.createTopic("graph-lifecycle-dead-letters", 1);
+        for (String topic : java.util.List.of(dev.beacon.contracts.records.ReferenceTopics.DIRECTORY,
+                dev.beacon.contracts.records.ReferenceTopics.SITES,
+                dev.beacon.contracts.records.ReferenceTopics.SECURITY_LINES)) {
+            kafka.createCompactedTopic(topic, 1);
+        }
         MicrosoftEmulator emulator = MicrosoftEmulator.start(clock, emulatorPort);
         // A person needs real minutes to type the code, whatever the time scale.
         emulator.entra().deviceCodeTiming(Duration.ofMinutes(15).multipliedBy((long) scale), 2);

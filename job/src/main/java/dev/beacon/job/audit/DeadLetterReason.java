@@ -33,7 +33,29 @@ public enum DeadLetterReason {
     /** A fetched message whose signature matches none of the configured fetch-signing keys: forged or tampered. */
     FETCHED_MESSAGE_SIGNATURE_MISMATCH,
     /** A fetched message, but the job has no fetch-signing keys configured, so it cannot be believed. */
-    FETCHED_MESSAGE_UNVERIFIABLE;
+    FETCHED_MESSAGE_UNVERIFIABLE,
+    /**
+     * A record on a reference-data topic (directory, sites, security lines) that breaks its contract: not JSON, a
+     * missing or mistyped field, a key that is not the record's. The dead letter holds no value (personal data).
+     */
+    INVALID_REFERENCE_RECORD,
+    /**
+     * A Graph notification about a resource Beacon does not subscribe to (neither a chat or channel message nor an
+     * emergency call event): kept rather than judged as a chat message, since nothing can read it yet.
+     */
+    UNSUPPORTED_RESOURCE,
+    /** An emergency call event notification without encrypted content (Graph sends them as rich notifications only). */
+    EMERGENCY_CALL_EVENT_WITHOUT_CONTENT,
+    /** A decrypted emergency call event that breaks the documented shape; the detail names the member, not its value. */
+    INVALID_EMERGENCY_CALL_EVENT,
+    /** An emergency call event whose caller has neither a UPN nor an id: it cannot be matched to anyone. */
+    EMERGENCY_CALL_EVENT_WITHOUT_CALLER,
+    /** An emergency call event without a valid {@code eventDateTime}: it cannot be placed on a call. */
+    EMERGENCY_CALL_EVENT_WITHOUT_TIME,
+    /** An Event Grid schema event missing a required member ({@code id}, {@code eventType}, {@code data}...). */
+    INVALID_EVENT_GRID_EVENT,
+    /** An ACS {@code Microsoft.Communication.IncomingCall} whose data lacks what a call needs (who was called...). */
+    INVALID_INCOMING_CALL;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

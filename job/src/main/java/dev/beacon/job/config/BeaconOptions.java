@@ -49,6 +49,32 @@ public final class BeaconOptions {
     /** Any {@code kafka.property.<name>} is passed to every Kafka client as {@code <name>}. */
     public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
 
+    // ---- reference data (control plane's compacted topics, on the ingest Kafka) ----------------------------------
+
+    public static final ConfigOption<Boolean> REFERENCE_ENABLED = ConfigOptions.key("reference.enabled")
+            .booleanType().defaultValue(true)
+            .withDescription("Read the directory, sites and security lines the control plane publishes (Kafka mode; "
+                    + "in replay mode, replay.reference-file instead). The topics must exist.");
+
+    public static final ConfigOption<String> REFERENCE_DIRECTORY_TOPIC = ConfigOptions
+            .key("reference.directory-topic").stringType()
+            .defaultValue(dev.beacon.contracts.records.ReferenceTopics.DIRECTORY)
+            .withDescription("Compacted topic of directory users (key tenant|userId).");
+
+    public static final ConfigOption<String> REFERENCE_SITES_TOPIC = ConfigOptions.key("reference.sites-topic")
+            .stringType().defaultValue(dev.beacon.contracts.records.ReferenceTopics.SITES)
+            .withDescription("Compacted topic of sites (key siteId).");
+
+    public static final ConfigOption<String> REFERENCE_SECURITY_LINES_TOPIC = ConfigOptions
+            .key("reference.security-lines-topic").stringType()
+            .defaultValue(dev.beacon.contracts.records.ReferenceTopics.SECURITY_LINES)
+            .withDescription("Compacted topic of security lines (key lineId).");
+
+    public static final ConfigOption<String> REFERENCE_GROUP_ID = ConfigOptions.key("reference.group-id")
+            .stringType().noDefaultValue()
+            .withDescription("Consumer group of the reference source (offsets are committed for monitoring only); "
+                    + "defaults to kafka.group-id + \"-reference\".");
+
     // ---- outputs ------------------------------------------------------------------------------------------------
 
     public static final ConfigOption<String> SINK_KAFKA_BOOTSTRAP = ConfigOptions.key("sink.kafka.bootstrap-servers")
@@ -179,6 +205,16 @@ public final class BeaconOptions {
             .durationType().defaultValue(Duration.ofDays(2))
             .withDescription("How long a fact stays open for merges, amendments and deletions after its last change.");
 
+    public static final ConfigOption<Duration> SECURITY_LINES_GRACE = ConfigOptions.key("securitylines.grace")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("How long an ACS call to a number that is not (yet) a known security line is held, "
+                    + "because the lines may arrive after the call at startup; then it is counted and dropped.");
+
+    public static final ConfigOption<Duration> SECURITY_LINES_RETENTION = ConfigOptions.key("securitylines.retention")
+            .durationType().defaultValue(Duration.ofHours(24))
+            .withDescription("How long a call to a security line is remembered to recognise a redelivery of it "
+                    + "(Event Grid retries for up to 24 hours).");
+
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
             .durationType().defaultValue(Duration.ofSeconds(10));
 
@@ -219,6 +255,11 @@ public final class BeaconOptions {
     public static final ConfigOption<String> REPLAY_FILE = ConfigOptions.key("replay")
             .stringType().noDefaultValue()
             .withDescription("Capture file (one record per line: a bare value or a kcat -J envelope).");
+
+    public static final ConfigOption<String> REPLAY_REFERENCE_FILE = ConfigOptions.key("replay.reference-file")
+            .stringType().noDefaultValue()
+            .withDescription("Replay only: reference data as JSON Lines, one {\"topic\", \"key\", \"value\": {…} | "
+                    + "null} per line (null deletes the key), read alongside the capture file.");
 
     public static final ConfigOption<String> FACTS_OUT = ConfigOptions.key("facts-out")
             .stringType().defaultValue("facts.jsonl");

@@ -32,6 +32,14 @@ public final class FactIds {
             .putLong(NAMESPACE.getLeastSignificantBits())
             .array();
 
+    /** The namespace of security-line fact ids. Never change it: every stored security-line fact id depends on it. */
+    public static final UUID SECURITY_LINE_NAMESPACE = UUID.fromString("9c1f4b52-7d0e-4e8a-b3a6-5f2d8c61e0a4");
+
+    private static final byte[] SECURITY_LINE_NAMESPACE_BYTES = ByteBuffer.allocate(16)
+            .putLong(SECURITY_LINE_NAMESPACE.getMostSignificantBits())
+            .putLong(SECURITY_LINE_NAMESPACE.getLeastSignificantBits())
+            .array();
+
     // MessageDigest is not thread-safe; one per thread avoids looking the provider up for every fact.
     private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
         try {
@@ -48,11 +56,23 @@ public final class FactIds {
         return uuidV5(tenantId + "|" + callerUserId + "|" + earliestMessageCreatedAtMillis).toString();
     }
 
+    /**
+     * The fact id of a call to a security line: a version 5 UUID of ACS's call id (its {@code correlationId}, else
+     * {@code serverCallId}, else the event id) in a namespace of its own, so it can never equal an emergency fact's.
+     */
+    public static String securityLineFactId(String callId) {
+        return uuidV5(SECURITY_LINE_NAMESPACE_BYTES, callId).toString();
+    }
+
     /** RFC 4122 / 9562 name-based UUID, version 5. */
     static UUID uuidV5(String name) {
+        return uuidV5(NAMESPACE_BYTES, name);
+    }
+
+    private static UUID uuidV5(byte[] namespace, String name) {
         MessageDigest sha1 = SHA1.get();
         sha1.reset();
-        sha1.update(NAMESPACE_BYTES);
+        sha1.update(namespace);
         byte[] hash = sha1.digest(name.getBytes(StandardCharsets.UTF_8));
         hash[6] = (byte) ((hash[6] & 0x0f) | 0x50); // version 5
         hash[8] = (byte) ((hash[8] & 0x3f) | 0x80); // IETF variant

@@ -44,31 +44,25 @@ public final class FactTypes {
         fields.put("notificationCount", Types.INT);
         fields.put("deletedCount", Types.INT);
         fields.put("revision", Types.INT);
+        fields.put("kind", Types.STRING);
+        fields.put("callerUpn", Types.STRING);
+        fields.put("callerPhoneNumber", Types.STRING);
+        fields.put("callerDepartment", Types.STRING);
+        fields.put("callerJobTitle", Types.STRING);
+        fields.put("callerOfficeLocation", Types.STRING);
+        fields.put("policyName", Types.STRING);
+        fields.put("location", STRUCTURED_LOCATION);
+        fields.put("endedAtMillis", Types.LONG);
+        fields.put("durationSeconds", Types.LONG);
+        fields.put("calledLine", Types.STRING);
+        fields.put("calledLineName", Types.STRING);
+        fields.put("correlationId", Types.STRING);
+        fields.put("serverCallId", Types.STRING);
         // ListSerializer restores an ArrayList, which is what the fields are declared as.
         fields.put("sources", new ListTypeInfo<>(Types.STRING));
         fields.put("messages", new ListTypeInfo<>(MESSAGE_REF));
         fields.put("supersedes", new ListTypeInfo<>(Types.STRING));
         fields.put("events", new ListTypeInfo<>(EVENT_REF));
-        for (String name : new String[] {"kind", "callerUpn", "callerPhoneNumber", "callerDepartment",
-                "callerJobTitle", "callerOfficeLocation", "policyName", "calledLine", "calledLineName",
-                "correlationId", "serverCallId"}) {
-            fields.put(name, Types.STRING);
-        }
-        fields.put("location", STRUCTURED_LOCATION);
-        fields.put("endedAtMillis", Types.LONG);
-        fields.put("durationSeconds", Types.LONG);
-        return fields;
-    }
-
-    private static HashMap<String, TypeInformation<?>> structuredLocationFields() {
-        HashMap<String, TypeInformation<?>> fields = new HashMap<>();
-        for (String name : new String[] {"source", "siteId", "siteName", "address", "building", "floor",
-                "houseNumber", "street", "city", "state", "postalCode", "countryOrRegion"}) {
-            fields.put(name, Types.STRING);
-        }
-        fields.put("latitude", Types.DOUBLE);
-        fields.put("longitude", Types.DOUBLE);
-        fields.put("responders", new ListTypeInfo<>(Types.STRING));
         return fields;
     }
 
@@ -81,6 +75,18 @@ public final class FactTypes {
         fields.put("eventAtMillis", Types.LONG);
         fields.put("receivedAtMillis", Types.LONG);
         fields.put("location", STRUCTURED_LOCATION);
+        return fields;
+    }
+
+    private static HashMap<String, TypeInformation<?>> structuredLocationFields() {
+        HashMap<String, TypeInformation<?>> fields = new HashMap<>();
+        for (String text : new String[] {"source", "siteId", "siteName", "address", "building", "floor",
+                "houseNumber", "street", "city", "state", "postalCode", "countryOrRegion"}) {
+            fields.put(text, Types.STRING);
+        }
+        fields.put("latitude", Types.DOUBLE);
+        fields.put("longitude", Types.DOUBLE);
+        fields.put("responders", new ListTypeInfo<>(Types.STRING));
         return fields;
     }
 

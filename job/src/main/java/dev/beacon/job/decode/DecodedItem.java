@@ -35,6 +35,29 @@ public sealed interface DecodedItem {
     }
 
     /**
+     * An Azure event that is not a Graph notification: an Event Grid schema event, or a CloudEvent whose type is an
+     * Azure Communication Services one ({@code Microsoft.Communication.*}). Triage decides by {@link #type} what it
+     * is; its envelope is checked, its data is not.
+     *
+     * @param schema     {@link #EVENT_GRID} or {@link ChangeNotification#CLOUDEVENTS}
+     * @param resource   the Event Grid {@code topic} or the CloudEvent {@code source}; null when absent
+     * @param timeMillis {@code eventTime} / {@code time}; 0 when absent
+     * @param data       the event's {@code data}, never null
+     * @param node       the event as received, only for dead letters; never printed
+     */
+    record AzureEvent(SourceRef source, String schema, String id, String type, String resource, long timeMillis,
+            com.fasterxml.jackson.databind.JsonNode data, com.fasterxml.jackson.databind.JsonNode node)
+            implements DecodedItem {
+
+        public static final String EVENT_GRID = "eventgrid";
+
+        @Override
+        public String toString() {
+            return "AzureEvent{" + source + " " + schema + ", id=" + id + ", type=" + type + "}";
+        }
+    }
+
+    /**
      * A notification that is not well-formed; the other notifications of its record are unaffected.
      *
      * @param raw the item as JSON with {@code clientState} redacted, cut to the configured maximum

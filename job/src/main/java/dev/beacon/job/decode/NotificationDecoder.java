@@ -2,6 +2,7 @@ package dev.beacon.job.decode;
 
 import dev.beacon.contracts.crypto.EncryptedContent;
 import static dev.beacon.job.audit.DeadLetterReason.INVALID_CLOUDEVENT;
+import static dev.beacon.job.audit.DeadLetterReason.INVALID_EVENT_GRID_EVENT;
 import static dev.beacon.job.audit.DeadLetterReason.INVALID_FETCHED_MESSAGE;
 import static dev.beacon.job.audit.DeadLetterReason.INVALID_NOTIFICATION;
 import static dev.beacon.job.audit.DeadLetterReason.MALFORMED_JSON;
@@ -42,7 +43,9 @@ import java.util.Objects;
  * hub: the bare Graph collection {@code {"value":[...]}} (Graph to Event Hubs), structured-mode CloudEvents (one
  * event, or a JSON array of events) and binary-mode CloudEvents ({@code ce_*} Kafka headers, data as the value);
  * and the control plane's fetched messages ({@code "schema":"dev.beacon.fetched-message.v1"}, see
- * {@link FetchedRecords}), one per record.
+ * {@link FetchedRecords}), one per record. Azure events that are not Graph notifications (Event Grid schema events,
+ * alone or in an array, and CloudEvents of type {@code Microsoft.Communication.*}, such as ACS {@code IncomingCall})
+ * become {@link DecodedItem.AzureEvent}s, told apart from Graph's CloudEvents by their type.
  *
  * <p>It checks shape only; authenticity ({@code clientState}, encrypted content) is the next stage's job. Bad input
  * never throws: a broken record becomes a {@link DecodeResult#failure record-level failure}, a broken notification
@@ -141,6 +144,17 @@ public final class NotificationDecoder {
                 failedAtMillis);
     }
 
+    /**
+     * A dead letter for an Azure event that decoded but could not be used; {@code raw} is the event as received with
+     * {@code incomingCallContext} redacted, cut to the configured maximum.
+     */
+    public DeadLetter deadLetter(DecodedItem.AzureEvent event, DeadLetterReason reason, String detail,
+            long failedAtMillis) {
+        DeadLetterRaw raw = rawOf(event.node());
+        return new DeadLetter(event.source(), reason, secrets.redact(detail), raw.text(), raw.truncated(),
+                failedAtMillis);
+    }
+
     /** The node as JSON for another system: every {@code clientState} member removed, secrets scrubbed. */
     public String withoutSecrets(JsonNode node) {
         return secrets.redact(toJson(ClientStateRedaction.removed(node)));
@@ -170,6 +184,8 @@ public final class NotificationDecoder {
             addCollection(items, root.get(VALUE), ChangeNotification.GRAPH, null);
         } else if (root.isObject() && root.has("specversion")) {
             addStructuredCloudEvent(items, root);
+        } else if (EventGridEvents.isEventGridEvent(root)) {
+            addEventGridEvent(items, root);
         } else if (root.isArray()) {
             addCloudEventBatch(items, root);
         } else {
@@ -205,7 +221,13 @@ public final class NotificationDecoder {
         EventAttributes event = checkAttributes(record.header("ce_specversion"), record.header("ce_id"),
                 record.header("ce_source"), record.header("ce_type"), record.header("ce_time"),
                 record.header("content-type"));
-        addCloudEventData(items, parse(record.value()), event);
+        JsonNode data = parse(record.value());
+        if (EventGridEvents.isAzureCommunicationType(event.type())) {
+            items.add(new DecodedItem.AzureEvent(items.nextRef(), ChangeNotification.CLOUDEVENTS, event.id(),
+                    event.type(), event.source(), event.timeMillis(), data, data));
+            return;
+        }
+        addCloudEventData(items, data, event);
     }
 
     /** A single structured-mode event: any problem with it is a problem of the whole record. */
@@ -217,6 +239,11 @@ public final class NotificationDecoder {
                 attribute(event, "source"), attribute(event, "type"), attribute(event, "time"),
                 attribute(event, "datacontenttype"));
         attribute(event, "subject"); // optional, but a string when present
+        if (EventGridEvents.isAzureCommunicationType(attributes.type())) {
+            items.add(new DecodedItem.AzureEvent(items.nextRef(), ChangeNotification.CLOUDEVENTS, attributes.id(),
+                    attributes.type(), attributes.source(), attributes.timeMillis(), eventData(event), event));
+            return;
+        }
         addCloudEventData(items, eventData(event), attributes);
     }
 
@@ -230,7 +257,11 @@ public final class NotificationDecoder {
         }
         for (JsonNode event : events) {
             try {
-                addStructuredCloudEvent(items, event);
+                if (EventGridEvents.isEventGridEvent(event)) {
+                    addEventGridEvent(items, event);
+                } else {
+                    addStructuredCloudEvent(items, event);
+                }
             } catch (Rejected r) {
                 if (r.reason == OVERSIZED) {
                     throw r; // the item limit is about the record as a whole
@@ -268,6 +299,26 @@ public final class NotificationDecoder {
             throw new Rejected(INVALID_CLOUDEVENT, "event has no data");
         }
         return data;
+    }
+
+    /**
+     * An Event Grid schema event ({@link EventGridEvents}). A {@code Microsoft.Graph.*} one carries a change
+     * notification as its data and takes the Graph path; any other becomes an {@link DecodedItem.AzureEvent} for
+     * triage to judge by its type.
+     */
+    private void addEventGridEvent(Items items, JsonNode event) throws Rejected {
+        EventGridEvents.Envelope e;
+        try {
+            e = EventGridEvents.read(event);
+        } catch (EventGridEvents.Invalid invalid) {
+            throw new Rejected(INVALID_EVENT_GRID_EVENT, invalid.getMessage());
+        }
+        if (EventGridEvents.isGraphType(e.type())) {
+            addCloudEventData(items, e.data(), new EventAttributes(e.id(), e.type(), e.topic(), e.timeMillis()));
+            return;
+        }
+        items.add(new DecodedItem.AzureEvent(items.nextRef(), DecodedItem.AzureEvent.EVENT_GRID, e.id(), e.type(),
+                e.topic(), e.timeMillis(), e.data(), event));
     }
 
     private void addCloudEventData(Items items, JsonNode data, EventAttributes event) throws Rejected {
@@ -590,7 +641,8 @@ public final class NotificationDecoder {
     }
 
     private DeadLetterRaw rawOf(JsonNode item) {
-        return DeadLetterRaw.ofJson(item, this::toJson, limits.maxDeadLetterRawChars(), secrets);
+        return DeadLetterRaw.ofJson(AzureEventRedaction.masked(item), this::toJson, limits.maxDeadLetterRawChars(),
+                secrets);
     }
 
     private DecodeResult failure(RawRecord record, DeadLetterReason reason, String detail) {

@@ -3,6 +3,8 @@ package dev.beacon.job.launch;
 import dev.beacon.job.config.BeaconOptions;
 import dev.beacon.job.config.InvalidSettingException;
 import dev.beacon.job.ingest.KafkaClientProperties;
+import dev.beacon.job.reference.ReferenceData;
+import dev.beacon.job.reference.ReferenceSettings;
 import dev.beacon.job.sink.JdbcTarget;
 import dev.beacon.job.triage.TriageResources;
 import dev.beacon.job.triage.TriageSettings;
@@ -23,19 +25,24 @@ import org.slf4j.LoggerFactory;
  * instead of failing later on a task manager.
  *
  * <ul>
- *   <li>replay: the capture file exists;
+ *   <li>replay: the capture file exists, and the reference file when one is set;
  *   <li>detection rules parse ({@code detect.rules-file});
  *   <li>secrets (clientState, keystore and its password) load, when the job runs in this process (replay, local
  *       runs): elsewhere they live on the task managers, are never read here, and triage checks them when it opens;
  *   <li>Kafka ({@code kafka.bootstrap-servers}, {@code sink.kafka.bootstrap-servers}) answers and has the input
- *       topics; PostgreSQL ({@code jdbc.url}) accepts the job's user and has the schema. Without the password or
- *       connection string here, a TCP connection is all that is tried. {@code preflight.check-endpoints=false}
- *       skips these when the submitting machine cannot reach them.
+ *       topics (and the reference topics, unless {@code reference.enabled=false}); PostgreSQL
+ *       ({@code jdbc.url}) accepts the job's user and has the schema. Without the password or connection string
+ *       here, a TCP connection is all that is tried. {@code preflight.check-endpoints=false} skips these when the
+ *       submitting machine cannot reach them.
  * </ul>
  */
 public final class Preflight {
 
     private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
+
+    static final String REFERENCE_TOPICS_SETTING = BeaconOptions.REFERENCE_DIRECTORY_TOPIC.key() + " / "
+            + BeaconOptions.REFERENCE_SITES_TOPIC.key() + " / " + BeaconOptions.REFERENCE_SECURITY_LINES_TOPIC.key()
+            + " (or " + BeaconOptions.REFERENCE_ENABLED.key() + "=false)";
 
     private Preflight() {}
 
@@ -49,6 +56,11 @@ public final class Preflight {
         if (replay != null && !Files.isRegularFile(Path.of(replay))) {
             throw new InvalidSettingException(BeaconOptions.REPLAY_FILE.key(),
                     "capture file " + Path.of(replay).toAbsolutePath() + " does not exist");
+        }
+        String referenceFile = conf.get(BeaconOptions.REPLAY_REFERENCE_FILE);
+        if (replay != null && referenceFile != null && !Files.isRegularFile(Path.of(referenceFile))) {
+            throw new InvalidSettingException(BeaconOptions.REPLAY_REFERENCE_FILE.key(),
+                    "reference file " + Path.of(referenceFile).toAbsolutePath() + " does not exist");
         }
         TriageSettings triage = TriageSettings.from(conf);
         if (secretsHere) {
@@ -74,6 +86,11 @@ public final class Preflight {
         String ingest = conf.get(BeaconOptions.KAFKA_BOOTSTRAP);
         EndpointChecks.kafka(BeaconOptions.KAFKA_BOOTSTRAP.key(), KafkaClientProperties.forIngest(conf),
                 BeaconOptions.KAFKA_TOPICS.key(), conf.get(BeaconOptions.KAFKA_TOPICS), timeout);
+        if (ReferenceData.enabled(conf)) {
+            // The reference source fails without its topics: say so now, naming the settings.
+            EndpointChecks.kafka(BeaconOptions.KAFKA_BOOTSTRAP.key(), KafkaClientProperties.forIngest(conf),
+                    REFERENCE_TOPICS_SETTING, ReferenceSettings.from(conf).topics(), timeout);
+        }
         String sinks = conf.get(BeaconOptions.SINK_KAFKA_BOOTSTRAP);
         if (sinks != null && !sinks.equals(ingest)) {
             EndpointChecks.kafka(BeaconOptions.SINK_KAFKA_BOOTSTRAP.key(), KafkaClientProperties.forSinks(conf),

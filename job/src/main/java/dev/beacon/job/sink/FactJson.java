@@ -14,6 +14,10 @@ import java.util.ArrayList;
  * The one place that maps an {@link EmergencyCallFact} to the JSON Beacon publishes (Kafka, JSON Lines) and back.
  * Field names are the snake_case column names of {@code emergency_call}; timestamps are ISO-8601 UTC strings.
  *
+ * <p>Optional fields are JSON {@code null}: {@code ended_at} and {@code duration_seconds} until the call ended,
+ * {@code location} without a structured location ({@link LocationJson}), caller and security-line fields no feed
+ * supplied. {@code kind} is {@code emergency} or {@code security-line}.
+ *
  * <p>A supersede record ({@link EmergencyCallFact#isSupersede()}) is a short document: {@code fact_id},
  * {@code superseded_by}, {@code tenant_id}, {@code caller_user_id}, {@code updated_at}.
  *
@@ -35,14 +39,28 @@ public final class FactJson {
             n.put("updated_at", iso(f.updatedAtMillis));
             return n;
         }
+        n.put("kind", f.kind == null ? EmergencyCallFact.KIND_EMERGENCY : f.kind);
         n.put("tenant_id", f.tenantId);
         n.put("caller_user_id", f.callerUserId);
         n.put("caller_display_name", f.callerDisplayName);
+        n.put("caller_upn", f.callerUpn);
+        n.put("caller_phone_number", f.callerPhoneNumber);
+        n.put("caller_department", f.callerDepartment);
+        n.put("caller_job_title", f.callerJobTitle);
+        n.put("caller_office_location", f.callerOfficeLocation);
         n.put("dialed_number", f.dialedNumber);
         n.put("is_test_call", f.testCall);
+        n.put("policy_name", f.policyName);
         n.put("location_text", f.locationText);
+        n.set("location", LocationJson.toJson(f.location, m));
         n.put("call_started_at", iso(f.callStartedAtMillis));
         n.put("call_started_at_inferred", f.callStartedAtInferred);
+        n.put("ended_at", f.endedAtMillis == 0 ? null : iso(f.endedAtMillis));
+        n.put("duration_seconds", f.durationSeconds < 0 ? null : f.durationSeconds);
+        n.put("called_line", f.calledLine);
+        n.put("called_line_name", f.calledLineName);
+        n.put("correlation_id", f.correlationId);
+        n.put("server_call_id", f.serverCallId);
         n.put("detected_at", iso(f.detectedAtMillis));
         n.put("updated_at", iso(f.updatedAtMillis));
         n.put("notification_count", f.notificationCount);
@@ -98,13 +116,36 @@ public final class FactJson {
             f.updatedAtMillis = millis(n, "updated_at");
             return f;
         }
+        // Documents written before issue 10 have no kind: they were all emergency calls.
+        String kind = text(n, "kind");
+        f.kind = kind == null ? EmergencyCallFact.KIND_EMERGENCY : kind;
         f.callerUserId = text(n, "caller_user_id");
         f.callerDisplayName = text(n, "caller_display_name");
+        f.callerUpn = text(n, "caller_upn");
+        f.callerPhoneNumber = text(n, "caller_phone_number");
+        f.callerDepartment = text(n, "caller_department");
+        f.callerJobTitle = text(n, "caller_job_title");
+        f.callerOfficeLocation = text(n, "caller_office_location");
         f.dialedNumber = text(n, "dialed_number");
         f.testCall = n.path("is_test_call").asBoolean(false);
+        f.policyName = text(n, "policy_name");
         f.locationText = text(n, "location_text");
+        f.location = LocationJson.fromJson(n.get("location"));
         f.callStartedAtMillis = millis(n, "call_started_at");
         f.callStartedAtInferred = n.path("call_started_at_inferred").asBoolean(false);
+        f.endedAtMillis = millis(n, "ended_at");
+        JsonNode duration = n.get("duration_seconds");
+        if (duration == null || duration.isNull()) {
+            f.durationSeconds = -1;
+        } else if (duration.canConvertToLong() && duration.isIntegralNumber()) {
+            f.durationSeconds = duration.longValue();
+        } else {
+            throw new IllegalArgumentException("fact JSON field duration_seconds is not an integer");
+        }
+        f.calledLine = text(n, "called_line");
+        f.calledLineName = text(n, "called_line_name");
+        f.correlationId = text(n, "correlation_id");
+        f.serverCallId = text(n, "server_call_id");
         f.detectedAtMillis = millis(n, "detected_at");
         f.updatedAtMillis = millis(n, "updated_at");
         f.notificationCount = n.path("notification_count").asInt(0);

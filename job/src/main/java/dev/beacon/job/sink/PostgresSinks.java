@@ -40,12 +40,12 @@ public final class PostgresSinks {
 
     /**
      * One statement for both kinds of fact record, so that a sink subtask applies them in the order the correlator
-     * decided them (the connector binds one statement per sink). Parameters 1-4 are the supersede part, 5-22 the
+     * decided them (the connector binds one statement per sink). Parameters 1-4 are the supersede part, 5-39 the
      * revision part; for each record exactly one part has an effect:
      *
      * <ul>
      *   <li>a supersede ({@code ?4} true) records the alias and removes the alias's row;
-     *   <li>a revision ({@code ?21} true) upserts its row unless its id was ever superseded (sticky, so a revision
+     *   <li>a revision ({@code ?38} true) upserts its row unless its id was ever superseded (sticky, so a revision
      *       replayed after a recovery cannot bring a provisional id back) and only to a higher revision.
      * </ul>
      */
@@ -63,9 +63,15 @@ public final class PostgresSinks {
             INSERT INTO emergency_call (
                 fact_id, tenant_id, caller_user_id, caller_display_name, dialed_number, is_test_call,
                 location_text, call_started_at, call_started_at_inferred, detected_at, updated_at,
-                notification_count, deleted_count, revision, sources, message_refs)
+                notification_count, deleted_count, revision, sources, message_refs,
+                kind, caller_upn, caller_phone_number, caller_department, caller_job_title, caller_office_location,
+                policy_name, location, site_id, latitude, longitude, ended_at, duration_seconds,
+                called_line, called_line_name, correlation_id, server_call_id)
             SELECT ?::uuid, ?::text, ?::text, ?::text, ?::text, ?::boolean, ?::text, ?::timestamptz, ?::boolean,
-                   ?::timestamptz, ?::timestamptz, ?::integer, ?::integer, ?::integer, ?::text[], ?::jsonb
+                   ?::timestamptz, ?::timestamptz, ?::integer, ?::integer, ?::integer, ?::text[], ?::jsonb,
+                   ?::text, ?::text, ?::text, ?::text, ?::text, ?::text,
+                   ?::text, ?::jsonb, ?::text, ?::double precision, ?::double precision, ?::timestamptz, ?::bigint,
+                   ?::text, ?::text, ?::text, ?::text
             WHERE ?::boolean AND NOT EXISTS (SELECT 1 FROM fact_alias WHERE alias_id = ?::uuid)
             ON CONFLICT (fact_id) DO UPDATE SET
                 tenant_id                = EXCLUDED.tenant_id,
@@ -82,7 +88,24 @@ public final class PostgresSinks {
                 deleted_count            = EXCLUDED.deleted_count,
                 revision                 = EXCLUDED.revision,
                 sources                  = EXCLUDED.sources,
-                message_refs             = EXCLUDED.message_refs
+                message_refs             = EXCLUDED.message_refs,
+                kind                     = EXCLUDED.kind,
+                caller_upn               = EXCLUDED.caller_upn,
+                caller_phone_number      = EXCLUDED.caller_phone_number,
+                caller_department        = EXCLUDED.caller_department,
+                caller_job_title         = EXCLUDED.caller_job_title,
+                caller_office_location   = EXCLUDED.caller_office_location,
+                policy_name              = EXCLUDED.policy_name,
+                location                 = EXCLUDED.location,
+                site_id                  = EXCLUDED.site_id,
+                latitude                 = EXCLUDED.latitude,
+                longitude                = EXCLUDED.longitude,
+                ended_at                 = EXCLUDED.ended_at,
+                duration_seconds         = EXCLUDED.duration_seconds,
+                called_line              = EXCLUDED.called_line,
+                called_line_name         = EXCLUDED.called_line_name,
+                correlation_id           = EXCLUDED.correlation_id,
+                server_call_id           = EXCLUDED.server_call_id
             WHERE emergency_call.revision < EXCLUDED.revision
             """;
 
@@ -188,8 +211,9 @@ public final class PostgresSinks {
             ArrayNode refs = FactJson.messageRefs(f, mapper);
             cleanTextValues(refs);
             ps.setString(20, refs.toString()); // JsonNode.toString() is valid JSON
-            ps.setBoolean(21, !supersede);
-            ps.setObject(22, id);
+            FactSourceColumns.bind(ps, 21, f, mapper);
+            ps.setBoolean(38, !supersede);
+            ps.setObject(39, id);
         }
     }
 
@@ -256,7 +280,7 @@ public final class PostgresSinks {
     }
 
     /** The same for every string in a jsonb value (jsonb refuses the JSON escapes of both, too). */
-    private static void cleanTextValues(JsonNode node) {
+    static void cleanTextValues(JsonNode node) {
         SafeText.escapeTextValues(node);
     }
 }

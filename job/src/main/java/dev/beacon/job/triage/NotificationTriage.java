@@ -17,8 +17,10 @@ import dev.beacon.job.decode.NotificationDecoder;
 import dev.beacon.job.detect.Detection;
 import dev.beacon.job.detect.EmergencyDetector;
 import dev.beacon.job.detect.EmergencySignal;
+import dev.beacon.job.emergencyevents.EmergencyCallEventParser;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.ingest.SourceRef;
+import dev.beacon.job.securitylines.IncomingCallReader;
 import dev.beacon.job.verify.ClientStateVerifier;
 import dev.beacon.job.verify.CryptoProviders;
 import dev.beacon.job.verify.FetchSigningKeys;
@@ -41,6 +43,14 @@ import org.apache.flink.util.Collector;
  *   <li>emit an {@link EmergencySignal} for matches (and bare references for deletions); drop everything else after
  *       counting it, keeping no content.
  * </ol>
+ *
+ * Two other feeds share the record stream. A Graph <em>emergency call event</em> (resource
+ * {@code communications/calls/getEmergencyEventsByPolicy(...)} or {@code @odata.type} emergencyCallEvent) passes the
+ * same clientState, HMAC and decryption checks and is parsed into an {@code EmergencyCallEvent} on
+ * {@link TriageOutputs#EMERGENCY_CALL_EVENTS}, never through the chat-message detector (which used to call it "not an
+ * emergency"). An Azure Communication Services {@code IncomingCall} (Event Grid or CloudEvents schema) goes to
+ * {@link TriageOutputs#INCOMING_CALLS}; other Azure event types are audited {@code ignored} with their type. A Graph
+ * notification about any other resource type is a dead letter ({@code unsupported_resource}).
  *
  * A message the control plane fetched from Graph (hydration or backfill) takes the same path from step 6 on, once
  * its signature matched a configured fetch-signing key; its signal carries the fetch's origin.
@@ -112,6 +122,13 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
                     // A defect must not stop the job; the notification is kept as a dead letter for a rerun.
                     invalid(ctx, ok.notification(), DeadLetterReason.PROCESSING_ERROR, bug.getClass().getSimpleName());
                 }
+            } else if (item instanceof DecodedItem.AzureEvent event) {
+                try {
+                    triageAzureEvent(event, ctx);
+                } catch (RuntimeException bug) {
+                    deadLetter(ctx, null, decoder.deadLetter(event, DeadLetterReason.PROCESSING_ERROR,
+                            bug.getClass().getSimpleName(), now(ctx)));
+                }
             } else if (item instanceof DecodedItem.Fetched fetched) {
                 try {
                     triageFetched(fetched, ctx, out);
@@ -141,6 +158,15 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
             audit(ctx, n, AuditOutcome.LIFECYCLE, n.lifecycleEvent(), now);
             return;
         }
+        if (EmergencyCallEventParser.isEmergencyCallEvent(n.resource(), n.odataType())) {
+            triageEmergencyCallEvent(n, ctx);
+            return;
+        }
+        String unsupported = unsupportedResource(n);
+        if (unsupported != null) {
+            invalid(ctx, n, DeadLetterReason.UNSUPPORTED_RESOURCE, unsupported);
+            return;
+        }
         if (!n.hasResourceData()) {
             if (EmergencySignal.DELETED.equals(n.changeType())) {
                 emit(ctx, n, EmergencySignals.bareDeletion(n, null), out);
@@ -153,6 +179,96 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
             return;
         }
         judge(n, null, null, ctx, out);
+    }
+
+    /**
+     * A Graph emergency call event: authenticated like a chat message's rich notification (clientState above, then
+     * HMAC and decryption), then parsed into an {@code EmergencyCallEvent} for correlation. It has no audit row
+     * here: correlation writes it, as for chat signals. Anything unusable is a dead letter holding the notification
+     * as received (content still encrypted); nothing decrypted is logged or kept.
+     */
+    private void triageEmergencyCallEvent(ChangeNotification n, Context ctx) {
+        if (!n.hasResourceData()) {
+            // Graph sends these as rich notifications only, and they cannot be fetched afterwards.
+            invalid(ctx, n, DeadLetterReason.EMERGENCY_CALL_EVENT_WITHOUT_CONTENT,
+                    "emergency call event notification without encryptedContent");
+            return;
+        }
+        JsonNode resource;
+        try {
+            resource = decoder.parseJsonObject(decryptor.decrypt(n.encryptedContent()));
+        } catch (RichNotificationException e) {
+            metrics.decryptFailures.inc();
+            invalid(ctx, n, e.reason(), e.detail());
+            return;
+        } catch (JsonRejectedException e) {
+            invalid(ctx, n, DeadLetterReason.INVALID_EMERGENCY_CALL_EVENT,
+                    "decrypted resource is not a JSON object: " + e.getMessage());
+            return;
+        }
+        EmergencyCallEventParser.Result parsed = EmergencyCallEventParser.parse(resource,
+                new EmergencyCallEventParser.Envelope(n.source(), n.subscriptionId(), n.tenantId()));
+        if (parsed instanceof EmergencyCallEventParser.Parsed ok) {
+            metrics.emergencyCallEvents.inc();
+            ctx.output(TriageOutputs.EMERGENCY_CALL_EVENTS, ok.event());
+        } else if (parsed instanceof EmergencyCallEventParser.Rejected rejected) {
+            invalid(ctx, n, rejected.reason(), rejected.detail());
+        }
+    }
+
+    /**
+     * Why a notification is about a resource Beacon cannot judge: its path names no chat, channel or message, and its
+     * {@code @odata.type} is not a chat message (or absent); null when Beacon can. Such a notification is kept as a
+     * dead letter rather than judged as a chat message and dropped as "not an emergency" (or sent to be hydrated as
+     * one).
+     */
+    private static String unsupportedResource(ChangeNotification n) {
+        if (n.chatId() != null || n.messageId() != null) {
+            return null;
+        }
+        String type = n.odataType();
+        if (type == null) {
+            return "resource " + quoted(n.resource()) + " is neither a chat message nor an emergency call event";
+        }
+        if (type.toLowerCase(java.util.Locale.ROOT).endsWith("chatmessage")) {
+            return null;
+        }
+        return "resource of type " + quoted(type) + " is neither a chat message nor an emergency call event";
+    }
+
+    /**
+     * An Azure event that is not a Graph notification: an ACS {@code IncomingCall} goes to the security-line stage
+     * (which writes its audit row); any other type is audited {@code ignored} with its type, and counted.
+     */
+    private void triageAzureEvent(DecodedItem.AzureEvent event, Context ctx) {
+        long now = now(ctx);
+        if (!IncomingCallReader.EVENT_TYPE.equalsIgnoreCase(event.type())) {
+            metrics.azureEventsIgnored.inc();
+            ctx.output(AuditTrail.AUDIT, AuditTrail.ofEvent(event.source(), null, null, quotedType(event), event.id(),
+                    AuditOutcome.IGNORED, "event type " + quoted(event.type()) + " is not handled", null, now));
+            return;
+        }
+        IncomingCallReader.Result read = IncomingCallReader.read(event.source(), event.id(), event.resource(),
+                event.timeMillis(), event.data());
+        if (read instanceof IncomingCallReader.Read ok) {
+            metrics.incomingCalls.inc();
+            ctx.output(TriageOutputs.INCOMING_CALLS, ok.call());
+        } else if (read instanceof IncomingCallReader.Rejected rejected) {
+            DeadLetter letter = decoder.deadLetter(event, rejected.reason(), rejected.detail(), now);
+            metrics.deadLetter(letter.reason());
+            ctx.output(AuditTrail.DEAD_LETTERS, letter);
+            ctx.output(AuditTrail.AUDIT, AuditTrail.ofEvent(event.source(), null, null, quotedType(event), event.id(),
+                    AuditOutcome.INVALID, letter.reason().label(), null, now));
+        }
+    }
+
+    private static String quotedType(DecodedItem.AzureEvent event) {
+        return event.type().length() <= 100 ? event.type() : event.type().substring(0, 100);
+    }
+
+    /** A non-secret value for a detail: quoted, cut to 80 characters (control characters were rejected earlier). */
+    private static String quoted(String value) {
+        return "\"" + (value.length() <= 80 ? value : value.substring(0, 80) + "...") + "\"";
     }
 
     /**

@@ -20,6 +20,12 @@ final class TriageMetrics {
     final Counter emergencyMatches;
     final Counter decryptFailures;
     final Counter fetchedMessagesIn;
+    /** Graph emergency call events decrypted, parsed and sent on to correlation. */
+    final Counter emergencyCallEvents;
+    /** ACS IncomingCall events sent on to the security-line stage. */
+    final Counter incomingCalls;
+    /** Azure events of a type Beacon does not act on (audited {@code ignored} with the type as the reason). */
+    final Counter azureEventsIgnored;
     final Counter deadLetters;
     private final EnumMap<DeadLetterReason, Counter> deadLettersByReason = new EnumMap<>(DeadLetterReason.class);
 
@@ -33,6 +39,9 @@ final class TriageMetrics {
         emergencyMatches = group.counter("emergencyMatches");
         decryptFailures = group.counter("decryptFailures");
         fetchedMessagesIn = group.counter("fetchedMessagesIn");
+        emergencyCallEvents = group.counter("emergencyCallEvents");
+        incomingCalls = group.counter("incomingCalls");
+        azureEventsIgnored = group.counter("azureEventsIgnored");
         deadLetters = group.counter("deadLetters");
         MetricGroup byReason = group.addGroup("deadLetterReason");
         for (DeadLetterReason reason : DeadLetterReason.values()) {

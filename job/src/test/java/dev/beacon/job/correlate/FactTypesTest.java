@@ -81,6 +81,40 @@ class FactTypesTest {
         assertThat(serializer.copy(call).fact).isEqualTo(fact).isNotSameAs(fact);
     }
 
+    /** Every field of a fact crosses Flink's serializer: a field FactTypes does not list would be lost silently. */
+    @Test
+    void everyFactFieldSurvivesASerializationRoundTrip() throws Exception {
+        EmergencyCallFact fact = new EmergencyCallFact();
+        fact.factId = "f";
+        fact.kind = EmergencyCallFact.KIND_SECURITY_LINE;
+        fact.callerUpn = "a@contoso.com";
+        fact.callerPhoneNumber = "+14255550123";
+        fact.callerDepartment = "Facilities";
+        fact.callerJobTitle = "Guard";
+        fact.callerOfficeLocation = "B25";
+        fact.policyName = "EmergencyPolicy";
+        fact.location = new StructuredLocation();
+        fact.location.source = StructuredLocation.FROM_EMERGENCY_CALL_EVENT;
+        fact.location.address = "1 Microsoft Way, Redmond";
+        fact.location.latitude = 47.6;
+        fact.location.longitude = -122.1;
+        fact.location.responders.add("desk@contoso.com");
+        fact.endedAtMillis = 9;
+        fact.durationSeconds = 7;
+        fact.calledLine = "4:+15550100";
+        fact.calledLineName = "Lobby";
+        fact.correlationId = "corr";
+        fact.serverCallId = "server";
+
+        TypeSerializer<EmergencyCallFact> serializer = FactTypes.FACT.createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(fact, out);
+
+        assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()))).isEqualTo(fact);
+        assertThat(((PojoTypeInfo<?>) FactTypes.FACT).getArity())
+                .isEqualTo(((PojoTypeInfo<?>) TypeInformation.of(EmergencyCallFact.class)).getArity());
+    }
+
     private static List<String> genericTypesIn(TypeInformation<?> type) {
         List<String> generic = new ArrayList<>();
         if (type instanceof PojoTypeInfo<?> pojo) {

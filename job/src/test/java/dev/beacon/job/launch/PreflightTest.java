@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.beacon.job.BeaconJob;
 import dev.beacon.job.config.BeaconOptions;
 import dev.beacon.job.config.InvalidSettingException;
+import dev.beacon.job.reference.ReferenceSettings;
 import dev.beacon.job.testing.SampleStream;
 import dev.beacon.job.testing.TestKeys;
 import dev.beacon.testing.KafkaFixture;
@@ -58,6 +59,9 @@ class PreflightTest {
     static void startKafka() {
         kafka = KafkaFixture.start();
         kafka.createTopic(SampleStream.TOPIC, 1);
+        for (String topic : ReferenceSettings.defaults().topics()) {
+            kafka.createTopic(topic, 1);
+        }
         keys = TestKeys.generate(SampleStream.CERT_ID);
     }
 
@@ -222,6 +226,31 @@ class PreflightTest {
         InvalidSettingException e = stops(cluster("--kafka.topics", SampleStream.TOPIC + ";not-there"));
 
         assertThat(e).hasMessage("kafka.topics: Kafka at " + kafka.bootstrapServers() + " has no topic not-there");
+    }
+
+    @Test
+    void aMissingReferenceTopicNamesTheReferenceSettings() throws Exception {
+        InvalidSettingException e = stops(cluster("--reference.sites-topic", "no-sites"));
+
+        assertThat(e).hasMessage("reference.directory-topic / reference.sites-topic / reference.security-lines-topic"
+                + " (or reference.enabled=false): Kafka at " + kafka.bootstrapServers() + " has no topic no-sites");
+    }
+
+    @Test
+    void withoutReferenceDataItsTopicsAreNotChecked() throws Exception {
+        Configuration conf = BeaconJob.parseArguments(cluster("--reference.sites-topic", "no-sites",
+                "--reference.enabled", "false"));
+
+        assertThatCode(() -> Preflight.check(conf, true)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aMissingReplayReferenceFileNamesTheSetting() throws Exception {
+        Path missing = dir.resolve("no-reference.jsonl");
+
+        InvalidSettingException e = stops(replay("--replay.reference-file", missing.toString()));
+
+        assertThat(e).hasMessage("replay.reference-file: reference file " + missing + " does not exist");
     }
 
     @Test

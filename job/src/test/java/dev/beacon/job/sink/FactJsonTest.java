@@ -3,6 +3,7 @@ package dev.beacon.job.sink;
 import static dev.beacon.job.sink.SinkTestData.CALL_STARTED;
 import static dev.beacon.job.sink.SinkTestData.FACT_A;
 import static dev.beacon.job.sink.SinkTestData.fact;
+import static dev.beacon.job.sink.SinkTestData.fullFact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.beacon.job.correlate.EmergencyCallFact;
 import dev.beacon.job.correlate.MessageRef;
+import dev.beacon.job.correlate.StructuredLocation;
 import org.junit.jupiter.api.Test;
 
 class FactJsonTest {
@@ -27,10 +29,14 @@ class FactJsonTest {
         ObjectNode json = FactJson.toJson(fact(FACT_A, 2, CALL_STARTED), mapper);
 
         assertJson(json, """
-                {"fact_id":"6f1c2a9e-4b7d-5c3e-9a1f-2d8e7b6c5a41","tenant_id":"tenant-1",
-                 "caller_user_id":"user-6f1c","caller_display_name":"Ada Lovelace","dialed_number":"911",
-                 "is_test_call":false,"location_text":"Building 4, floor 2",
+                {"fact_id":"6f1c2a9e-4b7d-5c3e-9a1f-2d8e7b6c5a41","kind":"emergency","tenant_id":"tenant-1",
+                 "caller_user_id":"user-6f1c","caller_display_name":"Ada Lovelace","caller_upn":null,
+                 "caller_phone_number":null,"caller_department":null,"caller_job_title":null,
+                 "caller_office_location":null,"dialed_number":"911",
+                 "is_test_call":false,"policy_name":null,"location_text":"Building 4, floor 2","location":null,
                  "call_started_at":"2024-05-01T10:15:30.250Z","call_started_at_inferred":false,
+                 "ended_at":null,"duration_seconds":null,"called_line":null,"called_line_name":null,
+                 "correlation_id":null,"server_call_id":null,
                  "detected_at":"2024-05-01T10:15:31Z",
                  "updated_at":"2024-05-01T10:15:33Z","notification_count":2,"deleted_count":1,"revision":2,
                  "sources":["graph:sub-1","graph:sub-2"],
@@ -41,6 +47,82 @@ class FactJsonTest {
                     "created_at":"2024-05-01T10:15:30.252Z","deleted":false}],
                  "supersedes":[]}
                 """);
+    }
+
+    @Test
+    void writesEveryFieldOfAFullyPopulatedFact() throws Exception {
+        ObjectNode json = FactJson.toJson(fullFact(FACT_A, 1, CALL_STARTED), mapper);
+
+        assertJson(json, """
+                {"fact_id":"6f1c2a9e-4b7d-5c3e-9a1f-2d8e7b6c5a41","kind":"security-line","tenant_id":"tenant-1",
+                 "caller_user_id":"user-6f1c","caller_display_name":"Ada Lovelace",
+                 "caller_upn":"ada@contoso.example","caller_phone_number":"+15550123",
+                 "caller_department":"Engineering","caller_job_title":"Analyst","caller_office_location":"B4-201",
+                 "dialed_number":"911","is_test_call":false,"policy_name":"Emergency-Redmond",
+                 "location_text":"Building 4, floor 2",
+                 "location":{"source":"site","site_id":"b4","site_name":"Building 4",
+                   "address":"1 Main St, Redmond","building":"4","floor":"2","house_number":null,"street":null,
+                   "city":null,"state":null,"postal_code":null,"country_or_region":null,
+                   "latitude":47.64,"longitude":-122.13,"responders":["Security desk","+15550199"]},
+                 "call_started_at":"2024-05-01T10:15:30.250Z","call_started_at_inferred":false,
+                 "ended_at":"2024-05-01T10:17:06Z","duration_seconds":95,
+                 "called_line":"4:+15550100","called_line_name":"Campus security",
+                 "correlation_id":"corr-1","server_call_id":"server-call-1",
+                 "detected_at":"2024-05-01T10:15:31Z","updated_at":"2024-05-01T10:15:32Z",
+                 "notification_count":1,"deleted_count":0,"revision":1,"sources":["graph:sub-1"],
+                 "message_refs":[{"chat_id":"chat-1","message_id":"msg-1","subscription_id":"sub-1",
+                    "created_at":"2024-05-01T10:15:30.251Z","deleted":false}],
+                 "supersedes":[]}
+                """);
+    }
+
+    @Test
+    void roundTripsAFullyPopulatedFactAndAnEventLocation() {
+        EmergencyCallFact full = fullFact(FACT_A, 2, CALL_STARTED);
+        EmergencyCallFact event = fullFact(FACT_A, 3, CALL_STARTED);
+        event.location = new StructuredLocation();
+        event.location.source = StructuredLocation.FROM_EMERGENCY_CALL_EVENT;
+        event.location.houseNumber = "1";
+        event.location.street = "Main St";
+        event.location.city = "Redmond";
+        event.location.state = "WA";
+        event.location.postalCode = "98052";
+        event.location.countryOrRegion = "US";
+        event.durationSeconds = 0;
+
+        assertThat(FactJson.fromJson(FactJson.toJson(full, mapper))).isEqualTo(full);
+        assertThat(FactJson.fromJson(FactJson.toJson(event, mapper))).isEqualTo(event);
+    }
+
+    @Test
+    void readsADocumentWrittenBeforeTheNewFieldsAsAnOpenEmergencyCall() throws Exception {
+        ObjectNode old = FactJson.toJson(fact(FACT_A, 1, CALL_STARTED), mapper);
+        for (String field : new String[] {"kind", "ended_at", "duration_seconds", "location", "caller_upn"}) {
+            old.remove(field);
+        }
+
+        EmergencyCallFact back = FactJson.fromJson(old);
+
+        assertThat(back.kind).isEqualTo(EmergencyCallFact.KIND_EMERGENCY);
+        assertThat(back.endedAtMillis).isZero();
+        assertThat(back.durationSeconds).isEqualTo(-1);
+        assertThat(back.location).isNull();
+        assertThat(back).isEqualTo(fact(FACT_A, 1, CALL_STARTED));
+    }
+
+    @Test
+    void rejectsANonIntegerDurationAndANonObjectLocation() {
+        ObjectNode badDuration = FactJson.toJson(fullFact(FACT_A, 1, CALL_STARTED), mapper);
+        badDuration.put("duration_seconds", "95");
+        ObjectNode badLocation = FactJson.toJson(fullFact(FACT_A, 1, CALL_STARTED), mapper);
+        badLocation.put("location", "Building 4");
+
+        assertThatThrownBy(() -> FactJson.fromJson(badDuration))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fact JSON field duration_seconds is not an integer");
+        assertThatThrownBy(() -> FactJson.fromJson(badLocation))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fact JSON field location must be an object");
     }
 
     @Test

@@ -65,6 +65,26 @@ class JsonLinesFileSinkTest {
         assertThat(Files.list(file.getParent()).map(p -> p.getFileName().toString())).containsExactly("facts.jsonl");
     }
 
+    /** The replay facts file carries every field of the highest revision, the end of the call and location too. */
+    @Test
+    void latestFactsCarryEveryFieldOfTheHighestRevision() throws Exception {
+        Path file = dir.resolve("facts.jsonl");
+        EmergencyCallFact open = SinkTestData.fullFact(FACT_A, 1, CALL_STARTED);
+        open.endedAtMillis = 0;
+        open.durationSeconds = -1;
+        EmergencyCallFact ended = SinkTestData.fullFact(FACT_A, 2, CALL_STARTED);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.fromData(EmergencyCallFact.class, ended, open)
+                .sinkTo(JsonLinesFileSink.latestFacts(file))
+                .setParallelism(1);
+        env.execute();
+
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).containsExactly(line(ended));
+        assertThat(FactJson.fromJson(mapper.readTree(lines.get(0)))).isEqualTo(ended);
+        assertThat(mapper.readTree(lines.get(0)).get("duration_seconds").asLong()).isEqualTo(95);
+    }
+
     @Test
     void factsWithTheSameStartAreOrderedByFactId() throws Exception {
         Path file = dir.resolve("facts.jsonl");

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.audit.DeadLetterReason;
@@ -94,6 +95,22 @@ class KafkaSinksTest {
         assertThat(FactCloudEvents.header(consumed, FactCloudEvents.HEADER_TYPE))
                 .isEqualTo(FactCloudEvents.TYPE);
         assertThat(FactCloudEvents.header(consumed, "ce_missing")).isNull();
+    }
+
+    @Test
+    void aFullyPopulatedFactTravelsWholeInItsCloudEvent() throws Exception {
+        EmergencyCallFact f = SinkTestData.fullFact(FACT_A, 2, CALL_STARTED);
+        ProducerRecord<byte[], byte[]> produced = opened(KafkaSinks.factRecords("t")).serialize(f, null, null);
+        ConsumerRecord<byte[], byte[]> consumed = new ConsumerRecord<>("t", 0, 7L, produced.timestamp(),
+                TimestampType.CREATE_TIME, produced.key().length, produced.value().length, produced.key(),
+                produced.value(), produced.headers(), Optional.empty());
+
+        assertThat(FactCloudEvents.readFact(consumed)).isEqualTo(f);
+        JsonNode value = mapper.readTree(produced.value());
+        assertThat(value.get("kind").asText()).isEqualTo("security-line");
+        assertThat(value.get("ended_at").asText()).isEqualTo("2024-05-01T10:17:06Z");
+        assertThat(value.get("duration_seconds").asLong()).isEqualTo(95);
+        assertThat(value.at("/location/site_id").asText()).isEqualTo("b4");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static dev.beacon.job.sink.SinkTestData.ODD_TEXT;
 import static dev.beacon.job.sink.SinkTestData.audit;
 import static dev.beacon.job.sink.SinkTestData.deadLetter;
 import static dev.beacon.job.sink.SinkTestData.fact;
+import static dev.beacon.job.sink.SinkTestData.fullFact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -158,6 +159,96 @@ class PostgresSinksTest {
                 .containsExactly(Map.of("revision", 4, "notification_count", 4, "n_sources", 2, "n_refs", 4));
     }
 
+    /** Every V9 column, as the fully-populated fact and a fact without any of the new fields leave them. */
+    @Test
+    void writesTheSourcesOfTruthColumnsExactly() throws Exception {
+        run(PostgresSinks.facts(target, PostgresSinks.defaultExecution()), EmergencyCallFact.class,
+                fullFact(FACT_A, 2, CALL_STARTED), fact(FACT_B, 1, CALL_STARTED));
+
+        List<Map<String, Object>> rows = PG.query("""
+                SELECT fact_id::text AS id, kind, caller_upn, caller_phone_number, caller_department,
+                       caller_job_title, caller_office_location, policy_name, location::text AS location, site_id,
+                       latitude, longitude, ended_at, duration_seconds, called_line, called_line_name,
+                       correlation_id, server_call_id, revision
+                FROM emergency_call ORDER BY fact_id""");
+        assertThat(rows).containsExactly(
+                row("id", FACT_B, "kind", "emergency", "caller_upn", null, "caller_phone_number", null,
+                        "caller_department", null, "caller_job_title", null, "caller_office_location", null,
+                        "policy_name", null, "location", null, "site_id", null, "latitude", null, "longitude", null,
+                        "ended_at", null, "duration_seconds", null, "called_line", null, "called_line_name", null,
+                        "correlation_id", null, "server_call_id", null, "revision", 1),
+                row("id", FACT_A, "kind", "security-line", "caller_upn", "ada@contoso.example",
+                        "caller_phone_number", "+15550123", "caller_department", "Engineering",
+                        "caller_job_title", "Analyst", "caller_office_location", "B4-201",
+                        "policy_name", "Emergency-Redmond",
+                        "location", "{\"city\": null, \"floor\": \"2\", \"state\": null, \"source\": \"site\", "
+                                + "\"street\": null, \"address\": \"1 Main St, Redmond\", \"site_id\": \"b4\", "
+                                + "\"building\": \"4\", \"latitude\": 47.64, \"longitude\": -122.13, "
+                                + "\"site_name\": \"Building 4\", \"responders\": [\"Security desk\", \"+15550199\"], "
+                                + "\"postal_code\": null, \"house_number\": null, \"country_or_region\": null}",
+                        "site_id", "b4", "latitude", 47.64, "longitude", -122.13,
+                        "ended_at", Timestamp.from(Instant.parse("2024-05-01T10:17:06Z")), "duration_seconds", 95L,
+                        "called_line", "4:+15550100", "called_line_name", "Campus security",
+                        "correlation_id", "corr-1", "server_call_id", "server-call-1", "revision", 2));
+    }
+
+    /**
+     * A later revision that learned more (directory data, the end of the call) replaces the row; an older revision
+     * replayed afterwards, without them, does not take them away.
+     */
+    @Test
+    void theNewColumnsFollowTheHighestRevisionOnly() throws Exception {
+        EmergencyCallFact open = fact(FACT_A, 1, CALL_STARTED);
+        EmergencyCallFact enriched = fullFact(FACT_A, 2, CALL_STARTED);
+        enriched.kind = EmergencyCallFact.KIND_EMERGENCY;
+        EmergencyCallFact ended = enriched.copy();
+        ended.revision = 3;
+        ended.endedAtMillis = CALL_STARTED + 200_000;
+        ended.durationSeconds = 200;
+        run(PostgresSinks.facts(target, PostgresSinks.defaultExecution()), EmergencyCallFact.class,
+                open, ended, enriched, open);
+
+        assertThat(PG.query("""
+                SELECT revision, kind, caller_department, site_id, ended_at, duration_seconds FROM emergency_call"""))
+                .containsExactly(row("revision", 3, "kind", "emergency", "caller_department", "Engineering",
+                        "site_id", "b4", "ended_at", Timestamp.from(Instant.parse("2024-05-01T10:18:50.250Z")),
+                        "duration_seconds", 200L));
+    }
+
+    /** A security-line call superseded by its live id: the same alias rules as an emergency call. */
+    @Test
+    void aSupersededSecurityLineCallMovesToItsLiveId() throws Exception {
+        EmergencyCallFact provisional = fullFact(FACT_A, 1, CALL_STARTED + 3_000);
+        EmergencyCallFact live = fullFact(FACT_B, 2, CALL_STARTED);
+        run(PostgresSinks.facts(target, PostgresSinks.defaultExecution()), EmergencyCallFact.class,
+                provisional, live, EmergencyCallFact.supersede(FACT_A, live, CALL_STARTED + 10_000),
+                provisional); // replayed after a recovery
+
+        assertThat(PG.query("SELECT fact_id::text AS id, kind, called_line, revision FROM emergency_call"))
+                .containsExactly(row("id", FACT_B, "kind", "security-line", "called_line", "4:+15550100",
+                        "revision", 2));
+        assertThat(PG.query("SELECT alias_id::text AS alias, fact_id::text AS id FROM fact_alias"))
+                .containsExactly(row("alias", FACT_A, "id", FACT_B));
+    }
+
+    /** Coordinates no JSON can hold are stored as unknown, in the columns and in the location object alike. */
+    @Test
+    void nonFiniteCoordinatesAreStoredAsUnknown() throws Exception {
+        EmergencyCallFact f = fullFact(FACT_A, 1, CALL_STARTED);
+        f.location.latitude = Double.NaN;
+        f.location.longitude = Double.POSITIVE_INFINITY;
+        run(PostgresSinks.facts(target, PostgresSinks.defaultExecution()), EmergencyCallFact.class, f);
+
+        assertThat(PG.query("""
+                SELECT latitude, longitude, location -> 'latitude' AS json_lat, location ->> 'site_id' AS site
+                FROM emergency_call""")).hasSize(1).first().satisfies(r -> {
+                    assertThat(r.get("latitude")).isNull();
+                    assertThat(r.get("longitude")).isNull();
+                    assertThat(((PGobject) r.get("json_lat")).getValue()).isEqualTo("null");
+                    assertThat(r.get("site")).isEqualTo("b4");
+                });
+    }
+
     @Test
     void auditKeepsOneRowPerNotificationWithTheLatestDecision() throws Exception {
         long t1 = Instant.parse("2024-05-01T10:00:00Z").toEpochMilli();
@@ -245,7 +336,9 @@ class PostgresSinksTest {
                     SELECT tenant_id, caller_user_id, caller_display_name, dialed_number, location_text,
                            sources[1] AS source, message_refs -> 0 ->> 'chat_id' AS ref_chat_id,
                            message_refs -> 0 ->> 'message_id' AS ref_message_id,
-                           message_refs -> 0 ->> 'subscription_id' AS ref_subscription_id
+                           message_refs -> 0 ->> 'subscription_id' AS ref_subscription_id,
+                           caller_upn, caller_department, called_line, site_id,
+                           location ->> 'site_name' AS site_name
                     FROM emergency_call WHERE fact_id = ?""", UUID.fromString(SinkTestData.oddFactId(text))).get(0);
             Map<String, Object> auditRow = PG.query("""
                     SELECT source, tenant_id, subscription_id, change_type, chat_id, message_id, reason

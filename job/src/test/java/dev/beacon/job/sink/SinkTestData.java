@@ -6,6 +6,7 @@ import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.audit.DeadLetterReason;
 import dev.beacon.job.correlate.EmergencyCallFact;
 import dev.beacon.job.correlate.MessageRef;
+import dev.beacon.job.correlate.StructuredLocation;
 import dev.beacon.job.ingest.SourceRef;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +52,45 @@ final class SinkTestData {
             f.messages.add(m);
         }
         return f;
+    }
+
+    /**
+     * {@link #fact} with every issue-10 field set: caller directory data, the emergency call event's policy, a
+     * structured location from a site, the end of the call, and the security-line fields (set here too, so one
+     * fact exercises every column).
+     */
+    static EmergencyCallFact fullFact(String id, int revision, long callStarted) {
+        EmergencyCallFact f = fact(id, revision, callStarted);
+        f.kind = EmergencyCallFact.KIND_SECURITY_LINE;
+        f.callerUpn = "ada@contoso.example";
+        f.callerPhoneNumber = "+15550123";
+        f.callerDepartment = "Engineering";
+        f.callerJobTitle = "Analyst";
+        f.callerOfficeLocation = "B4-201";
+        f.policyName = "Emergency-Redmond";
+        f.location = site();
+        f.endedAtMillis = callStarted + 95_750;
+        f.durationSeconds = 95;
+        f.calledLine = "4:+15550100";
+        f.calledLineName = "Campus security";
+        f.correlationId = "corr-1";
+        f.serverCallId = "server-call-1";
+        return f;
+    }
+
+    /** The structured location of site {@code b4} (building 4, floor 2). */
+    static StructuredLocation site() {
+        StructuredLocation l = new StructuredLocation();
+        l.source = StructuredLocation.FROM_SITE;
+        l.siteId = "b4";
+        l.siteName = "Building 4";
+        l.address = "1 Main St, Redmond";
+        l.building = "4";
+        l.floor = "2";
+        l.latitude = 47.64;
+        l.longitude = -122.13;
+        l.responders = new ArrayList<>(List.of("Security desk", "+15550199"));
+        return l;
     }
 
     static AuditRecord audit(long offset, AuditOutcome outcome, String factId, long processedAt, long latency) {
@@ -100,6 +140,12 @@ final class SinkTestData {
         f.locationText = text;
         f.sources = new ArrayList<>(List.of(text));
         f.messages = new ArrayList<>(List.of(new MessageRef(text, text, text, CALL_STARTED, null)));
+        f.callerUpn = text;
+        f.callerDepartment = text;
+        f.calledLine = text;
+        f.location = site();
+        f.location.siteId = text;
+        f.location.siteName = text;
         return f;
     }
 

@@ -47,6 +47,10 @@ public final class LocalStack implements AutoCloseable {
         for (String topic : List.of(FACTS_TOPIC, DEAD_LETTER_TOPIC, LIFECYCLE_TOPIC, HYDRATION_TOPIC)) {
             kafka.createTopic(topic, 1);
         }
+        // The control plane's reference-data topics (directory, sites, security lines), empty unless a test fills them.
+        for (String topic : dev.beacon.job.reference.ReferenceSettings.defaults().topics()) {
+            kafka.createCompactedTopic(topic, 1);
+        }
         keys = TestKeys.generate(SampleStream.CERT_ID);
         clientState = randomSecret();
         String storePassword = randomSecret();
