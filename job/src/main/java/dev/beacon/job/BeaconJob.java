@@ -11,6 +11,9 @@ import dev.beacon.job.correlate.CallerTypes;
 import dev.beacon.job.correlate.UpnEntry;
 import dev.beacon.job.correlate.UpnIndex;
 import dev.beacon.job.emergencyevents.EmergencyCallEvent;
+import dev.beacon.job.reference.ReferenceData;
+import dev.beacon.job.reference.ReferenceUpdate;
+import dev.beacon.job.securitylines.SecurityLineCalls;
 import dev.beacon.job.correlate.EmergencyCallFact;
 import dev.beacon.job.correlate.FactTypes;
 import dev.beacon.job.correlate.Keys;
@@ -70,6 +73,7 @@ import org.apache.flink.util.ParameterTool;
  * reference data ─▶ directory users ─▶ keyBy(user) UPN index ─▶ (resolve caller)                      │
  *                                   ─────────────────────────────────────────────────────────────────┤
  *                ─▶ sites (broadcast) ─▶ keyBy(tenant, caller) correlate ◀───────────────────────────┘ ─▶ facts
+ *                ─▶ security lines (broadcast) ─▶ keyBy(call) SecurityLineCalls ◀─ triage's ACS Incoming calls ─▶ facts
  * </pre>
  *
  * {@link #defineWorkflow} takes its input and outputs as parameters, so tests and replay mode swap them.
@@ -90,7 +94,8 @@ public final class BeaconJob {
         String replay = conf.get(BeaconOptions.REPLAY_FILE);
         Preflight.check(conf, replay != null || Preflight.runsInThisProcess(env));
         if (replay != null) {
-            defineWorkflow(replaySource(env, replay), replaySinks(conf), conf);
+            defineWorkflow(BeaconSources.of(replaySource(env, replay))
+                    .referenceData(ReferenceData.configured(env, conf)), replaySinks(conf), conf);
             JobExecutionResult result = env.execute("beacon-replay");
             ReplaySummary.from(result).lines().forEach(out::println);
             return result;
@@ -98,9 +103,8 @@ public final class BeaconJob {
             DataStream<RawRecord> records = env
                     .fromSource(KafkaIngest.source(conf), WatermarkStrategy.noWatermarks(), "graph-notifications")
                     .uid("kafka-source");
-            // INTEGRATOR (factsout's reference/ source): BeaconSources.of(records).referenceData(<reference-data
-            // Kafka source on ReferenceTopics, uid "reference-data">) once it is on main.
-            defineWorkflow(BeaconSources.of(records), productionSinks(conf), conf);
+            defineWorkflow(BeaconSources.of(records).referenceData(ReferenceData.configured(env, conf)),
+                    productionSinks(conf), conf);
             return env.execute("beacon");
         }
     }
@@ -161,17 +165,20 @@ public final class BeaconJob {
                         conf.get(BeaconOptions.CORRELATION_WINDOW), conf.get(BeaconOptions.FACT_RETENTION)))
                 .returns(FactTypes.FACT)
                 .name("correlate-calls").uid("correlate-calls");
-        DataStream<EmergencyCallFact> allFacts = facts;
-        // INTEGRATOR (helper-decode's securitylines/SecurityLineCalls, once merged): the security-line stage and its
-        // facts and audit rows, e.g.
-        //   var securityLineFacts = SecurityLineCalls.define(
-        //           signals.getSideOutput(TriageOutputs.INCOMING_CALLS), reference.securityLines(), conf);
-        //   allFacts = facts.union(securityLineFacts);   (and its AUDIT side output into `audit` below)
+        // ACS calls to the security lines: facts of their own (kind security-line), not correlated with the caller's.
+        SingleOutputStreamOperator<EmergencyCallFact> securityLineFacts = SecurityLineCalls.define(
+                signals.getSideOutput(TriageOutputs.INCOMING_CALLS), reference.securityLines(), conf);
+        DataStream<EmergencyCallFact> allFacts = facts.union(securityLineFacts);
 
         DataStream<AuditRecord> audit = signals.getSideOutput(AuditTrail.AUDIT)
-                .union(changes.getSideOutput(AuditTrail.AUDIT), facts.getSideOutput(AuditTrail.AUDIT));
+                .union(changes.getSideOutput(AuditTrail.AUDIT), facts.getSideOutput(AuditTrail.AUDIT),
+                        securityLineFacts.getSideOutput(AuditTrail.AUDIT));
         DataStream<DeadLetter> deadLetters = signals.getSideOutput(AuditTrail.DEAD_LETTERS)
-                .union(facts.getSideOutput(AuditTrail.DEAD_LETTERS));
+                .union(facts.getSideOutput(AuditTrail.DEAD_LETTERS),
+                        securityLineFacts.getSideOutput(AuditTrail.DEAD_LETTERS));
+        if (sources.referenceData instanceof SingleOutputStreamOperator<ReferenceUpdate> decoded) {
+            deadLetters = deadLetters.union(decoded.getSideOutput(ReferenceData.DEAD_LETTERS));
+        }
         DataStream<LifecycleNotice> lifecycle = signals.getSideOutput(TriageOutputs.LIFECYCLE);
         DataStream<HydrationRequest> hydration = signals.getSideOutput(TriageOutputs.NEEDS_HYDRATION);
 

@@ -1,5 +1,6 @@
 package dev.beacon.job;
 
+import dev.beacon.job.reference.ReferenceTypes;
 import dev.beacon.job.reference.ReferenceUpdate;
 import dev.beacon.job.ingest.RawRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -16,7 +17,7 @@ record ReferenceStreams(
         DataStream<ReferenceUpdate> sites,
         DataStream<ReferenceUpdate> securityLines) {
 
-    static final TypeInformation<ReferenceUpdate> TYPE = TypeInformation.of(ReferenceUpdate.class);
+    static final TypeInformation<ReferenceUpdate> TYPE = ReferenceTypes.UPDATE;
 
     /** @param updates the reference data, or null when the job has none */
     static ReferenceStreams split(DataStream<ReferenceUpdate> updates, DataStream<RawRecord> records) {

@@ -1,5 +1,7 @@
 package dev.beacon.job.correlate;
 
+import dev.beacon.job.enrich.DirectoryEnrichment;
+import dev.beacon.job.enrich.SiteMatcher;
 import dev.beacon.job.reference.ReferenceUpdate.DirectoryUser;
 import dev.beacon.job.reference.ReferenceUpdate.Site;
 import java.util.Collection;
@@ -11,8 +13,9 @@ import java.util.Collection;
  * <ol>
  *   <li>Graph's emergency call events (structured; the earliest event that says something wins);</li>
  *   <li>the chat messages' text (the earliest message that says something wins), for what the events lack;</li>
- *   <li>the caller's directory entry, for caller fields still missing (absent: the fact stays valid without);</li>
- *   <li>the site ops mapped the location text to, when no event gave a location.</li>
+ *   <li>the caller's directory entry, for caller fields still missing ({@link DirectoryEnrichment}; absent: the
+ *       fact stays valid without);</li>
+ *   <li>the site ops mapped the location text to ({@link SiteMatcher}), when no event gave a location.</li>
  * </ol>
  */
 final class CallFields {
@@ -30,8 +33,7 @@ final class CallFields {
         fromDirectory(call, user);
         call.location = eventLocation(call);
         if (call.location == null) {
-            Site site = SiteMatch.best(call.tenantId, call.locationText, sites);
-            call.location = site == null ? null : SiteMatch.toLocation(site);
+            call.location = SiteMatcher.match(sites, call.tenantId, call.locationText);
         }
         deriveEnd(call);
     }
@@ -105,24 +107,15 @@ final class CallFields {
         }
     }
 
-    /** The directory fills only what no event said; department, title and office come only from it. */
+    /**
+     * The directory fills only what no event or message said ({@link DirectoryEnrichment}); department, title and
+     * office come only from it, so they are cleared first and a removed entry takes them away again.
+     */
     private static void fromDirectory(EmergencyCallFact call, DirectoryUser user) {
         call.callerDepartment = null;
         call.callerJobTitle = null;
         call.callerOfficeLocation = null;
-        if (user == null) {
-            return;
-        }
-        if (call.callerUpn == null) {
-            call.callerUpn = user.userPrincipalName;
-        }
-        if (call.callerPhoneNumber == null) {
-            call.callerPhoneNumber = user.businessPhones != null && !user.businessPhones.isEmpty()
-                    ? user.businessPhones.get(0) : user.mobilePhone;
-        }
-        call.callerDepartment = user.department;
-        call.callerJobTitle = user.jobTitle;
-        call.callerOfficeLocation = user.officeLocation;
+        DirectoryEnrichment.apply(user, call);
     }
 
     private static StructuredLocation eventLocation(EmergencyCallFact call) {

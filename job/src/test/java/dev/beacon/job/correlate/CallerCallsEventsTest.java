@@ -14,7 +14,6 @@ import dev.beacon.job.testing.Signals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.LongPredicate;
@@ -368,29 +367,5 @@ class CallerCallsEventsTest {
         List<EmergencyCallFact> unmatched = caller.sitesChanged(List.of(), NOW + 2_000);
         assertThat(unmatched).extracting(f -> f.revision, f -> f.location)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(3, null));
-    }
-
-    @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({
-            "'Building 4, floor 2',  tenant-long",
-            "'lobby of building 4',  tenant-short",
-            "'BUILDING 9',           global-9",
-            "'Parking',              ''",
-    })
-    void siteMatchPrefersLongestTermThenTheTenantsSiteThenTheSmallerId(String text, String expected) {
-        List<ReferenceUpdate.Site> sites = new ArrayList<>(List.of(
-                CallEventSamples.site("global-4", null, "building 4").site,
-                CallEventSamples.site("tenant-short", Signals.TENANT, "building 4").site,
-                CallEventSamples.site("tenant-long", Signals.TENANT, "building 4, floor 2").site,
-                CallEventSamples.site("global-long", null, "building 4, floor 2").site,
-                CallEventSamples.site("global-9", null, "building 9").site,
-                CallEventSamples.site("a-other-tenant-9", "other-tenant", "building 9").site,
-                CallEventSamples.site("z-global-9", null, "building 9").site));
-        sites.sort(Comparator.comparing(s -> s.siteId));
-        ReferenceUpdate.Site best = SiteMatch.best(Signals.TENANT, text, sites);
-        assertThat(best == null ? "" : best.siteId).isEqualTo(expected == null ? "" : expected);
-        Collections.reverse(sites);
-        ReferenceUpdate.Site reversed = SiteMatch.best(Signals.TENANT, text, sites);
-        assertThat(reversed == null ? "" : reversed.siteId).isEqualTo(expected == null ? "" : expected);
     }
 }
