@@ -133,9 +133,6 @@ public final class BeaconJob {
 
         ReferenceStreams reference = ReferenceStreams.split(sources.referenceData, records);
         DataStream<EmergencyCallEvent> events = signals.getSideOutput(TriageOutputs.EMERGENCY_CALL_EVENTS);
-        if (sources.emergencyCallEvents != null) {
-            events = events.union(sources.emergencyCallEvents);
-        }
         // Without reference data there is no directory to wait for: unknown UPNs go on at once.
         Duration grace = sources.referenceData != null
                 ? conf.get(BeaconOptions.CALLER_RESOLUTION_GRACE) : Duration.ZERO;

@@ -1,20 +1,18 @@
 package dev.beacon.job;
 
-import dev.beacon.job.emergencyevents.EmergencyCallEvent;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.reference.ReferenceUpdate;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * The job's inputs: the notification records, and optionally the control plane's reference data (directory users,
- * sites, security lines; absent in replay mode and in tests that do not need it). Tests may also feed Graph
- * emergency call events directly, next to those triage decodes from the records.
+ * sites, security lines: {@code reference/ReferenceData}; absent when not configured and in tests that do not need
+ * it). Graph's emergency call events and ACS calls come with the records; triage tells them apart.
  */
 public final class BeaconSources {
 
     final DataStream<RawRecord> records;
     DataStream<ReferenceUpdate> referenceData;
-    DataStream<EmergencyCallEvent> emergencyCallEvents;
 
     private BeaconSources(DataStream<RawRecord> records) {
         this.records = records;
@@ -24,15 +22,12 @@ public final class BeaconSources {
         return new BeaconSources(records);
     }
 
-    /** The reference-data updates ({@code reference/} source), all three kinds in one stream. */
+    /**
+     * The reference-data updates, all three kinds in one stream; null: none. When it is the decoding operator of
+     * {@code ReferenceData}, its dead letters join the job's.
+     */
     public BeaconSources referenceData(DataStream<ReferenceUpdate> updates) {
         this.referenceData = updates;
-        return this;
-    }
-
-    /** Emergency call events that do not come through triage (tests). */
-    public BeaconSources emergencyCallEvents(DataStream<EmergencyCallEvent> events) {
-        this.emergencyCallEvents = events;
         return this;
     }
 }
