@@ -41,6 +41,7 @@ import dev.beacon.control.signin.ConnectTickets;
 import dev.beacon.control.signin.MicrosoftEndpoints;
 import dev.beacon.control.signin.SignInService;
 import dev.beacon.control.signin.SignInSettings;
+import dev.beacon.control.sites.ReferenceData;
 import dev.beacon.control.store.Sql;
 import dev.beacon.control.subscriptions.ClientStates;
 import dev.beacon.control.subscriptions.IngressWebhookUrls;
@@ -110,6 +111,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     private final GraphClient graph;
     private HydrationConsumer hydration;
     private FetchedMessagePublisher hydrationPublisher;
+    private final ReferenceData referenceData; // sites, security lines, resource-account sync
 
     /**
      * @param clock     the control plane's clock (subscription schedules, gaps, status); tests and the demo share
@@ -150,6 +152,8 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         if (directory != null) {
             directory.counters().bind(metrics.registry());
         }
+        this.referenceData = ReferenceData.create(settings.kafkaBootstrap(), settings.env(), dataSource,
+                integrations, endpoints, signIn, retry, clock);
     }
 
     /** Exports the job's secrets (PKCS12, clientStates, fetch-signing keys) when an export directory is configured. */
@@ -168,6 +172,9 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         if (loop == null) {
             loop = new LeaderLoop(leases, settings.reconcileInterval(),
                     () -> integrations.list().stream().map(Integration::id).toList(), this::work).start();
+            Thread republish = new Thread(referenceData::republishAll, "reference-republish");
+            republish.setDaemon(true); // idempotent on compacted topics: a recreated topic gets the tables back
+            republish.start();
         }
         if (lifecycle == null && settings.lifecycleConsumerEnabled()) {
             lifecycle = new LifecycleConsumer(LifecycleConsumer.Settings
@@ -211,6 +218,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             signIn.refreshDue(integrationId, settings.tokenRefreshMargin());
         }
         reconciler.reconcile(integrationId); // logs what it changed
+        referenceData.syncIfDue(integrationId); // Teams resource accounts behind the security lines
         if (backfill != null) {
             // lists and publishes what notifications may have lost (after the reconcile: one token user at a time)
             backfill.runIfDue(integrationId, () -> leases.tryAcquire(integrationId));
@@ -242,6 +250,10 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
 
     public IntegrationStore integrations() {
         return integrations;
+    }
+
+    public ReferenceData referenceData() {
+        return referenceData;
     }
 
     public Optional<LifecycleConsumer> lifecycleConsumer() {
@@ -352,6 +364,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                 }
             }
         }
+        referenceData.removeLinesOf(integrationId); // tombstones: its lines stop being security lines
         leases.release(integrationId);
         boolean removed = integrations.remove(integrationId);
         log.info("integration {} removed", integrationId);
@@ -566,5 +579,6 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         if (directory != null) {
             directory.close();
         }
+        referenceData.close();
     }
 }

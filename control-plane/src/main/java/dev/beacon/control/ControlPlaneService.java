@@ -69,8 +69,8 @@ public final class ControlPlaneService implements ServiceLauncher {
         ControlPlane cp = new ControlPlane(settings, db.dataSource(), vault, clock, endpoints, signIn,
                 RetryPolicy.defaults());
         AdminAuth auth = settings.adminAuthDisabled() ? AdminAuth.disabled() : AdminAuth.token(settings.adminToken());
-        ControlPlaneHttp http = new ControlPlaneHttp(cp, cp.metrics(), auth).start(settings.httpHost(),
-                settings.httpPort());
+        ControlPlaneHttp http = new ControlPlaneHttp(cp, cp.metrics(), auth)
+                .withRoutes(cp.referenceData()::routes).start(settings.httpHost(), settings.httpPort());
         cp.startBackground();
         log.info("control plane {} serving on http://{}:{} (vault key {})", settings.replicaId(),
                 settings.httpHost(), http.port(), vault.primaryKeyId());

@@ -58,8 +58,11 @@ public record SecurityLineRecord(
         if (t.regionMatches(true, 0, "28:orgid:", 0, 9)) {
             return "28:orgid:" + ReferenceTopics.lower(t.substring(9));
         }
+        if (t.startsWith("4:")) {
+            return "4:+" + t.substring(2).replaceAll("[^0-9]", ""); // ACS writes 4:+1555…; spacing never matters
+        }
         if (t.indexOf(':') >= 0) {
-            return t; // a raw id already (4:+…, 8:acs:…); checked before digits: "4:" and "28:" start with one
+            return t; // another raw id (8:acs:…); checked before digits: "4:" and "28:" start with one
         }
         if (t.startsWith("+") || (!t.isEmpty() && Character.isDigit(t.charAt(0)))) {
             return "4:+" + t.replaceAll("[^0-9]", "");

@@ -164,6 +164,7 @@ class ReferenceRecordsTest {
         assertThat(SecurityLineRecord.lineIdOf("15550100")).isEqualTo("4:+15550100");
         // Raw ids stay raw, though "4:" and "28:" begin with a digit.
         assertThat(SecurityLineRecord.lineIdOf("4:+15550100")).isEqualTo("4:+15550100");
+        assertThat(SecurityLineRecord.lineIdOf("4:+1 (555) 010-0")).isEqualTo("4:+15550100");
         assertThat(SecurityLineRecord.lineIdOf("8:acs:Resource_Abc")).isEqualTo("8:acs:Resource_Abc");
         // A Teams resource account: the GUID lower case, the prefix normalized.
         assertThat(SecurityLineRecord.lineIdOf("28:orgid:0A1B2C3D-0000-4000-8000-00000000000F"))

@@ -19,11 +19,13 @@ import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,11 +52,18 @@ public final class ControlPlaneHttp implements AutoCloseable {
     private final AdminAuth auth;
     private final ObjectMapper json = ApiJson.mapper();
     private Javalin app;
+    private final List<Consumer<RoutesConfig>> extraRoutes = new ArrayList<>();
 
     public ControlPlaneHttp(ControlPlaneOperations ops, ControlPlaneMetrics metrics, AdminAuth auth) {
         this.ops = Objects.requireNonNull(ops);
         this.metrics = Objects.requireNonNull(metrics);
         this.auth = Objects.requireNonNull(auth);
+    }
+
+    /** Adds admin routes another capability serves (sites, security lines); before {@link #start}. */
+    public synchronized ControlPlaneHttp withRoutes(Consumer<RoutesConfig> routes) {
+        extraRoutes.add(Objects.requireNonNull(routes));
+        return this;
     }
 
     /** Binds and serves; port 0 picks a free port (see {@link #port()}). */
@@ -141,6 +150,8 @@ public final class ControlPlaneHttp implements AutoCloseable {
         // Entra answers with response_mode=form_post (what MSAL4J asks for): a POST of a form; GET for query mode
         r.get("/api/org/{org_id}/ms-teams/callback", this::callback, Access.OPEN);
         r.post("/api/org/{org_id}/ms-teams/callback", this::callback, Access.OPEN);
+
+        extraRoutes.forEach(extra -> extra.accept(r));
 
         r.exception(Unauthorized.class, (e, ctx) -> ctx.status(HttpStatus.UNAUTHORIZED)
                 .header("WWW-Authenticate", "Bearer realm=\"beacon\"")

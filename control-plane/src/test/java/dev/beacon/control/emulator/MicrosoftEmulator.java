@@ -129,6 +129,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
     private final GraphNotifications notifications;
     private final GraphDirectory directory;
     private final EmergencyCallEvents emergencyCallEvents;
+    private final GraphResourceAccounts resourceAccounts;
 
     private MicrosoftEmulator(HttpServer server, Clock clock) {
         this.server = server;
@@ -141,6 +142,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
         new GraphMessageLists(this, graph);
         this.directory = new GraphDirectory(this);
         this.emergencyCallEvents = new EmergencyCallEvents(this);
+        this.resourceAccounts = new GraphResourceAccounts(this);
     }
 
     /** Starts on 127.0.0.1 with a free port (or {@code port} when > 0). */
@@ -184,6 +186,11 @@ public final class MicrosoftEmulator implements AutoCloseable {
     /** Graph's user delta query ({@code /users/delta}) over users tests put. */
     public GraphDirectory directory() {
         return directory;
+    }
+
+    /** Graph's Teams resource accounts (beta {@code admin/teams/resourceAccounts}). */
+    public GraphResourceAccounts resourceAccounts() {
+        return resourceAccounts;
     }
 
     /** Graph's change-notification publisher: webhook deliveries, validation-token keys, dropping. */
