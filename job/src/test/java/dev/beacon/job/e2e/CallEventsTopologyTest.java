@@ -3,6 +3,7 @@ package dev.beacon.job.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.beacon.contracts.records.SecurityLineRecord;
 import dev.beacon.job.BeaconJob;
 import dev.beacon.job.BeaconSinks;
 import dev.beacon.job.BeaconSources;
@@ -188,6 +189,27 @@ class CallEventsTopologyTest {
         assertThat(out.facts()).extracting(f -> f.callerUserId, f -> f.factId).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(fallback, FactIds.factId(TENANT, fallback, CREATED_MILLIS)));
         assertThat(out.audit()).extracting(AuditRecord::outcome).containsExactly(AuditOutcome.EMITTED);
+    }
+
+    /** An ACS call to a security line, in the same records: a fact of its own (kind security-line). */
+    @Test
+    void anAcsCallToASecurityLineIsAFactOfItsOwnNextToTheChatsFact() throws Exception {
+        String acs = new String(CallEventsTopologyTest.class.getResourceAsStream(
+                "/securitylines/incoming-call-eventgrid.json").readAllBytes(), StandardCharsets.UTF_8);
+        ReferenceUpdate line = ReferenceUpdate.of(new SecurityLineRecord("4:+15550100", "integration-1", TENANT,
+                "Lobby security", null, "+15550100", null));
+
+        Outputs out = run(List.of(chatNotification(), utf8(acs)), List.of(directoryEntry(), line));
+
+        assertThat(new LiveFacts().applyAll(out.facts()).facts())
+                .extracting(f -> f.kind, f -> f.callerUserId, f -> f.calledLine, f -> f.calledLineName)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(EmergencyCallFact.KIND_EMERGENCY, CALLER, null, null),
+                        org.assertj.core.groups.Tuple.tuple(EmergencyCallFact.KIND_SECURITY_LINE, "4:+14255550123", "4:+15550100",
+                                "Lobby security"));
+        assertThat(out.audit()).extracting(a -> a.source().offset() + " " + a.outcome().label())
+                .containsExactlyInAnyOrder("0 emitted", "1 emitted");
+        assertThat(out.deadLetters()).isEmpty();
     }
 
     private static byte[] utf8(String s) {
