@@ -5,6 +5,15 @@ import dev.beacon.job.audit.AuditTrail;
 import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.config.BeaconOptions;
 import dev.beacon.job.correlate.CallCorrelator;
+import dev.beacon.job.correlate.CallerInput;
+import dev.beacon.job.correlate.CallerResolver;
+import dev.beacon.job.correlate.CallerTypes;
+import dev.beacon.job.correlate.UpnEntry;
+import dev.beacon.job.correlate.UpnIndex;
+import dev.beacon.job.emergencyevents.EmergencyCallEvent;
+import dev.beacon.job.reference.ReferenceData;
+import dev.beacon.job.reference.ReferenceUpdate;
+import dev.beacon.job.securitylines.SecurityLineCalls;
 import dev.beacon.job.correlate.EmergencyCallFact;
 import dev.beacon.job.correlate.FactTypes;
 import dev.beacon.job.correlate.Keys;
@@ -33,11 +42,13 @@ import dev.beacon.job.triage.TriageOutputs;
 import dev.beacon.job.triage.TriageSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -55,9 +66,14 @@ import org.apache.flink.util.ParameterTool;
  * Beacon's Flink job: Graph notifications in, emergency-call facts out.
  *
  * <pre>
- * records ─▶ by chat ─▶ triage ─▶ keyBy(tenant, chat, message) ─▶ dedup ─▶ keyBy(tenant, caller) ─▶ correlate ─▶ facts
- *                         ├─▶ lifecycle notices, needs-hydration requests
- *                         └─▶ audit rows and dead letters (from every stage)
+ * records ─▶ by chat ─▶ triage ─▶ keyBy(tenant, chat, message) ─▶ dedup ─▶ message changes ───────────┐
+ *                         ├─▶ emergency call events ─▶ keyBy(tenant, lower(upn)) resolve caller ─────┤
+ *                         ├─▶ lifecycle notices, needs-hydration requests                             │
+ *                         └─▶ audit rows and dead letters (from every stage)                          │
+ * reference data ─▶ directory users ─▶ keyBy(user) UPN index ─▶ (resolve caller)                      │
+ *                                   ─────────────────────────────────────────────────────────────────┤
+ *                ─▶ sites (broadcast) ─▶ keyBy(tenant, caller) correlate ◀───────────────────────────┘ ─▶ facts
+ *                ─▶ security lines (broadcast) ─▶ keyBy(call) SecurityLineCalls ◀─ triage's ACS Incoming calls ─▶ facts
  * </pre>
  *
  * {@link #defineWorkflow} takes its input and outputs as parameters, so tests and replay mode swap them.
@@ -78,7 +94,8 @@ public final class BeaconJob {
         String replay = conf.get(BeaconOptions.REPLAY_FILE);
         Preflight.check(conf, replay != null || Preflight.runsInThisProcess(env));
         if (replay != null) {
-            defineWorkflow(replaySource(env, replay), replaySinks(conf), conf);
+            defineWorkflow(BeaconSources.of(replaySource(env, replay))
+                    .referenceData(ReferenceData.configured(env, conf)), replaySinks(conf), conf);
             JobExecutionResult result = env.execute("beacon-replay");
             ReplaySummary.from(result).lines().forEach(out::println);
             return result;
@@ -86,16 +103,23 @@ public final class BeaconJob {
             DataStream<RawRecord> records = env
                     .fromSource(KafkaIngest.source(conf), WatermarkStrategy.noWatermarks(), "graph-notifications")
                     .uid("kafka-source");
-            defineWorkflow(records, productionSinks(conf), conf);
+            defineWorkflow(BeaconSources.of(records).referenceData(ReferenceData.configured(env, conf)),
+                    productionSinks(conf), conf);
             return env.execute("beacon");
         }
     }
 
-    /** Wires the pipeline between a stream of raw records and the given sinks. */
+    /** Wires the pipeline between a stream of raw records (no reference data) and the given sinks. */
     public static void defineWorkflow(DataStream<RawRecord> records, BeaconSinks sinks, Configuration conf) {
+        defineWorkflow(BeaconSources.of(records), sinks, conf);
+    }
+
+    /** Wires the pipeline between the job's inputs and the given sinks. */
+    public static void defineWorkflow(BeaconSources sources, BeaconSinks sinks, Configuration conf) {
         // Spread over every slot before triage (decryption is nearly all of the CPU; chained to the source it would
         // run only in as many instances as the source has splits), one chat per instance so that each chat's order
         // survives. Triage keeps its uid and holds no state, so savepoints taken either way restore either way.
+        DataStream<RawRecord> records = sources.records;
         DataStream<RawRecord> toTriage = conf.get(BeaconOptions.REPARTITION_BY_CHAT)
                 ? ChatAffinity.spread(records) : records;
         SingleOutputStreamOperator<EmergencySignal> signals = toTriage
@@ -107,21 +131,55 @@ public final class BeaconJob {
                 .process(new MessageDeduplicator(conf.get(BeaconOptions.MESSAGE_RETENTION)))
                 .name("deduplicate-messages").uid("deduplicate-messages");
 
-        SingleOutputStreamOperator<EmergencyCallFact> facts = changes
-                .keyBy(change -> Keys.caller(change.signal()), Types.STRING)
+        ReferenceStreams reference = ReferenceStreams.split(sources.referenceData, records);
+        DataStream<EmergencyCallEvent> events = signals.getSideOutput(TriageOutputs.EMERGENCY_CALL_EVENTS);
+        // Without reference data there is no directory to wait for: unknown UPNs go on at once.
+        Duration grace = sources.referenceData != null
+                ? conf.get(BeaconOptions.CALLER_RESOLUTION_GRACE) : Duration.ZERO;
+        DataStream<UpnEntry> upnIndex = reference.directoryUsers()
+                .keyBy(u -> u.key, Types.STRING)
+                .process(new UpnIndex())
+                .name("directory-upn-index").uid("directory-upn-index");
+        SingleOutputStreamOperator<EmergencyCallEvent> resolvedEvents = events
+                .keyBy(CallerResolver::key, Types.STRING)
+                .connect(upnIndex.keyBy(e -> e.key, Types.STRING))
+                .transform("resolve-callers", TypeInformation.of(EmergencyCallEvent.class),
+                        CallerResolver.operator(new CallerResolver(grace)))
+                .uid("resolve-callers");
+
+        TypeInformation<CallerInput> inputType = TypeInformation.of(CallerInput.class);
+        DataStream<CallerInput> callerInputs = changes.map(CallerInput::of).returns(inputType)
+                .name("message-changes").uid("caller-input-changes")
+                .union(resolvedEvents.map(CallerInput::of).returns(inputType)
+                                .name("call-events").uid("caller-input-events"),
+                        reference.directoryUsers().map(CallerInput::of).returns(inputType)
+                                .name("directory-users").uid("caller-input-directory"));
+
+        SingleOutputStreamOperator<EmergencyCallFact> facts = callerInputs
+                .keyBy(CallerInput::key, Types.STRING)
+                .connect(reference.sites().broadcast(CallerTypes.SITES))
                 .process(new CallCorrelator(
                         conf.get(BeaconOptions.CORRELATION_WINDOW), conf.get(BeaconOptions.FACT_RETENTION)))
                 .returns(FactTypes.FACT)
                 .name("correlate-calls").uid("correlate-calls");
+        // ACS calls to the security lines: facts of their own (kind security-line), not correlated with the caller's.
+        SingleOutputStreamOperator<EmergencyCallFact> securityLineFacts = SecurityLineCalls.define(
+                signals.getSideOutput(TriageOutputs.INCOMING_CALLS), reference.securityLines(), conf);
+        DataStream<EmergencyCallFact> allFacts = facts.union(securityLineFacts);
 
         DataStream<AuditRecord> audit = signals.getSideOutput(AuditTrail.AUDIT)
-                .union(changes.getSideOutput(AuditTrail.AUDIT), facts.getSideOutput(AuditTrail.AUDIT));
+                .union(changes.getSideOutput(AuditTrail.AUDIT), facts.getSideOutput(AuditTrail.AUDIT),
+                        securityLineFacts.getSideOutput(AuditTrail.AUDIT));
         DataStream<DeadLetter> deadLetters = signals.getSideOutput(AuditTrail.DEAD_LETTERS)
-                .union(facts.getSideOutput(AuditTrail.DEAD_LETTERS));
+                .union(facts.getSideOutput(AuditTrail.DEAD_LETTERS),
+                        securityLineFacts.getSideOutput(AuditTrail.DEAD_LETTERS));
+        if (sources.referenceData instanceof SingleOutputStreamOperator<ReferenceUpdate> decoded) {
+            deadLetters = deadLetters.union(decoded.getSideOutput(ReferenceData.DEAD_LETTERS));
+        }
         DataStream<LifecycleNotice> lifecycle = signals.getSideOutput(TriageOutputs.LIFECYCLE);
         DataStream<HydrationRequest> hydration = signals.getSideOutput(TriageOutputs.NEEDS_HYDRATION);
 
-        attach(facts, sinks.facts, sinks, "facts");
+        attach(allFacts, sinks.facts, sinks, "facts");
         attach(audit, sinks.audit, sinks, "audit");
         attach(deadLetters, sinks.deadLetters, sinks, "dead-letters");
         attach(lifecycle, sinks.lifecycle, sinks, "lifecycle");

@@ -190,6 +190,13 @@ public final class BeaconOptions {
             .durationType().defaultValue(Duration.ofMinutes(5))
             .withDescription("Messages of one caller created within this window of a call are the same call.");
 
+    public static final ConfigOption<Duration> CALLER_RESOLUTION_GRACE =
+            ConfigOptions.key("correlation.caller-resolution-grace").durationType()
+                    .defaultValue(Duration.ofSeconds(60))
+                    .withDescription("How long (processing time) a Graph emergency call event whose caller UPN the "
+                            + "directory does not know waits for the directory before it is correlated under the "
+                            + "fallback caller upn:<upn>.");
+
     public static final ConfigOption<Duration> MESSAGE_RETENTION = ConfigOptions.key("state.message-ttl")
             .durationType().defaultValue(Duration.ofDays(7))
             .withDescription("How long a seen emergency message is remembered to recognise redeliveries.");

@@ -2,44 +2,107 @@ package dev.beacon.job.correlate;
 
 import dev.beacon.job.audit.AuditOutcome;
 import dev.beacon.job.detect.EmergencySignal;
+import dev.beacon.job.emergencyevents.EmergencyCallEvent;
+import dev.beacon.job.reference.ReferenceUpdate.DirectoryUser;
+import dev.beacon.job.reference.ReferenceUpdate.Site;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
 /**
- * The open calls of one caller and how one deduplicated message change alters them: a pure state machine, free of
- * Flink, so every decision can be table-tested. {@link CallCorrelator} loads the caller's calls from keyed state,
- * applies one change here, and writes back what {@link Decision} says.
+ * The open calls of one caller and how one input alters them: a pure state machine, free of Flink, so every
+ * decision can be table-tested. {@link CallCorrelator} loads the caller's calls (and events waiting for their call,
+ * and the caller's directory entry) from keyed state, applies one input here, and writes back what {@link Decision}
+ * says. Chat message changes are {@link MessageChanges}', Graph emergency call events {@link CallEvents}'; both
+ * place their observations through {@link #place}. Directory and site changes re-derive the open calls.
  *
- * <p><b>Which messages are one call.</b> A caller's messages, ordered by creation time, belong to the same call
- * while consecutive messages are at most the correlation gap apart (single-linkage sessions). That partition
- * depends only on the set of messages, never on the order they arrive in: a new message can only join a call or
- * bridge two calls into one, it never splits one.
+ * <p><b>Which observations are one call.</b> A caller's observations (chat messages by creation time, callStarted
+ * events by event time), in time order, belong to the same call while consecutive ones are at most the correlation
+ * gap apart (single-linkage sessions). That partition depends only on the set of observations, never on the order
+ * they arrive in: a new one can only join a call or bridge two calls into one, it never splits one.
  *
- * <p><b>Which id a call has.</b> {@link FactIds#factId} of the earliest message. While messages still arrive, a
+ * <p><b>Which id a call has.</b> {@link FactIds#factId} of the earliest observation. While messages still arrive, a
  * later-created message may be seen first and publish its own id; when the earlier one arrives (or a bridge merges
  * two calls) the call's id moves and every id it was published under is answered by a supersede record. The
  * surviving id is therefore the same whatever the order, parallelism or failure history.
  *
- * <p><b>Which fields a call has.</b> Derived from its messages in {@link MessageRef#CANONICAL_ORDER} (the earliest
- * message that says something wins), so they do not depend on arrival order either.
+ * <p><b>Which fields a call has.</b> Derived from its events and messages in canonical order ({@link CallFields}),
+ * so they do not depend on arrival order either.
  */
 public final class CallerCalls {
 
     private final long gapMillis;
     private final List<EmergencyCallFact> open;
+    private final List<CallEventRef> pending;
+    private DirectoryUser user;
+    private Collection<Site> sites;
 
     /**
      * @param gapMillis the correlation gap: messages at most this far apart are one call
      * @param open      the caller's open calls, as loaded from state; changed in place
      */
     public CallerCalls(long gapMillis, List<EmergencyCallFact> open) {
+        this(gapMillis, open, new ArrayList<>(), null, List.of());
+    }
+
+    /**
+     * @param pending events that wait for their call (a callEnded before its call), as loaded; changed in place
+     * @param user    the caller's directory entry, or null
+     * @param sites   ops' sites, for the location text
+     */
+    public CallerCalls(long gapMillis, List<EmergencyCallFact> open, List<CallEventRef> pending, DirectoryUser user,
+            Collection<Site> sites) {
         this.gapMillis = gapMillis;
         this.open = open;
+        this.pending = pending;
+        this.user = user;
+        this.sites = sites;
+    }
+
+    /** Applies one Graph emergency call event of this caller ({@link CallEvents}). */
+    public Decision apply(EmergencyCallEvent event, long nowMillis, LongPredicate mayHaveBeenPublished) {
+        return new CallEvents(this).apply(event, nowMillis, mayHaveBeenPublished);
+    }
+
+    /** The caller's directory entry changed (null: removed): re-derives the open calls. */
+    public List<EmergencyCallFact> directoryChanged(DirectoryUser changed, long nowMillis) {
+        this.user = changed;
+        return refresh(nowMillis);
+    }
+
+    /** Ops' sites changed: re-derives the open calls. */
+    public List<EmergencyCallFact> sitesChanged(Collection<Site> changed, long nowMillis) {
+        this.sites = changed;
+        return refresh(nowMillis);
+    }
+
+    /** Re-derives every open call; a call whose fields changed gets a revision, published. */
+    private List<EmergencyCallFact> refresh(long now) {
+        List<EmergencyCallFact> published = new ArrayList<>();
+        for (EmergencyCallFact call : open) {
+            EmergencyCallFact before = call.copy();
+            derive(call);
+            if (!call.equals(before)) {
+                call.revision++;
+                call.updatedAtMillis = now;
+                published.add(call.copy());
+            }
+        }
+        return published;
+    }
+
+    /** Events still waiting for their call. */
+    public List<CallEventRef> pending() {
+        return pending;
+    }
+
+    long gapMillis() {
+        return gapMillis;
     }
 
     /**
@@ -76,19 +139,7 @@ public final class CallerCalls {
      *                           it); such a message's own id is superseded explicitly when it joins another call
      */
     public Decision apply(MessageChange change, long nowMillis, LongPredicate mayHaveBeenPublished) {
-        EmergencySignal s = change.signal();
-        Located known = locate(s.chatId(), s.messageId());
-        return switch (change.kind()) {
-            case NEW -> known != null
-                    ? seenAgain(s, known, nowMillis)
-                    : place(s, nowMillis, mayHaveBeenPublished);
-            case AMENDED -> known == null
-                    ? Decision.auditOnly(AuditOutcome.IGNORED, FACT_EXPIRED, null)
-                    : amend(s, known, nowMillis);
-            case DELETED -> known == null
-                    ? Decision.auditOnly(AuditOutcome.IGNORED, FACT_EXPIRED, null)
-                    : delete(s, known, nowMillis);
-        };
+        return new MessageChanges(this).apply(change, nowMillis, mayHaveBeenPublished);
     }
 
     /** The caller's open calls, after the changes applied so far. */
@@ -96,24 +147,29 @@ public final class CallerCalls {
         return open;
     }
 
-    private record Located(EmergencyCallFact call, MessageRef ref) {}
+    /** Where {@link #place(String, String, long, Consumer, long, LongPredicate)} put an observation. */
+    record Placed(AuditOutcome outcome, EmergencyCallFact call, List<EmergencyCallFact> published,
+            List<String> removed) {}
 
-    /** A message no open call holds: it opens a call, joins one, or bridges several into one. */
-    private Decision place(EmergencySignal s, long now, LongPredicate mayHaveBeenPublished) {
-        MessageRef ref = toRef(s);
-        List<EmergencyCallFact> reachable = reachable(ref.createdAtMillis);
+    /**
+     * An observation of a call at {@code at} (a message's creation, a callStarted event): it opens a call, joins
+     * the one within the gap, or bridges several into one. {@code add} puts the observation into the call.
+     */
+    Placed place(String tenantId, String callerUserId, long at, Consumer<EmergencyCallFact> add, long now,
+            LongPredicate mayHaveBeenPublished) {
+        List<EmergencyCallFact> reachable = reachable(at);
         if (reachable.isEmpty()) {
             EmergencyCallFact call = new EmergencyCallFact();
-            call.tenantId = s.tenantId();
-            call.callerUserId = s.callerUserId();
+            call.tenantId = tenantId;
+            call.callerUserId = callerUserId;
             call.detectedAtMillis = now;
             call.updatedAtMillis = now;
             call.revision = 1;
-            call.messages.add(ref);
-            addSource(call, s);
+            add.accept(call);
             derive(call);
+            adoptPending(call);
             open.add(call);
-            return placed(AuditOutcome.EMITTED, s, call, List.of(call.copy()), List.of());
+            return new Placed(AuditOutcome.EMITTED, call, List.of(call.copy()), List.of());
         }
         // The earliest-detected call absorbs the others, so detected_at keeps the first alert's time.
         reachable.sort(Comparator.comparingLong((EmergencyCallFact c) -> c.detectedAtMillis)
@@ -131,19 +187,20 @@ public final class CallerCalls {
             revisions += c.revision;
             if (c != call) {
                 call.messages.addAll(c.messages);
+                call.events.addAll(c.events);
                 c.sources.forEach(source -> addSource(call, source));
                 open.remove(c);
             }
         }
-        call.messages.add(ref);
-        addSource(call, s);
+        add.accept(call);
         // Every change ever applied to the call counts once, whatever the order: revisions stay comparable.
         call.revision = revisions + 1;
         call.updatedAtMillis = now;
         derive(call);
+        adoptPending(call);
         String guessed = null;
-        if (mayHaveBeenPublished.test(ref.createdAtMillis)) {
-            String own = FactIds.factId(call.tenantId, call.callerUserId, ref.createdAtMillis);
+        if (mayHaveBeenPublished.test(at)) {
+            String own = FactIds.factId(call.tenantId, call.callerUserId, at);
             if (previousIds.add(own)) {
                 guessed = own; // this attempt never published it; only a failed one may have
             }
@@ -163,100 +220,60 @@ public final class CallerCalls {
         for (String id : previousIds) {
             published.add(EmergencyCallFact.supersede(id, call, now, id.equals(guessed)));
         }
-        return placed(AuditOutcome.MERGED, s, call, published, removed);
+        return new Placed(AuditOutcome.MERGED, call, published, removed);
     }
 
-    /**
-     * The decision for a message that no open call held. A backfilled one reached here because neither the
-     * deduplicator nor any open call had seen it: Graph never delivered its notification. It feeds its fact like any
-     * other, but is audited {@code recovered}, with {@code emitted} or {@code merged} as the reason.
-     */
-    private static Decision placed(AuditOutcome outcome, EmergencySignal s, EmergencyCallFact call,
-            List<EmergencyCallFact> published, List<String> removed) {
-        if (s.isBackfill()) {
-            return new Decision(AuditOutcome.RECOVERED, outcome.label(), call, published, removed);
+    /** Events that waited for their call (a callEnded seen before the call) join it once it is there. */
+    private void adoptPending(EmergencyCallFact call) {
+        boolean adopted = false;
+        for (java.util.Iterator<CallEventRef> it = pending.iterator(); it.hasNext(); ) {
+            CallEventRef e = it.next();
+            if (e.isStart() || CallEvents.belongsTo(e, open, call) == call) {
+                it.remove();
+                call.events.add(e);
+                addSource(call, CallEvents.source(e));
+                adopted = true;
+            }
         }
-        return new Decision(outcome, null, call, published, removed);
+        if (adopted) {
+            derive(call);
+        }
     }
 
-    /**
-     * A message a call already holds arrives as new again: the deduplicator forgot it (its retention is shorter
-     * than the call's) or a redelivery raced. Only a real difference counts.
-     */
-    private Decision seenAgain(EmergencySignal s, Located known, long now) {
-        if (known.ref().deleted) {
-            return Decision.auditOnly(AuditOutcome.DUPLICATE, null, known.call());
-        }
-        if (s.isDeleted()) {
-            return delete(s, known, now);
-        }
-        if (!Objects.equals(known.ref().contentHash, s.contentHash())) {
-            return amend(s, known, now);
-        }
-        return Decision.auditOnly(AuditOutcome.DUPLICATE, null, known.call());
-    }
-
-    private Decision amend(EmergencySignal s, Located known, long now) {
-        MessageRef ref = known.ref();
-        ref.contentHash = s.contentHash();
-        ref.lastModifiedAtMillis = Math.max(ref.lastModifiedAtMillis, s.lastModifiedAtMillis());
-        // An edit replaces what the message says; a field the edit no longer carries keeps its earlier value.
-        if (s.dialedNumber() != null) {
-            ref.dialedNumber = s.dialedNumber();
-            ref.testCall = s.testCall();
-        }
-        if (s.locationText() != null) {
-            ref.locationText = s.locationText();
-        }
-        if (s.callerDisplayName() != null) {
-            ref.callerDisplayName = s.callerDisplayName();
-        }
-        return commit(s, known.call(), AuditOutcome.AMENDED, now);
-    }
-
-    private Decision delete(EmergencySignal s, Located known, long now) {
-        if (known.ref().deleted) {
-            return Decision.auditOnly(AuditOutcome.DUPLICATE, null, known.call());
-        }
-        known.ref().deleted = true;
-        return commit(s, known.call(), AuditOutcome.DELETED, now);
-    }
-
-    /** A change that keeps the call's id: one more revision. */
-    private Decision commit(EmergencySignal s, EmergencyCallFact call, AuditOutcome outcome, long now) {
-        addSource(call, s);
+    /** One more revision of a call whose id stays. */
+    Decision commit(EmergencyCallFact call, AuditOutcome outcome, long now) {
         call.revision++;
         call.updatedAtMillis = now;
         derive(call);
         return new Decision(outcome, null, call, List.of(call.copy()), List.of());
     }
 
-    /** Open calls with a message within the gap of {@code createdAt}; at most two, since calls are farther apart. */
-    private List<EmergencyCallFact> reachable(long createdAt) {
+    /**
+     * Open calls with an observation (message or callStarted event) within the gap of {@code at}; at most two,
+     * since calls are farther apart.
+     */
+    private List<EmergencyCallFact> reachable(long at) {
         List<EmergencyCallFact> found = new ArrayList<>(2);
         for (EmergencyCallFact call : open) {
-            for (MessageRef m : call.messages) {
-                if (Math.abs(m.createdAtMillis - createdAt) <= gapMillis) {
-                    found.add(call);
-                    break;
-                }
+            if (observedWithinGap(call, at)) {
+                found.add(call);
             }
         }
         return found;
     }
 
-    private Located locate(String chatId, String messageId) {
-        if (chatId == null || messageId == null) {
-            return null;
-        }
-        for (EmergencyCallFact call : open) {
-            for (MessageRef ref : call.messages) {
-                if (ref.sameMessage(chatId, messageId)) {
-                    return new Located(call, ref);
-                }
+    private boolean observedWithinGap(EmergencyCallFact call, long at) {
+        for (MessageRef m : call.messages) {
+            if (Math.abs(m.createdAtMillis - at) <= gapMillis) {
+                return true;
             }
         }
-        return null;
+        for (CallEventRef e : call.events) {
+            if (e.isStart() && Math.abs(e.eventAtMillis - at) <= gapMillis) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static MessageRef toRef(EmergencySignal s) {
@@ -272,45 +289,13 @@ public final class CallerCalls {
         return ref;
     }
 
-    /**
-     * Recomputes everything a call's messages determine: message order, id, start time, counts and the described
-     * fields. Nothing here may depend on the order messages arrived in.
-     */
-    static void derive(EmergencyCallFact call) {
-        call.messages.sort(MessageRef.CANONICAL_ORDER);
-        MessageRef first = call.messages.get(0);
-        call.callStartedAtMillis = first.createdAtMillis;
-        call.callStartedAtInferred = first.createdAtInferred;
-        call.factId = FactIds.factId(call.tenantId, call.callerUserId, first.createdAtMillis);
-        call.notificationCount = call.messages.size();
-        call.deletedCount = (int) call.messages.stream().filter(m -> m.deleted).count();
-        call.callerDisplayName = null;
-        call.dialedNumber = null;
-        call.testCall = false;
-        call.locationText = null;
-        for (MessageRef m : call.messages) {
-            if (call.callerDisplayName == null) {
-                call.callerDisplayName = m.callerDisplayName;
-            }
-            if (call.dialedNumber == null && m.dialedNumber != null) {
-                call.dialedNumber = m.dialedNumber;
-                call.testCall = m.testCall;
-            }
-            if (call.locationText == null) {
-                call.locationText = m.locationText;
-            }
-        }
-    }
-
-    /** {@code channel:subscription}; a backfilled message answers no subscription's notification, so its origin. */
-    private static void addSource(EmergencyCallFact call, EmergencySignal s) {
-        String subscription = s.subscriptionId() != null || s.origin() == null ? s.subscriptionId()
-                : s.origin().label();
-        addSource(call, s.channel() + ":" + subscription);
+    /** Recomputes everything the call's observations and reference data determine ({@link CallFields}). */
+    void derive(EmergencyCallFact call) {
+        CallFields.derive(call, user, sites);
     }
 
     /** Sources stay sorted, so a call's list is the same whatever order its notifications came in. */
-    private static void addSource(EmergencyCallFact call, String source) {
+    static void addSource(EmergencyCallFact call, String source) {
         int at = java.util.Collections.binarySearch(call.sources, source);
         if (at < 0) {
             call.sources.add(-at - 1, source);

@@ -14,12 +14,12 @@ import java.util.Objects;
  * <p>A plain POJO with concrete collection types, because it is also kept in keyed state.
  */
 public class EmergencyCallFact {
-    /** Deterministic: tenant, caller and the earliest message time of the call ({@link FactIds}). */
     /** A Teams emergency call (chat and/or Graph emergency call event). */
     public static final String KIND_EMERGENCY = "emergency";
     /** An Azure Communication Services call to a configured security line. */
     public static final String KIND_SECURITY_LINE = "security-line";
 
+    /** Deterministic: tenant, caller and the earliest observation of the call ({@link FactIds}). */
     public String factId;
     /** {@link #KIND_EMERGENCY} or {@link #KIND_SECURITY_LINE}. */
     public String kind = KIND_EMERGENCY;
@@ -58,7 +58,7 @@ public class EmergencyCallFact {
     /** Security-line calls: ACS's {@code correlationId} and {@code serverCallId}. */
     public String correlationId;
     public String serverCallId;
-    /** Earliest {@code createdDateTime} of the call's messages. */
+    /** Earliest observation of the call: a message's {@code createdDateTime} or a callStarted event's time. */
     public long callStartedAtMillis;
     /** True when that earliest time was taken from the notification because the message had no createdDateTime. */
     public boolean callStartedAtInferred;
@@ -72,6 +72,8 @@ public class EmergencyCallFact {
     /** Distinct delivery channels and subscriptions that reported this call, e.g. {@code graph:<subscriptionId>}. */
     public ArrayList<String> sources = new ArrayList<>();
     public ArrayList<MessageRef> messages = new ArrayList<>();
+    /** Graph emergency call events (callStarted, callEnded, rosterUpdated) that fed this call. */
+    public ArrayList<CallEventRef> events = new ArrayList<>();
     /** Provisional ids this call was published under before, each answered by a supersede record. */
     public ArrayList<String> supersedes = new ArrayList<>();
 
@@ -142,6 +144,10 @@ public class EmergencyCallFact {
         for (MessageRef m : messages) {
             c.messages.add(m.copy());
         }
+        c.events = new ArrayList<>(events.size());
+        for (CallEventRef e : events) {
+            c.events.add(e.copy());
+        }
         c.supersedes = new ArrayList<>(supersedes);
         return c;
     }
@@ -181,6 +187,7 @@ public class EmergencyCallFact {
                 && Objects.equals(serverCallId, f.serverCallId)
                 && Objects.equals(sources, f.sources)
                 && Objects.equals(messages, f.messages)
+                && Objects.equals(events, f.events)
                 && Objects.equals(supersedes, f.supersedes);
     }
 

@@ -18,6 +18,8 @@ public final class FactTypes {
     public static final TypeInformation<StructuredLocation> STRUCTURED_LOCATION =
             Types.POJO(StructuredLocation.class, structuredLocationFields());
 
+    public static final TypeInformation<CallEventRef> EVENT_REF = Types.POJO(CallEventRef.class, eventFields());
+
     public static final TypeInformation<EmergencyCallFact> FACT = Types.POJO(EmergencyCallFact.class, factFields());
 
     public static final TypeInformation<OpenCall> OPEN_CALL = Types.POJO(OpenCall.class, openCallFields());
@@ -60,6 +62,19 @@ public final class FactTypes {
         fields.put("sources", new ListTypeInfo<>(Types.STRING));
         fields.put("messages", new ListTypeInfo<>(MESSAGE_REF));
         fields.put("supersedes", new ListTypeInfo<>(Types.STRING));
+        fields.put("events", new ListTypeInfo<>(EVENT_REF));
+        return fields;
+    }
+
+    private static HashMap<String, TypeInformation<?>> eventFields() {
+        HashMap<String, TypeInformation<?>> fields = new HashMap<>();
+        for (String name : new String[] {"eventId", "eventType", "subscriptionId", "contentHash", "policyName",
+                "dialedNumber", "callerDisplayName", "callerUpn", "callerPhoneNumber"}) {
+            fields.put(name, Types.STRING);
+        }
+        fields.put("eventAtMillis", Types.LONG);
+        fields.put("receivedAtMillis", Types.LONG);
+        fields.put("location", STRUCTURED_LOCATION);
         return fields;
     }
 

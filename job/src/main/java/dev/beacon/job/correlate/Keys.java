@@ -18,7 +18,12 @@ public final class Keys {
 
     /** One caller, under which the notifications of one emergency call (one per desk member's chat) meet. */
     public static String caller(EmergencySignal s) {
-        return s.tenantId() + "|" + s.callerUserId();
+        return caller(s.tenantId(), s.callerUserId());
+    }
+
+    /** The caller key of a tenant and user object id (a resolved emergency call event, a directory user). */
+    public static String caller(String tenantId, String callerUserId) {
+        return tenantId + "|" + callerUserId;
     }
 
     /** {@link #caller(EmergencySignal)} of a deduplicated change, for keying the correlator's input. */

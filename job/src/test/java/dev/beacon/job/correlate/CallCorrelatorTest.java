@@ -15,7 +15,9 @@ import dev.beacon.job.audit.DeadLetterReason;
 import dev.beacon.job.detect.EmergencySignal;
 import dev.beacon.job.sink.LiveFacts;
 import dev.beacon.job.testing.CapturedMetrics;
-import dev.beacon.job.testing.KeyedHarnesses;
+import dev.beacon.job.reference.ReferenceUpdate;
+import dev.beacon.job.testing.KeyedBroadcastHarness;
+import org.apache.flink.api.common.typeinfo.Types;
 import dev.beacon.job.testing.Signals;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +40,7 @@ class CallCorrelatorTest {
 
     private CapturedMetrics metrics;
     private MockEnvironment environment;
-    private KeyedOneInputStreamOperatorTestHarness<String, MessageChange, EmergencyCallFact> harness;
+    private KeyedBroadcastHarness<String, CallerInput, ReferenceUpdate, EmergencyCallFact> harness;
 
     @BeforeEach
     void openHarness() throws Exception {
@@ -55,9 +57,10 @@ class CallCorrelatorTest {
         environment.close();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, MessageChange, EmergencyCallFact> newHarness(
+    static KeyedBroadcastHarness<String, CallerInput, ReferenceUpdate, EmergencyCallFact> newHarness(
             MockEnvironment environment) throws Exception {
-        return KeyedHarnesses.keyedByString(new CallCorrelator(WINDOW, RETENTION), Keys::caller, environment);
+        return new KeyedBroadcastHarness<>(new CallCorrelator(WINDOW, RETENTION), List.of(CallerTypes.SITES),
+                CallerInput::key, Types.STRING, environment);
     }
 
     @Test
@@ -280,8 +283,8 @@ class CallCorrelatorTest {
             recovered.initializeState(beforeEither);
             recovered.open();
             recovered.setProcessingTime(NOW);
-            recovered.processElement(new MessageChange(NEW, earlier), 0);
-            recovered.processElement(new MessageChange(NEW, later), 0);
+            recovered.processElement(CallerInput.of(new MessageChange(NEW, earlier)), 0);
+            recovered.processElement(CallerInput.of(new MessageChange(NEW, later)), 0);
             published.addAll(recovered.extractOutputValues());
         }
 
@@ -446,7 +449,7 @@ class CallCorrelatorTest {
             restored.setProcessingTime(NOW + 1_000);
             EmergencySignal chat2 = Signals.created("chat-2", "m-1").build();
 
-            restored.processElement(new MessageChange(NEW, chat2), 0);
+            restored.processElement(CallerInput.of(new MessageChange(NEW, chat2)), 0);
 
             EmergencyCallFact expected = firstFact();
             expected.revision = 2;
@@ -489,17 +492,17 @@ class CallCorrelatorTest {
         try (MockEnvironment env = new CapturedMetrics().environment(); var run = newHarness(env)) {
             run.open();
             run.setProcessingTime(NOW);
-            run.processElement(new MessageChange(NEW, Signals.created("chat-1", "m-1").build()), 0);
-            run.processElement(new MessageChange(NEW, Signals.created("chat-2", "m-1").build()), 0);
-            run.processElement(new MessageChange(NEW,
-                    Signals.created("chat-3", "m-1").caller("user-caller-2", null).build()), 0);
-            run.processElement(new MessageChange(DELETED, Signals.deleted("chat-2", "m-1").build()), 0);
+            run.processElement(CallerInput.of(new MessageChange(NEW, Signals.created("chat-1", "m-1").build())), 0);
+            run.processElement(CallerInput.of(new MessageChange(NEW, Signals.created("chat-2", "m-1").build())), 0);
+            run.processElement(CallerInput.of(new MessageChange(NEW,
+                    Signals.created("chat-3", "m-1").caller("user-caller-2", null).build())), 0);
+            run.processElement(CallerInput.of(new MessageChange(DELETED, Signals.deleted("chat-2", "m-1").build())), 0);
             return run.extractOutputValues();
         }
     }
 
     private void process(MessageChange.Kind kind, EmergencySignal signal) throws Exception {
-        harness.processElement(new MessageChange(kind, signal), 0);
+        harness.processElement(CallerInput.of(new MessageChange(kind, signal)), 0);
     }
 
     private List<DeadLetter> deadLetters() {

@@ -23,7 +23,9 @@ class FactTypesTest {
         assertThat(genericTypesIn(FactTypes.FACT)).isEmpty();
         // Reflection alone would use Kryo for the lists; that is what FactTypes exists to avoid.
         assertThat(genericTypesIn(TypeInformation.of(EmergencyCallFact.class)))
-                .containsExactlyInAnyOrder("responders", "messages", "sources", "supersedes");
+                .containsExactlyInAnyOrder("events", "responders", "messages", "sources", "supersedes");
+        assertThat(genericTypesIn(CallerTypes.DIRECTORY_USER)).isEmpty();
+        assertThat(genericTypesIn(CallerTypes.SITE)).isEmpty();
     }
 
     @Test
@@ -45,6 +47,27 @@ class FactTypesTest {
         MessageRef deleted = new MessageRef("c2", "m2", "sub-1", 5, "h2");
         deleted.deleted = true;
         fact.messages.add(deleted);
+        // The fields issue 10 added: a type that forgot them would silently drop them in state and on the wire.
+        fact.kind = EmergencyCallFact.KIND_EMERGENCY;
+        fact.callerUpn = "alex@contoso.example";
+        fact.callerPhoneNumber = "+15550100";
+        fact.callerDepartment = "Facilities";
+        fact.callerJobTitle = "Engineer";
+        fact.callerOfficeLocation = "B4";
+        fact.policyName = "Emergency-US";
+        fact.endedAtMillis = 7;
+        fact.durationSeconds = 3;
+        fact.location = new StructuredLocation();
+        fact.location.source = StructuredLocation.FROM_SITE;
+        fact.location.siteId = "site-4";
+        fact.location.latitude = 47.6;
+        fact.location.responders.add("desk-4");
+        CallEventRef event = new CallEventRef();
+        event.eventId = "e1";
+        event.eventType = "callStarted";
+        event.eventAtMillis = 1;
+        event.location = fact.location.copy();
+        fact.events.add(event);
         OpenCall call = new OpenCall(fact, 99);
 
         TypeSerializer<OpenCall> serializer = FactTypes.OPEN_CALL.createSerializer(new SerializerConfigImpl());
