@@ -16,6 +16,8 @@ import dev.beacon.control.ops.NewIntegration;
 import dev.beacon.control.signin.SignInSettings;
 import dev.beacon.control.vault.SealedBox;
 import dev.beacon.job.BeaconJob;
+import dev.beacon.job.BeaconSources;
+import dev.beacon.job.reference.ReferenceData;
 import dev.beacon.job.config.BeaconOptions;
 import dev.beacon.job.ingest.KafkaIngest;
 import dev.beacon.job.testing.ChatMessages;
@@ -215,8 +217,9 @@ public final class BeaconSystem implements AutoCloseable {
         Configuration conf = jobConfiguration();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(BeaconJob.runtimeSettings(conf));
-        BeaconJob.defineWorkflow(
-                env.fromSource(KafkaIngest.source(conf), WatermarkStrategy.noWatermarks(), "graph-notifications"),
+        BeaconJob.defineWorkflow(BeaconSources.of(
+                        env.fromSource(KafkaIngest.source(conf), WatermarkStrategy.noWatermarks(), "graph-notifications"))
+                        .referenceData(ReferenceData.configured(env, conf)),
                 BeaconJob.productionSinks(conf), conf);
         job = env.executeAsync("beacon-system");
         return this;

@@ -162,7 +162,7 @@ public class CallCorrelator
             metrics.deadLetters.inc();
             ctx.output(AuditTrail.DEAD_LETTERS,
                     new DeadLetter(e.source(), DeadLetterReason.PROCESSING_ERROR, defect, "", false, now));
-            ctx.output(AuditTrail.AUDIT, CallEventAudit.of(e, AuditOutcome.INVALID,
+            ctx.output(AuditTrail.AUDIT, AuditTrail.of(e, AuditOutcome.INVALID,
                     DeadLetterReason.PROCESSING_ERROR.label(), null, now));
             return;
         }
@@ -176,7 +176,7 @@ public class CallCorrelator
             ctx.timerService().registerProcessingTimeTimer(now + retentionMillis);
         }
         metrics.count(d, e.eventAtMillis());
-        ctx.output(AuditTrail.AUDIT, CallEventAudit.of(e, d.outcome(), d.reason(), d.factId(), now));
+        ctx.output(AuditTrail.AUDIT, AuditTrail.of(e, d.outcome(), d.reason(), d.factId(), now));
     }
 
     /** The caller's directory entry changed: open calls whose fields change get a revision (no audit row). */

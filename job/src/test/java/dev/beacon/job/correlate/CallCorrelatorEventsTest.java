@@ -65,9 +65,9 @@ class CallCorrelatorEventsTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(FACT_ID, 1, 1),
                         org.assertj.core.groups.Tuple.tuple(FACT_ID, 2, 2));
         assertThat(audits()).containsExactly(
-                CallEventAudit.of(started, AuditOutcome.EMITTED, null, FACT_ID, NOW),
+                AuditTrail.of(started, AuditOutcome.EMITTED, null, FACT_ID, NOW),
                 AuditTrail.of(chat, AuditOutcome.MERGED, null, FACT_ID, NOW),
-                CallEventAudit.of(started, AuditOutcome.DUPLICATE, null, FACT_ID, NOW));
+                AuditTrail.of(started, AuditOutcome.DUPLICATE, null, FACT_ID, NOW));
         assertThat(audits().get(0)).extracting(AuditRecord::changeType, AuditRecord::chatId, AuditRecord::messageId)
                 .containsExactly("callStarted", null, "ev-1");
         assertThat(metrics.count("emergenciesDetected")).isEqualTo(1);
@@ -80,7 +80,7 @@ class CallCorrelatorEventsTest {
         harness.processElement(CallerInput.of(ended), 0);
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(audits()).containsExactly(
-                CallEventAudit.of(ended, AuditOutcome.IGNORED, CallEvents.AWAITING_CALL, null, NOW));
+                AuditTrail.of(ended, AuditOutcome.IGNORED, CallEvents.AWAITING_CALL, null, NOW));
         assertThat(metrics.count("callEventsAwaitingCall")).isEqualTo(1);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
