@@ -208,6 +208,8 @@ public final class BeaconSystem implements AutoCloseable {
         c.set(BeaconOptions.KEYSTORE_PASSWORD_FILE, jobSecrets.keystorePassword().toString());
         c.set(BeaconOptions.FETCH_SIGNING_KEY_FILE, jobSecrets.fetchSigningKeys().toString());
         c.set(BeaconOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+        // A call to a number that is no security line waits this long for its line to arrive (default 30 s).
+        c.set(BeaconOptions.SECURITY_LINES_GRACE, Duration.ofSeconds(5));
         c.set(BeaconOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
         return c;
     }
