@@ -95,7 +95,9 @@ public final class BeaconSystem implements AutoCloseable {
             "alan@contoso.example", "Codebreaking", "+14255550103");
     public static final Person KATHERINE = new Person("5b3c9d2e-1f4a-4b6c-8d7e-00000000000d", "Katherine Johnson",
             "katherine@contoso.example", "Flight Research", "+14255550104");
-    public static final List<Person> PEOPLE = List.of(ADA, GRACE, ALAN, KATHERINE);
+    public static final Person MARGARET = new Person("5b3c9d2e-1f4a-4b6c-8d7e-00000000000e", "Margaret Hamilton",
+            "margaret@contoso.example", "Flight Software", "+14255550105");
+    public static final List<Person> PEOPLE = List.of(ADA, GRACE, ALAN, KATHERINE, MARGARET);
     static final String EVENT_HUB = "EventHub:https://contoso-beacon.servicebus.windows.net/eventhubname/"
             + EVENTS_TOPIC + "?tenantId=contoso.example";
     static final List<String> TOPICS = List.of(FACTS_TOPIC, "dead-letters", "graph-lifecycle",

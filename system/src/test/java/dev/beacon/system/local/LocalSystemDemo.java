@@ -2,8 +2,14 @@ package dev.beacon.system.local;
 
 import static dev.beacon.system.BeaconSystem.deskMessage;
 
+import dev.beacon.control.emulator.AcsIncomingCalls;
+import dev.beacon.control.emulator.EmergencyCallEvents;
+import dev.beacon.control.emulator.EntraEndpoints;
 import dev.beacon.control.emulator.GraphNotifications;
+import dev.beacon.control.lines.NewLine;
+import dev.beacon.control.sites.NewSite;
 import dev.beacon.system.BeaconSystem;
+import dev.beacon.system.BeaconSystem.Person;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,13 +22,16 @@ import java.util.function.LongSupplier;
 /**
  * The README's first command, second part: all of Beacon (job, control plane, webhook ingress) against the emulated
  * Microsoft, and a call down each path Graph uses: Event Hubs, the webhook, a basic notification that must be
- * hydrated, and a notification Graph silently drops, found by the scheduled backfill within one interval. Prints
+ * hydrated, and a notification Graph silently drops, found by the scheduled backfill within one interval; then one
+ * call described by both Graph's emergency call event and the desk's chat (one fact, enriched from the directory and
+ * closed by callEnded), and an ACS call to a security line. Prints
  * the facts and how each was found, then exits ({@code --keep-running}: stays up until Ctrl-C).
  */
 public final class LocalSystemDemo {
 
     /** Short, so the dropped call is found within a minute; production's default is 5 minutes. */
     static final Duration BACKFILL_INTERVAL = Duration.ofSeconds(20);
+    static final String HOTLINE = "+15550100";
 
     public static void main(String[] rawArgs) throws Exception {
         List<String> args = Arrays.stream(rawArgs).flatMap(a -> Arrays.stream(a.trim().split("\\s+")))
@@ -55,6 +64,43 @@ public final class LocalSystemDemo {
                     + " s here, 5 min by default) finds it", () -> beacon.deliver(beacon.eventHubs(),
                     deskMessage(BeaconSystem.EVENT_HUB_CHAT, "2004", "5b3c9d2e-1f4a-4b6c-8d7e-00000000000d", "Katherine Johnson", "933",
                             "Hampton, Virginia", Instant.now())));
+            // Reference data ops keep in the control plane, published to the job on compacted topics.
+            var reference = beacon.controlPlane.controlPlane().referenceData();
+            reference.sites().put("b42", new NewSite(null, "Building 42", List.of("Building 42", "B42"),
+                    "1 Main Street, Redmond", "42", "3", 47.64, -122.13, List.of("Security desk B42", "+14255550142")));
+            reference.lines().add(BeaconSystem.INTEGRATION, new NewLine(HOTLINE, "Security hotline"));
+            Person margaret = BeaconSystem.MARGARET;
+            Instant started = Instant.now();
+            EmergencyCallEvents.Caller caller = new EmergencyCallEvents.Caller(margaret.name(), margaret.upn(),
+                    margaret.phone(), EntraEndpoints.DEFAULT_TENANT, EmergencyCallEvents.Location.redmond());
+            step(beacon, facts, 5, margaret.name() + " dials 911; Graph's emergency call event (policy '"
+                    + BeaconSystem.EMERGENCY_POLICY + "': UPN, phone, civic address, coordinates) arrives first",
+                    () -> beacon.emulator.emergencyCallEvents().deliver(beacon.emergencyEvents().id(),
+                            new EmergencyCallEvents.Event("demo-ev-1", "callStarted", started, "911", caller)));
+            say("   ... and 2 s later the security desk's chat message about the same call (Event Hubs).");
+            beacon.deliver(beacon.eventHubs(), deskMessage(BeaconSystem.EVENT_HUB_CHAT, "2005", margaret.id(),
+                    margaret.name(), "911", "Building 42, floor 3", started.plusSeconds(2)));
+            BeaconSystem.await("the chat merged into the event's fact", Duration.ofSeconds(60), () -> !beacon.postgres
+                    .query("SELECT 1 FROM emergency_call WHERE caller_user_id = '" + margaret.id()
+                            + "' AND notification_count = 1 AND array_length(sources, 1) = 2").isEmpty());
+            say("   -> still one fact, now with both sources.\n");
+            say("6. Graph's callEnded event: the call lasted 2 min 5 s.");
+            beacon.emulator.emergencyCallEvents().deliver(beacon.emergencyEvents().id(), new EmergencyCallEvents.Event(
+                    "demo-ev-2", "callEnded", started.plusSeconds(125), "911", caller));
+            BeaconSystem.await("the call ended", Duration.ofSeconds(60), () -> !beacon.postgres.query(
+                    "SELECT 1 FROM emergency_call WHERE ended_at IS NOT NULL").isEmpty());
+            say("   -> the fact has ended_at and duration_seconds.\n");
+            step(beacon, facts, 7, "Someone calls the security hotline " + HOTLINE + " (Azure Communication Services"
+                    + " IncomingCall through Event Grid to Event Hubs); a call to another ACS number is counted and"
+                    + " dropped", () -> {
+                        AcsIncomingCalls.writeToEventHub(beacon.kafka.bootstrapServers(), BeaconSystem.EVENTS_TOPIC,
+                                List.of(AcsIncomingCalls.IncomingCall.pstn("+14255550199",
+                                                AcsIncomingCalls.Party.phone(HOTLINE), "Front desk", Instant.now()),
+                                        AcsIncomingCalls.IncomingCall.pstn("+14255550198",
+                                                AcsIncomingCalls.Party.phone("+15550999"), "Someone", Instant.now())),
+                                false);
+                        return 200;
+                    });
             report(beacon);
             if (keepRunning) {
                 say("\nEverything keeps running; press Ctrl-C to stop. PostgreSQL: " + beacon.postgres.jdbcUrl()
@@ -84,9 +130,11 @@ public final class LocalSystemDemo {
     private static void report(BeaconSystem beacon) {
         var pg = beacon.postgres;
         say("Emergency-call facts (table emergency_call), one per call:");
-        for (Map<String, Object> row : pg.query("SELECT caller_display_name, dialed_number, is_test_call, "
-                + "location_text, notification_count, array_to_string(sources, ', ') AS sources FROM emergency_call "
-                + "ORDER BY call_started_at")) {
+        for (Map<String, Object> row : pg.query("SELECT kind, caller_display_name, caller_upn, caller_department, "
+                + "dialed_number, is_test_call, location_text, location->>'address' AS address, site_id, "
+                + "duration_seconds, called_line_name, notification_count, array_to_string(sources, ', ') AS sources "
+                + "FROM emergency_call ORDER BY call_started_at")) {
+            row.values().removeIf(java.util.Objects::isNull);
             say("  " + row);
         }
         say("\nAudit outcomes (table notification_audit), one per notification or fetched message:");
