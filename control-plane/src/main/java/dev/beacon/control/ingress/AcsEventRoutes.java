@@ -1,6 +1,5 @@
 package dev.beacon.control.ingress;
 
-import static dev.beacon.control.ingress.WebhookIngress.SUBSCRIPTION_VALIDATION;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -16,9 +15,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The route for Azure Communication Services events through an Event Grid webhook subscription (e.g.
@@ -39,16 +35,17 @@ import org.slf4j.LoggerFactory;
 final class AcsEventRoutes {
 
     static final String ROUTE_ACS = "acs";
-    private static final Logger LOG = LoggerFactory.getLogger(AcsEventRoutes.class);
 
     private final DeliverySteps steps;
     private final IngressMetrics metrics;
+    private final EventGridHandshakes handshakes;
     private final ObjectMapper json;
     private final byte[] keyDigest; // null: route not configured
 
     AcsEventRoutes(IngressSettings settings, DeliverySteps steps, IngressMetrics metrics, ObjectMapper json) {
         this.steps = steps;
         this.metrics = metrics;
+        this.handshakes = new EventGridHandshakes(steps, metrics);
         this.json = json;
         this.keyDigest = settings.acsWebhookKey() == null ? null : sha256(settings.acsWebhookKey());
     }
@@ -58,18 +55,7 @@ final class AcsEventRoutes {
         if (integration == null) {
             return;
         }
-        String origin = ctx.header("WebHook-Request-Origin");
-        if (origin == null || origin.isBlank() || origin.length() > 255 || !LogSafe.clean(origin).equals(origin)) {
-            steps.refuse(ctx, ROUTE_ACS, integration, Rejection.MALFORMED, "no WebHook-Request-Origin");
-            return;
-        }
-        LOG.info("{} {}: CloudEvents abuse-protection handshake answered for origin {}", ROUTE_ACS, integration,
-                LogSafe.clean(origin));
-        metrics.handshake(ROUTE_ACS);
-        ctx.header("WebHook-Allowed-Origin", origin);
-        ctx.header("WebHook-Allowed-Rate", "*");
-        ctx.header("Allow", "POST, OPTIONS");
-        ctx.status(HttpStatus.OK);
+        handshakes.answerAbuseProtection(ctx, ROUTE_ACS, integration);
     }
 
     void post(Context ctx) {
@@ -85,26 +71,8 @@ final class AcsEventRoutes {
         if (root == null) {
             return;
         }
-        List<JsonNode> events = new ArrayList<>();
-        if (root.isArray()) {
-            root.forEach(events::add);
-        } else {
-            events.add(root);
-        }
-        if (events.isEmpty() || !events.stream().allMatch(JsonNode::isObject)) {
-            steps.refuse(ctx, ROUTE_ACS, integration, Rejection.MALFORMED, "not an event or a batch of events");
-            return;
-        }
-        JsonNode first = events.get(0);
-        if (SUBSCRIPTION_VALIDATION.equals(first.path("eventType").textValue())) {
-            String code = first.path("data").path("validationCode").textValue();
-            if (code == null || code.length() > 1024) {
-                steps.refuse(ctx, ROUTE_ACS, integration, Rejection.MALFORMED, "validation event without code");
-                return;
-            }
-            LOG.info("{} {}: Event Grid subscription validation answered", ROUTE_ACS, integration);
-            metrics.handshake(ROUTE_ACS);
-            ctx.status(HttpStatus.OK).json(Map.of("validationResponse", code));
+        List<JsonNode> events = handshakes.events(ctx, root, ROUTE_ACS, integration);
+        if (events == null || handshakes.answeredValidation(ctx, events, ROUTE_ACS, integration)) {
             return;
         }
         for (JsonNode e : events) {

@@ -1,20 +1,15 @@
 package dev.beacon.control.ingress;
 
 import static dev.beacon.control.ingress.WebhookIngress.ROUTE_EVENTGRID;
-import static dev.beacon.control.ingress.WebhookIngress.SUBSCRIPTION_VALIDATION;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.control.ingress.IngressMetrics.Rejection;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Event Grid routes of {@link WebhookIngress}:
@@ -28,11 +23,11 @@ import org.slf4j.LoggerFactory;
  */
 final class EventGridRoutes {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EventGridRoutes.class);
 
     private final DeliverySteps steps;
     private final AcceptedClientStates clientStates;
     private final IngressMetrics metrics;
+    private final EventGridHandshakes handshakes;
     private final ObjectMapper json;
 
     EventGridRoutes(DeliverySteps steps, AcceptedClientStates clientStates, IngressMetrics metrics,
@@ -40,6 +35,7 @@ final class EventGridRoutes {
         this.steps = steps;
         this.clientStates = clientStates;
         this.metrics = metrics;
+        this.handshakes = new EventGridHandshakes(steps, metrics);
         this.json = json;
     }
 
@@ -49,18 +45,7 @@ final class EventGridRoutes {
         if (integration == null) {
             return;
         }
-        String origin = ctx.header("WebHook-Request-Origin");
-        if (origin == null || origin.isBlank() || origin.length() > 255 || !LogSafe.clean(origin).equals(origin)) {
-            steps.refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED, "no WebHook-Request-Origin");
-            return;
-        }
-        LOG.info("{} {}: CloudEvents abuse-protection handshake answered for origin {}", ROUTE_EVENTGRID,
-                integration, LogSafe.clean(origin));
-        metrics.handshake(ROUTE_EVENTGRID);
-        ctx.header("WebHook-Allowed-Origin", origin);
-        ctx.header("WebHook-Allowed-Rate", "*");
-        ctx.header("Allow", "POST, OPTIONS");
-        ctx.status(HttpStatus.OK);
+        handshakes.answerAbuseProtection(ctx, ROUTE_EVENTGRID, integration);
     }
 
     /** A subscription validation event, or a CloudEvent (batch) to forward. */
@@ -77,26 +62,8 @@ final class EventGridRoutes {
         if (root == null) {
             return;
         }
-        List<JsonNode> events = new ArrayList<>();
-        if (root.isArray()) {
-            root.forEach(events::add);
-        } else {
-            events.add(root);
-        }
-        if (events.isEmpty() || !events.stream().allMatch(JsonNode::isObject)) {
-            steps.refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED, "not an event or a batch of events");
-            return;
-        }
-        JsonNode first = events.get(0);
-        if (SUBSCRIPTION_VALIDATION.equals(first.path("eventType").textValue())) {
-            String code = first.path("data").path("validationCode").textValue();
-            if (code == null || code.length() > 1024) {
-                steps.refuse(ctx, ROUTE_EVENTGRID, integration, Rejection.MALFORMED, "validation event without code");
-                return;
-            }
-            LOG.info("{} {}: Event Grid subscription validation answered", ROUTE_EVENTGRID, integration);
-            metrics.handshake(ROUTE_EVENTGRID);
-            ctx.status(HttpStatus.OK).json(Map.of("validationResponse", code));
+        List<JsonNode> events = handshakes.events(ctx, root, ROUTE_EVENTGRID, integration);
+        if (events == null || handshakes.answeredValidation(ctx, events, ROUTE_EVENTGRID, integration)) {
             return;
         }
         if (steps.notReady(ctx, ROUTE_EVENTGRID, integration)) {
