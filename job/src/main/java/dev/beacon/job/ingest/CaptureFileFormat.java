@@ -16,16 +16,34 @@ import org.apache.flink.core.fs.FSDataInputStream;
  */
 public final class CaptureFileFormat extends SimpleStreamFormat<RawRecord> {
 
-    private final String fileName;
+    /** Parses one non-blank line (numbered from 1) of a file into a record. */
+    public interface LineParser {
+        RawRecord parse(String line, long lineNumber);
+    }
 
+    /** Makes the parser for a file; serializable, since the format travels with the job graph. */
+    public interface LineParsers extends java.io.Serializable {
+        LineParser forFile(String fileName);
+    }
+
+    private final String fileName;
+    private final LineParsers parsers;
+
+    /** A capture file ({@link CaptureLines}). */
     public CaptureFileFormat(String fileName) {
+        this(fileName, CaptureLines::new);
+    }
+
+    /** A line-oriented file of another kind, e.g. the replay reference file. */
+    public CaptureFileFormat(String fileName, LineParsers parsers) {
         this.fileName = fileName;
+        this.parsers = parsers;
     }
 
     @Override
     public StreamFormat.Reader<RawRecord> createReader(Configuration config, FSDataInputStream stream) {
         BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
-        CaptureLines parser = new CaptureLines(fileName);
+        LineParser parser = parsers.forFile(fileName);
         return new StreamFormat.Reader<>() {
             private long lineNumber;
 

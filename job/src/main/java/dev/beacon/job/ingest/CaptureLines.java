@@ -12,7 +12,7 @@ import java.util.ArrayList;
  * "key","payload"}}. Bare lines get the file's name as topic and their line number as offset, so audit keys are
  * stable across replays of the same file.
  */
-public final class CaptureLines {
+public final class CaptureLines implements CaptureFileFormat.LineParser {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final String fileName;
@@ -21,6 +21,7 @@ public final class CaptureLines {
         this.fileName = fileName;
     }
 
+    @Override
     public RawRecord parse(String line, long lineNumber) {
         JsonNode envelope = envelopeOrNull(line);
         if (envelope == null) {

@@ -4,6 +4,7 @@ import dev.beacon.job.audit.AuditTrail;
 import dev.beacon.job.audit.DeadLetter;
 import dev.beacon.job.config.BeaconOptions;
 import dev.beacon.job.ingest.KafkaClientProperties;
+import dev.beacon.job.ingest.CaptureFileFormat;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.ingest.RawRecordDeserializer;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class ReferenceData {
             StreamExecutionEnvironment env, String file, Configuration conf) {
         Path path = Path.of(file).toAbsolutePath();
         FileSource<RawRecord> source = FileSource
-                .forRecordStreamFormat(new ReferenceFileFormat(path.getFileName().toString()),
+                .forRecordStreamFormat(new CaptureFileFormat(path.getFileName().toString(), ReferenceFileLines::new),
                         new org.apache.flink.core.fs.Path(path.toUri()))
                 .build();
         DataStream<RawRecord> records = env

@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * decode alike. A line that is not such an object keeps the file's name as its topic, which no reference topic
  * has, so decoding turns it into a dead letter.
  */
-public final class ReferenceFileLines {
+public final class ReferenceFileLines implements dev.beacon.job.ingest.CaptureFileFormat.LineParser {
 
     private static final String[] NO_HEADERS = new String[0];
 
@@ -24,6 +24,7 @@ public final class ReferenceFileLines {
         this.fileName = fileName;
     }
 
+    @Override
     public RawRecord parse(String line, long lineNumber) {
         JsonNode n;
         try {
