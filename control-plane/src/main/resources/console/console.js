@@ -106,13 +106,13 @@
     $('server-time').textContent = 'server time ' + time(o.serverTime) + ' · ' + (o.replicaId || '');
     renderIntegrations(o.integrations);
     fillTable('tokens', o.tokens, (t) => el('tr', {}, [
-      cell(t.integrationId), cell(t.username), cell(countdown(t.accessRemainingSeconds)),
-      cell(countdown(t.refreshRemainingSeconds), t.refreshTokenNearExpiry ? 'warn' : null),
+      cell(t.integrationId), cell(t.username), cell(countdown(t.accessRemainingSeconds), 'nowrap'),
+      cell(countdown(t.refreshRemainingSeconds), t.refreshTokenNearExpiry ? 'warn nowrap' : 'nowrap'),
       cell(t.needsInteraction ? 'yes' : 'no', t.needsInteraction ? 'warn' : null), cell(t.detail)]),
     'No signed-in accounts.');
     fillTable('subscriptions', o.subscriptions, (s) => el('tr', {}, [
       cell(s.subscriptionId, 'mono'), cell(s.integrationId), cell(s.policyName ? 'policy ' + s.policyName : s.resource),
-      cell(s.state), cell(s.state === 'active' ? countdown(s.remainingSeconds) : time(s.expiresAt)),
+      cell(s.state), cell(s.state === 'active' ? countdown(s.remainingSeconds) : time(s.expiresAt), 'nowrap'),
       cell(time(s.createdAt)), cell(time(s.lastRenewedAt)), cell(s.renewalCount),
       cell(s.failureCount, s.failureCount > 0 ? 'warn' : null), cell(s.lastError), cell(time(s.lastNotificationAt))]),
     'No subscriptions yet.');
@@ -142,7 +142,9 @@
     fillTable('integrations', list, (i) => {
       const action = el('td');
       if (i.authMode !== 'client-credentials') {
-        const b = el('button', { type: 'button', className: 'sign-in', 'data-integration': i.id, text: 'Sign in' });
+        const again = i.signIn && i.signIn.phase === 'signed-in';
+        const b = el('button', { type: 'button', className: 'sign-in', 'data-integration': i.id,
+          text: again ? 'Sign in again' : 'Sign in' });
         b.addEventListener('click', () => startSignIn(i.id, b));
         action.appendChild(b);
       }
@@ -172,6 +174,7 @@
       button.disabled = false;
     }
     renderSignInPanel();
+    refresh().catch(() => {});
   }
 
   function renderSignInPanel() {
