@@ -9,6 +9,7 @@ import dev.beacon.control.emulator.MicrosoftEmulator;
 import dev.beacon.control.ops.DesiredSubscriptionView;
 import dev.beacon.control.ops.NewIntegration;
 import dev.beacon.control.signin.SignInSettings;
+import dev.beacon.control.testing.CapturedLogs;
 import dev.beacon.control.testing.MutableClock;
 import dev.beacon.control.vault.SealedBox;
 import dev.beacon.testing.PostgresFixture;
@@ -69,10 +70,12 @@ class ConsoleBrowserTest {
     ControlPlaneService.Running cp;
     WebDriver browser;
     String adminToken;
+    CapturedLogs logs;
 
     @BeforeEach
     void start() throws Exception {
         requireChromium();
+        logs = CapturedLogs.atDebug();
         emulator = MicrosoftEmulator.start(clock);
         emulator.entra().deviceCodeTiming(Duration.ofMinutes(15), 1);
         adminToken = "console-admin-token-" + Long.toHexString(System.nanoTime());
@@ -105,6 +108,9 @@ class ConsoleBrowserTest {
         }
         if (emulator != null) {
             emulator.close();
+        }
+        if (logs != null) {
+            logs.close();
         }
     }
 
@@ -181,6 +187,11 @@ class ConsoleBrowserTest {
         await("gap", () -> text(By.id("gaps")).contains("missed"));
         screenshot("04-live-facts-and-dead-letters");
 
+        String csrfToken = new com.fasterxml.jackson.databind.ObjectMapper().readTree(HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(console + "/api/session"))
+                        .header("Cookie", ConsoleRoutes.COOKIE + "=" + cookie.getValue()).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()).get("csrfToken").asText();
+
         // sign out: back to the form, and the old cookie opens nothing
         browser.findElement(By.id("sign-out")).click();
         visible("signin-form");
@@ -188,6 +199,14 @@ class ConsoleBrowserTest {
                 .header("Cookie", ConsoleRoutes.COOKIE + "=" + cookie.getValue()).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         screenshot("05-signed-out");
+
+        // the console's actions are logged, its secrets never (admin token, session id, CSRF token)
+        assertThat(logs.text()).contains("console: sign-in refused (wrong admin token)")
+                .contains("console: session started").contains("console: sign-in of integration contoso started")
+                .contains("console: session ended");
+        for (String secret : List.of(adminToken, cookie.getValue(), csrfToken)) {
+            assertThat(logs.lines()).noneMatch(line -> line.contains(secret));
+        }
     }
 
     private static void requireChromium() {
