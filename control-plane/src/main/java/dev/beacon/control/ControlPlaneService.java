@@ -1,6 +1,7 @@
 package dev.beacon.control;
 
 import dev.beacon.control.cli.ServiceLauncher;
+import dev.beacon.control.console.ConsoleRoutes;
 import dev.beacon.control.graph.RetryPolicy;
 import dev.beacon.control.http.AdminAuth;
 import dev.beacon.control.http.ControlPlaneHttp;
@@ -70,7 +71,9 @@ public final class ControlPlaneService implements ServiceLauncher {
                 RetryPolicy.defaults());
         AdminAuth auth = settings.adminAuthDisabled() ? AdminAuth.disabled() : AdminAuth.token(settings.adminToken());
         ControlPlaneHttp http = new ControlPlaneHttp(cp, cp.metrics(), auth)
-                .withRoutes(cp.referenceData()::routes).start(settings.httpHost(), settings.httpPort());
+                .withRoutes(cp.referenceData()::routes)
+                .withRoutes(ConsoleRoutes.create(cp, db.dataSource(), auth, settings.publicUrl())::routes)
+                .start(settings.httpHost(), settings.httpPort());
         cp.startBackground();
         log.info("control plane {} serving on http://{}:{} (vault key {})", settings.replicaId(),
                 settings.httpHost(), http.port(), vault.primaryKeyId());

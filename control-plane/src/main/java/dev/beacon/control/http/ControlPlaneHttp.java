@@ -44,8 +44,8 @@ public final class ControlPlaneHttp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneHttp.class);
 
-    /** Route roles: only OPEN routes skip the admin check. */
-    enum Access implements RouteRole { OPEN }
+    /** Route roles: only OPEN routes skip the admin check (the console's routes check their own session). */
+    public enum Access implements RouteRole { OPEN }
 
     private final ControlPlaneOperations ops;
     private final ControlPlaneMetrics metrics;
