@@ -24,7 +24,7 @@ class SchemaMigrationTest {
         int first = SchemaMigrator.migrate(url, PG.user(), PG.password());
         int second = SchemaMigrator.migrate(url, PG.user(), PG.password());
 
-        assertThat(first).as("V1 to V10 and the repeatable views").isEqualTo(11);
+        assertThat(first).as("V1 to V10, V12 and the repeatable views").isEqualTo(12);
         assertThat(second).isZero();
         assertThat(SchemaMigrator.migrate(PG.jdbcUrl(), PG.user(), PG.password())).isZero();
     }
@@ -34,8 +34,9 @@ class SchemaMigrationTest {
         List<Object> views = PG.query("SELECT viewname FROM pg_views WHERE schemaname = 'public' ORDER BY viewname")
                 .stream().map(r -> r.get("viewname")).toList();
 
-        assertThat(views).containsExactly("v_daily_emergency_calls", "v_dead_letter_summary", "v_emergency_calls",
-                "v_fact_audit_trail", "v_notification_outcomes_hourly", "v_security_line_calls", "v_test_calls");
+        assertThat(views).containsExactly("v_backfill_finds", "v_daily_emergency_calls", "v_dead_letter_summary",
+                "v_detection_latency", "v_emergency_calls", "v_fact_audit_trail", "v_notification_outcomes_hourly",
+                "v_notifications_per_call", "v_open_calls", "v_security_line_calls", "v_test_calls");
     }
 
     @Test
