@@ -2,6 +2,9 @@
 
 -- Views whose columns changed are dropped and created again: CREATE OR REPLACE VIEW can only append columns.
 -- (Nothing in the schema depends on these views.)
+-- Views built on other views go first (v_notifications_per_call and v_backfill_finds read v_fact_audit_trail).
+DROP VIEW IF EXISTS v_notifications_per_call;
+DROP VIEW IF EXISTS v_backfill_finds;
 DROP VIEW IF EXISTS v_emergency_calls;
 DROP VIEW IF EXISTS v_test_calls;
 DROP VIEW IF EXISTS v_daily_emergency_calls;
@@ -157,7 +160,6 @@ WHERE NOT call_started_at_inferred;
 
 -- How many notifications fed each call, by outcome, from the audit trail (aliases followed). notification_count
 -- is the number of distinct emergency messages the fact holds; audited_notifications also counts updates.
-DROP VIEW IF EXISTS v_notifications_per_call;
 CREATE VIEW v_notifications_per_call AS
 SELECT c.fact_id,
        c.tenant_id,
@@ -178,7 +180,6 @@ GROUP BY c.fact_id;
 
 -- Calls the control plane's backfill found (audit outcome 'recovered': Graph never delivered that message's
 -- notification). backfill_only: nothing but the backfill ever reported the call.
-DROP VIEW IF EXISTS v_backfill_finds;
 CREATE VIEW v_backfill_finds AS
 SELECT c.fact_id,
        c.tenant_id,

@@ -29,6 +29,18 @@ class SchemaMigrationTest {
         assertThat(SchemaMigrator.migrate(PG.jdbcUrl(), PG.user(), PG.password())).isZero();
     }
 
+    /** The repeatable views migration runs again whenever it changes: it must apply over itself (views on views). */
+    @Test
+    void theViewsMigrationAppliesAgainOverItself() throws Exception {
+        String views = java.nio.file.Files.readString(java.nio.file.Path.of("..", "sql", "migrations",
+                "R__analyst_views.sql"));
+        try (java.sql.Connection c = PG.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute(views);
+        }
+        assertThat(PG.query("SELECT count(*) AS n FROM pg_views WHERE schemaname = 'public'"))
+                .containsExactly(Map.of("n", 11L));
+    }
+
     @Test
     void analystViewsExist() {
         List<Object> views = PG.query("SELECT viewname FROM pg_views WHERE schemaname = 'public' ORDER BY viewname")
