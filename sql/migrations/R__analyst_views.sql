@@ -121,10 +121,11 @@ GROUP BY reason;
 
 -- ---- Views behind the example queries of docs/analysts.md (sql/queries/*.sql) ---------------------------------
 
--- Calls with no end yet: ended_at stays NULL until Graph's emergency call event feed says callEnded. Only calls
--- that feed reported can ever end (awaits_call_ended); a chat-only or security-line fact has no end to wait for.
--- last_updated_at is the newest revision: a fact keeps changing (merges, amendments, directory and site updates)
--- while the job holds it open (state.fact-ttl, two days by default, after its last change).
+-- Calls with no end: ended_at stays NULL until Graph's emergency call event feed says callEnded. Only calls that
+-- feed reported can ever end (awaits_call_ended); a chat-only or security-line fact never ends, so this view holds
+-- every such call: filter on last_updated_at (sql/queries/open_calls.sql). last_updated_at is the newest revision:
+-- a fact keeps changing (merges, amendments, directory and site updates) while the job holds it open
+-- (state.fact-ttl, two days by default, after its last change).
 DROP VIEW IF EXISTS v_open_calls;
 CREATE VIEW v_open_calls AS
 SELECT fact_id,
@@ -181,6 +182,12 @@ GROUP BY c.fact_id;
 -- Calls the control plane's backfill found (audit outcome 'recovered': Graph never delivered that message's
 -- notification). backfill_only: nothing but the backfill ever reported the call.
 CREATE VIEW v_backfill_finds AS
+WITH found AS (  -- the few calls with a 'recovered' row (notification_audit_recovered_idx), aliases followed
+    SELECT DISTINCT COALESCE(fa.fact_id, a.fact_id) AS fact_id
+    FROM notification_audit a
+    LEFT JOIN fact_alias fa ON fa.alias_id = a.fact_id
+    WHERE a.outcome = 'recovered' AND a.fact_id IS NOT NULL
+)
 SELECT c.fact_id,
        c.tenant_id,
        c.kind,
@@ -191,7 +198,7 @@ SELECT c.fact_id,
        count(*) FILTER (WHERE t.outcome = 'recovered')           AS recovered_notifications,
        count(*) FILTER (WHERE t.outcome <> 'recovered')          AS other_notifications,
        count(*) FILTER (WHERE t.outcome <> 'recovered') = 0      AS backfill_only
-FROM emergency_call c
+FROM found
+JOIN emergency_call c ON c.fact_id = found.fact_id
 JOIN v_fact_audit_trail t ON t.fact_id = c.fact_id
-GROUP BY c.fact_id
-HAVING count(*) FILTER (WHERE t.outcome = 'recovered') > 0;
+GROUP BY c.fact_id;

@@ -1,6 +1,8 @@
--- Open calls: no end known yet (no callEnded from Graph's emergency call event feed), newest first.
+-- Open calls: no end known yet (no callEnded from Graph's emergency call event feed) and still open in the job,
+-- which keeps a call open to merges, amendments and its end for two days after its last change (state.fact-ttl;
+-- change the interval below if you changed that setting). Newest first.
 -- awaits_call_ended: the feed reported this call, so a callEnded will close it; false: a chat-only or
--- security-line call, which never gets an end. still_updating: the fact changed in the last 15 minutes (merges,
+-- security-line call, which never gets an end. still_updating: the call changed in the last 15 minutes (merges,
 -- amendments, directory and site updates still arriving).
 -- Used by docs/analysts.md; tested by job AnalystQueriesTest.
 SELECT fact_id,
@@ -13,4 +15,5 @@ SELECT fact_id,
        last_updated_at > now() - interval '15 minutes' AS still_updating,
        revision
 FROM v_open_calls
+WHERE last_updated_at > now() - interval '2 days'
 ORDER BY call_started_at DESC, fact_id;
