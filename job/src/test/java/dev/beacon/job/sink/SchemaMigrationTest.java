@@ -24,9 +24,21 @@ class SchemaMigrationTest {
         int first = SchemaMigrator.migrate(url, PG.user(), PG.password());
         int second = SchemaMigrator.migrate(url, PG.user(), PG.password());
 
-        assertThat(first).as("V1 to V10 and the repeatable views").isEqualTo(11);
+        assertThat(first).as("V1 to V10, V12 and the repeatable views").isEqualTo(12);
         assertThat(second).isZero();
         assertThat(SchemaMigrator.migrate(PG.jdbcUrl(), PG.user(), PG.password())).isZero();
+    }
+
+    /** The repeatable views migration runs again whenever it changes: it must apply over itself (views on views). */
+    @Test
+    void theViewsMigrationAppliesAgainOverItself() throws Exception {
+        String views = java.nio.file.Files.readString(java.nio.file.Path.of("..", "sql", "migrations",
+                "R__analyst_views.sql"));
+        try (java.sql.Connection c = PG.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute(views);
+        }
+        assertThat(PG.query("SELECT count(*) AS n FROM pg_views WHERE schemaname = 'public'"))
+                .containsExactly(Map.of("n", 11L));
     }
 
     @Test
@@ -34,8 +46,9 @@ class SchemaMigrationTest {
         List<Object> views = PG.query("SELECT viewname FROM pg_views WHERE schemaname = 'public' ORDER BY viewname")
                 .stream().map(r -> r.get("viewname")).toList();
 
-        assertThat(views).containsExactly("v_daily_emergency_calls", "v_dead_letter_summary", "v_emergency_calls",
-                "v_fact_audit_trail", "v_notification_outcomes_hourly", "v_security_line_calls", "v_test_calls");
+        assertThat(views).containsExactly("v_backfill_finds", "v_daily_emergency_calls", "v_dead_letter_summary",
+                "v_detection_latency", "v_emergency_calls", "v_fact_audit_trail", "v_notification_outcomes_hourly",
+                "v_notifications_per_call", "v_open_calls", "v_security_line_calls", "v_test_calls");
     }
 
     @Test
