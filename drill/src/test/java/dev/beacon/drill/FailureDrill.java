@@ -89,6 +89,11 @@ public final class FailureDrill {
                 mode + ".graph-needs-hydration")) {
             env.kafka().createTopic(output, 2);
         }
+        // The control plane's reference data (empty here): the job reads it, and its state goes through every kill
+        // and the savepoint like the rest.
+        for (String reference : referenceTopics()) {
+            env.kafka().createCompactedTopic(reference, 1);
+        }
         DrillScenario scenario = new DrillScenario(env.notifications(), INPUT_PARTITIONS);
         List<String> jobIds = new ArrayList<>();
         List<KillRound> kills = new ArrayList<>();
@@ -199,6 +204,11 @@ public final class FailureDrill {
         return Observed.read(env.postgres(), env.kafka(), factsTopic, mode.readCommitted());
     }
 
+    /** Directory, sites and security lines, per mode (both modes share one broker). */
+    private List<String> referenceTopics() {
+        return List.of(mode + ".beacon-directory", mode + ".beacon-sites", mode + ".beacon-security-lines");
+    }
+
     /** The job's settings, as an operator passes them to {@code flink run}; no secrets (those are in the env). */
     private List<String> jobArguments() {
         List<String> args = new ArrayList<>(List.of(
@@ -211,6 +221,9 @@ public final class FailureDrill {
                 "--sink.lifecycle-topic", mode + ".graph-lifecycle",
                 "--sink.needs-hydration-topic", mode + ".graph-needs-hydration",
                 "--sink.delivery-guarantee", mode.setting,
+                "--reference.directory-topic", referenceTopics().get(0),
+                "--reference.sites-topic", referenceTopics().get(1),
+                "--reference.security-lines-topic", referenceTopics().get(2),
                 "--jdbc.url", env.postgres().jdbcUrl(),
                 "--jdbc.user", env.postgres().user(),
                 "--checkpoint.interval", "1s",
