@@ -70,7 +70,7 @@ public final class ControlPlaneService implements ServiceLauncher {
                 RetryPolicy.defaults());
         AdminAuth auth = settings.adminAuthDisabled() ? AdminAuth.disabled() : AdminAuth.token(settings.adminToken());
         ControlPlaneHttp http = new ControlPlaneHttp(cp, cp.metrics(), auth)
-                .withRoutes(cp.referenceData()::routes).start(settings.httpHost(), settings.httpPort());
+                .withRoutes(cp.referenceData()::routes).withRoutes(cp.alerts()::routes).start(settings.httpHost(), settings.httpPort());
         cp.startBackground();
         log.info("control plane {} serving on http://{}:{} (vault key {})", settings.replicaId(),
                 settings.httpHost(), http.port(), vault.primaryKeyId());

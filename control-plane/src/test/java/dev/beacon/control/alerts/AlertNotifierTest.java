@@ -284,7 +284,7 @@ class AlertNotifierTest {
         assertThat(followUp.getHeader("In-Reply-To")).containsExactly(rootId);
         assertThat(followUp.getHeader("References")).containsExactly(rootId);
         assertThat(followUp.getMessageID()).isNotEqualTo(rootId);
-        assertThat((String) followUp.getContent()).startsWith("Update: ").contains("What changed:\n  Location: ");
+        assertThat(((String) followUp.getContent()).replace("\r\n", "\n")).startsWith("Update: ").contains("What changed:\n  Location: ");
 
         assertThat(receiver.to("/a/hook")).hasSize(2);
         assertThat(receiver.to("/a/teams")).hasSize(2);
