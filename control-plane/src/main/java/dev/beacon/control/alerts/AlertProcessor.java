@@ -134,7 +134,7 @@ public final class AlertProcessor implements RecordHandler {
             if (routes.markWorking(routeId)) {
                 LOG.info("alert route {} ({}) delivers again", routeId, channel.dbValue());
             }
-            LOG.info("alert {} for fact {} revision {} delivered on route {} ({})", update ? "update" : "",
+            LOG.info("alert ({}) for fact {} revision {} delivered on route {} ({})", update ? "update" : "new",
                     f.factId(), f.revision(), routeId, channel.dbValue());
             return null;
         } catch (DeliveryFailure e) {

@@ -19,6 +19,7 @@ import dev.beacon.control.store.Sql;
 import dev.beacon.control.testing.CapturedLogs;
 import dev.beacon.control.testing.KafkaBroker;
 import dev.beacon.control.vault.SealedBox;
+import dev.beacon.control.vault.VaultRekey;
 import dev.beacon.testing.PostgresFixture;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
@@ -59,6 +60,7 @@ class AlertNotifierTest {
 
     static Database db;
     static Sql sql;
+    static String keyBase64;
     static SealedBox box;
     static GreenMail mail;
     static Receiver receiver;
@@ -75,7 +77,8 @@ class AlertNotifierTest {
     static void startAll() throws Exception {
         db = Database.open(PG.jdbcUrl(), PG.user(), PG.password(), 4);
         sql = new Sql(db.dataSource());
-        box = SealedBox.fromBase64(SealedBox.newKeyBase64(), List.of());
+        keyBase64 = SealedBox.newKeyBase64();
+        box = SealedBox.fromBase64(keyBase64, List.of());
         mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         mail.start();
         receiver = new Receiver();
@@ -486,6 +489,25 @@ class AlertNotifierTest {
         publish(KAFKA.get(), topic, ok);
         await("alerted", () -> receiver.to("/x/hook").size() == 1);
         await("dead letters", () -> KAFKA.get().readAll(topic + "-dead", false).size() == 2);
+    }
+
+    @Test
+    void routeUrlsAndSecretsAreSealedAndAKeyRotationReseals(TestInfo test) throws Exception {
+        setUp(test);
+        webhook("hook-v", "/v/hook", "real");
+        byte[] sealedUrl = (byte[]) PG.queryValue("SELECT url_sealed FROM alert_route WHERE route_id = 'hook-v'");
+        assertThat(new String(sealedUrl, StandardCharsets.ISO_8859_1)).doesNotContain("s3cr3t")
+                .doesNotContain("/v/hook");
+        long boxes = (Long) PG.queryValue("SELECT count(url_sealed) + count(secret_sealed) FROM alert_route");
+        String newKey = SealedBox.newKeyBase64();
+        VaultRekey.Result r = new VaultRekey(sql, SealedBox.fromBase64(newKey, List.of(keyBase64))).run();
+        assertThat(r.alertRouteSecrets()).isEqualTo((int) boxes);
+        AlertRouteStore.Target t = new AlertRouteStore(sql, SealedBox.fromBase64(newKey, List.of()),
+                Clock.systemUTC()).target(routes.get("hook-v").orElseThrow());
+        assertThat(t.url()).isEqualTo(receiver.url("/v/hook?code=s3cr3t"));
+        assertThat(t.secret()).hasSize(64);
+        // The other tests' routes go on with the key they were sealed under: reseal them back.
+        new VaultRekey(sql, SealedBox.fromBase64(keyBase64, List.of(newKey))).run();
     }
 
     /** The group's committed offsets for the topic, summed over partitions. */
