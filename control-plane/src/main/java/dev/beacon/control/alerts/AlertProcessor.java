@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@code alert_delivery} before the record counts as done (so its offset is committed only then). A failed attempt
  * leaves the record uncommitted ({@link RecordOutcome.RetryLater}: the partition waits with exponential backoff);
  * routes already delivered are skipped on the retry by the (route, fact id, revision) key. After
- * {@code maxAttempts}, or on a permanent failure, the delivery is dead and the route is marked failing, logged once.
+ * {@code maxAttempts}, or on a permanent failure, the delivery is dead and the route is marked failing, logged once;
+ * while it is marked, each revision gets a single attempt, so a dead endpoint does not delay other routes' alerts.
  */
 public final class AlertProcessor implements RecordHandler {
 
@@ -141,7 +142,9 @@ public final class AlertProcessor implements RecordHandler {
             metrics.failed(channel);
             int attempts = ledger.failed(routeId, f, thread.threadId(), update, e.getMessage(), clock.instant(),
                     e.permanent());
-            boolean dead = e.permanent() || attempts >= maxAttempts;
+            // A route already marked failing gets one attempt per revision: retrying it would hold every later
+            // call of the partition (and so the other routes' alerts) back for the whole backoff.
+            boolean dead = e.permanent() || attempts >= maxAttempts || route.failingSince() != null;
             if (!dead) {
                 LOG.debug("alert for fact {} on route {}: attempt {} failed ({})", f.factId(), routeId, attempts,
                         e.getMessage());
