@@ -2,170 +2,25 @@ package dev.beacon.control.alerts;
 
 import static dev.beacon.control.alerts.FactRecords.fact;
 import static dev.beacon.control.alerts.FactRecords.publish;
-import static dev.beacon.control.alerts.FactRecords.publishSupersede;
-import static dev.beacon.control.alerts.FactRecords.supersedes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.beacon.control.integration.AuthMode;
-import dev.beacon.control.integration.IntegrationStore;
-import dev.beacon.control.kafka.RetryBackoff;
-import dev.beacon.control.store.Database;
-import dev.beacon.control.store.Sql;
 import dev.beacon.control.testing.CapturedLogs;
-import dev.beacon.control.testing.KafkaBroker;
-import dev.beacon.control.vault.SealedBox;
-import dev.beacon.control.vault.VaultRekey;
-import dev.beacon.testing.PostgresFixture;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
-import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The notifier end to end on a real broker and PostgreSQL, with a local HTTP receiver for webhook and Teams posts
- * and GreenMail for SMTP: exact requests and e-mails, one alert per call, updates, supersedes, test-call routing,
- * retries, dead deliveries and deduplication across a restart. Each test has its own tenant, topic and group.
+ * The notifier end to end ({@link AlertRig}): exact webhook, Teams and e-mail alerts and updates, retries, dead
+ * deliveries logged once, deduplication when everything is read again, dead letters.
  */
-class AlertNotifierTest {
-
-    @RegisterExtension
-    static final PostgresFixture PG = new PostgresFixture();
-    @RegisterExtension
-    static final KafkaBroker KAFKA = new KafkaBroker();
-
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration WAIT = Duration.ofSeconds(60);
-
-    static Database db;
-    static Sql sql;
-    static String keyBase64;
-    static SealedBox box;
-    static GreenMail mail;
-    static Receiver receiver;
-
-    private final List<AlertNotifier> notifiers = new ArrayList<>();
-    private final AlertMetrics metrics = AlertMetrics.standalone();
-    private AlertRouteStore routes;
-    private String tenant;
-    private String integration;
-    private String topic;
-    private String group;
-
-    @BeforeAll
-    static void startAll() throws Exception {
-        db = Database.open(PG.jdbcUrl(), PG.user(), PG.password(), 4);
-        sql = new Sql(db.dataSource());
-        keyBase64 = SealedBox.newKeyBase64();
-        box = SealedBox.fromBase64(keyBase64, List.of());
-        mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
-        mail.start();
-        receiver = new Receiver();
-    }
-
-    @AfterAll
-    static void stopAll() {
-        receiver.close();
-        mail.stop();
-        db.close();
-    }
-
-    @AfterEach
-    void stopNotifiers() {
-        notifiers.forEach(AlertNotifier::close);
-    }
-
-    private void setUp(TestInfo test) {
-        String name = test.getTestMethod().orElseThrow().getName();
-        tenant = "tenant-" + name;
-        integration = "int-" + name.toLowerCase();
-        topic = "facts-" + name;
-        group = "alerts-" + name;
-        KAFKA.get().createTopic(topic, 2);
-        KAFKA.get().createTopic(topic + "-dead", 1);
-        new IntegrationStore(sql, box, Clock.systemUTC()).add(integration, "Contoso", tenant, "client-1",
-                AuthMode.DEVICE_CODE, null, null);
-        routes = new AlertRouteStore(sql, box, Clock.systemUTC());
-    }
-
-    private AlertNotifier start(String groupId, int maxAttempts) {
-        AlertsSettings settings = new AlertsSettings(true, topic, groupId, topic + "-dead",
-                new RetryBackoff(Duration.ofMillis(50), Duration.ofMillis(400), new Random(3)), maxAttempts,
-                Optional.of(new SmtpSettings("127.0.0.1", mail.getSmtp().getPort(), null, null,
-                        "beacon@alerts.example", SmtpSettings.StartTls.OFF)));
-        AlertNotifier n = new AlertNotifier(KAFKA.get().bootstrapServers(), settings, routes,
-                new AlertLedger(sql, JSON), metrics, JSON, Clock.systemUTC()).start();
-        notifiers.add(n);
-        return n;
-    }
-
-    private AlertNotifier start() {
-        return start(group, 4);
-    }
-
-    private String webhook(String route, String path, String calls) {
-        return routes.add(integration, new NewAlertRoute(route, "webhook", calls, receiver.url(path + "?code=s3cr3t"),
-                null, null)).generatedSecret();
-    }
-
-    private List<Map<String, Object>> deliveries() {
-        return PG.query("SELECT d.route_id, d.fact_id, d.revision, d.kind, d.status, d.attempts, d.last_error "
-                + "FROM alert_delivery d JOIN alert_route r USING (route_id) WHERE r.integration_id = ? "
-                + "ORDER BY d.route_id, d.fact_id, d.revision", integration);
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private List<MimeMessage> mailsTo(String address) throws Exception {
-        List<MimeMessage> out = new ArrayList<>();
-        for (MimeMessage m : mail.getReceivedMessages()) {
-            if (Arrays.stream(m.getRecipients(Message.RecipientType.TO)).anyMatch(a -> a.toString().equals(address))) {
-                out.add(m);
-            }
-        }
-        return out;
-    }
-
-    private static JsonNode json(Receiver.Request r) throws Exception {
-        return JSON.readTree(r.body());
-    }
-
-    private static String id(String n) {
-        return UUID.nameUUIDFromBytes(n.getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    }
+class AlertNotifierTest extends AlertRig {
 
     @Test
     void oneCallAlertsEveryChannelExactlyAndUpdatesOnANewRevision(TestInfo test) throws Exception {
@@ -318,81 +173,6 @@ class AlertNotifierTest {
     }
 
     @Test
-    void aSupersededProvisionalIdsAlertContinuesUnderTheLiveId(TestInfo test) throws Exception {
-        setUp(test);
-        webhook("hook-s", "/s/hook", "real");
-        start();
-        String provisional = id("call-s-provisional");
-        String live = id("call-s-live");
-        Instant detected = now();
-        publish(KAFKA.get(), topic, fact(provisional, tenant, 1, detected));
-        await("first alert", () -> receiver.to("/s/hook").size() == 1);
-        String alertId = json(receiver.to("/s/hook").get(0)).get("alert_id").asText();
-
-        // The earlier message arrives: the job publishes the live id (listing the provisional one) and a supersede.
-        ObjectNode liveRev = supersedes(fact(live, tenant, 1, detected), List.of(provisional));
-        liveRev.put("call_started_at", detected.minusSeconds(20).toString());
-        publish(KAFKA.get(), topic, liveRev);
-        publishSupersede(KAFKA.get(), topic, provisional, live, tenant);
-        // A replayed later revision of the provisional id is not news any more.
-        publish(KAFKA.get(), topic, fact(provisional, tenant, 2, detected));
-        ObjectNode live2 = supersedes(fact(live, tenant, 2, detected), List.of(provisional));
-        live2.put("call_started_at", detected.minusSeconds(20).toString()).put("ended_at",
-                detected.plusSeconds(5).toString());
-        publish(KAFKA.get(), topic, live2);
-
-        await("two updates", () -> receiver.to("/s/hook").size() == 3);
-        await("all records handled", () -> AlertNotifierTest.committed(topic, group) == 5);
-        List<JsonNode> bodies = new ArrayList<>();
-        for (Receiver.Request r : receiver.to("/s/hook")) {
-            bodies.add(json(r));
-        }
-        assertThat(bodies).extracting(b -> b.get("type").asText() + " " + b.get("alert_id").asText() + " "
-                + b.get("fact_id").asText() + " " + b.get("revision").asInt()).containsExactly(
-                "beacon.alert.created " + alertId + " " + provisional + " 1",
-                "beacon.alert.updated " + alertId + " " + live + " 1",
-                "beacon.alert.updated " + alertId + " " + live + " 2");
-        assertThat(bodies.get(1).get("changes").get(0).get("field").asText()).isEqualTo("Started");
-        assertThat(PG.query("SELECT fact_id, superseded_by FROM alert_thread_fact WHERE route_id = 'hook-s' "
-                + "ORDER BY fact_id = ?", live)).extracting(r -> r.get("fact_id") + ">" + r.get("superseded_by"))
-                .containsExactly(provisional + ">" + live, live + ">null");
-        assertThat(PG.queryValue("SELECT count(DISTINCT thread_id) FROM alert_thread WHERE route_id = 'hook-s'"))
-                .isEqualTo(1L);
-    }
-
-    @Test
-    void testCallsGoToTheTestRouteAndRealCallsToTheRealOne(TestInfo test) throws Exception {
-        setUp(test);
-        webhook("hook-real", "/t/real", "real");
-        webhook("hook-test", "/t/test", "test");
-        start();
-        Instant detected = now();
-        ObjectNode flagged = fact(id("t-flagged"), tenant, 1, detected).put("is_test_call", true);
-        ObjectNode dialled933 = fact(id("t-933"), tenant, 1, detected).put("dialed_number", "933");
-        ObjectNode real = fact(id("t-real"), tenant, 1, detected);
-        publish(KAFKA.get(), topic, flagged);
-        publish(KAFKA.get(), topic, dialled933);
-        publish(KAFKA.get(), topic, real);
-        await("all handled", () -> committed(topic, group) == 3);
-        assertThat(receiver.to("/t/test")).extracting(r -> {
-            try {
-                JsonNode b = json(r);
-                return b.get("fact_id").asText() + " " + b.get("is_test_call").asBoolean() + " "
-                        + b.get("title").asText().startsWith("[TEST] ");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).containsExactlyInAnyOrder(id("t-flagged") + " true true", id("t-933") + " true true");
-        assertThat(receiver.to("/t/real")).extracting(r -> {
-            try {
-                return json(r).get("fact_id").asText();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).containsExactly(id("t-real"));
-    }
-
-    @Test
     void retriesAfterServerErrorsThenDeliversOnceAndCommits(TestInfo test) throws Exception {
         setUp(test);
         webhook("hook-r", "/r/hook", "real");
@@ -491,36 +271,5 @@ class AlertNotifierTest {
         publish(KAFKA.get(), topic, ok);
         await("alerted", () -> receiver.to("/x/hook").size() == 1);
         await("dead letters", () -> KAFKA.get().readAll(topic + "-dead", false).size() == 2);
-    }
-
-    @Test
-    void routeUrlsAndSecretsAreSealedAndAKeyRotationReseals(TestInfo test) throws Exception {
-        setUp(test);
-        webhook("hook-v", "/v/hook", "real");
-        byte[] sealedUrl = (byte[]) PG.queryValue("SELECT url_sealed FROM alert_route WHERE route_id = 'hook-v'");
-        assertThat(new String(sealedUrl, StandardCharsets.ISO_8859_1)).doesNotContain("s3cr3t")
-                .doesNotContain("/v/hook");
-        long boxes = (Long) PG.queryValue("SELECT count(url_sealed) + count(secret_sealed) FROM alert_route");
-        String newKey = SealedBox.newKeyBase64();
-        VaultRekey.Result r = new VaultRekey(sql, SealedBox.fromBase64(newKey, List.of(keyBase64))).run();
-        assertThat(r.alertRouteSecrets()).isEqualTo((int) boxes);
-        AlertRouteStore.Target t = new AlertRouteStore(sql, SealedBox.fromBase64(newKey, List.of()),
-                Clock.systemUTC()).target(routes.get("hook-v").orElseThrow());
-        assertThat(t.url()).isEqualTo(receiver.url("/v/hook?code=s3cr3t"));
-        assertThat(t.secret()).hasSize(64);
-        // The other tests' routes go on with the key they were sealed under: reseal them back.
-        new VaultRekey(sql, SealedBox.fromBase64(keyBase64, List.of(newKey))).run();
-    }
-
-    /** The group's committed offsets for the topic, summed over partitions. */
-    static long committed(String topic, String group) {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", KAFKA.get().bootstrapServers()))) {
-            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
-                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read committed offsets", e);
-        }
     }
 }

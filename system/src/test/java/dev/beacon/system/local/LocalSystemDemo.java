@@ -84,15 +84,15 @@ public final class LocalSystemDemo {
     private static void step(BeaconSystem beacon, LongSupplier facts, int n, String what, Delivery delivery)
             throws Exception {
         long before = facts.getAsLong();
+        LongSupplier delivered = () -> (Long) beacon.postgres.queryValue(
+                "SELECT count(*) FROM alert_delivery WHERE status = 'delivered'");
+        long alertsBefore = delivered.getAsLong();
         say(n + ". " + what + ".");
         Instant sent = Instant.now();
         int status = delivery.deliver();
         say("   Graph's delivery: " + (status == GraphNotifications.DROPPED ? "dropped" : "HTTP " + status));
         BeaconSystem.await("the fact of step " + n, BACKFILL_INTERVAL.multipliedBy(3), () -> facts.getAsLong() > before);
         say(String.format("   -> a fact after %.1f s", Duration.between(sent, Instant.now()).toMillis() / 1000.0));
-        LongSupplier delivered = () -> (Long) beacon.postgres.queryValue(
-                "SELECT count(*) FROM alert_delivery WHERE status = 'delivered'");
-        long alertsBefore = delivered.getAsLong();
         try {
             BeaconSystem.await("the alerts of step " + n, Duration.ofSeconds(15),
                     () -> delivered.getAsLong() > alertsBefore);
