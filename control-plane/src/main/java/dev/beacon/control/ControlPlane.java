@@ -1,5 +1,6 @@
 package dev.beacon.control;
 
+import dev.beacon.control.alerts.Alerts;
 import dev.beacon.control.backfill.BackfillService;
 import dev.beacon.control.certs.EncryptionCertificates;
 import dev.beacon.control.certs.JobSecretsExport;
@@ -112,6 +113,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     private HydrationConsumer hydration;
     private FetchedMessagePublisher hydrationPublisher;
     private final ReferenceData referenceData; // sites, security lines, resource-account sync
+    private final Alerts alerts; // routes and the notifier on emergency-call-facts
 
     /**
      * @param clock     the control plane's clock (subscription schedules, gaps, status); tests and the demo share
@@ -154,6 +156,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         }
         this.referenceData = ReferenceData.create(settings.kafkaBootstrap(), settings.env(), dataSource,
                 integrations, endpoints, signIn, retry, clock);
+        this.alerts = Alerts.create(settings.env(), settings.kafkaBootstrap(), sql, vault, metrics.registry(), clock);
     }
 
     /** Exports the job's secrets (PKCS12, clientStates, fetch-signing keys) when an export directory is configured. */
@@ -185,6 +188,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         if (hydration == null && settings.hydrationEnabled()) {
             startHydration();
         }
+        alerts.start();
         return this;
     }
 
@@ -250,6 +254,10 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
 
     public IntegrationStore integrations() {
         return integrations;
+    }
+
+    public Alerts alerts() {
+        return alerts;
     }
 
     public ReferenceData referenceData() {
@@ -580,5 +588,6 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             directory.close();
         }
         referenceData.close();
+        alerts.close();
     }
 }

@@ -72,6 +72,7 @@ public final class ControlPlaneService implements ServiceLauncher {
         AdminAuth auth = settings.adminAuthDisabled() ? AdminAuth.disabled() : AdminAuth.token(settings.adminToken());
         ControlPlaneHttp http = new ControlPlaneHttp(cp, cp.metrics(), auth)
                 .withRoutes(cp.referenceData()::routes)
+                .withRoutes(cp.alerts()::routes)
                 .withRoutes(ConsoleRoutes.create(cp, db.dataSource(), auth, settings.publicUrl())::routes)
                 .start(settings.httpHost(), settings.httpPort());
         cp.startBackground();

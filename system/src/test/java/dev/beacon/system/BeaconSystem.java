@@ -104,7 +104,16 @@ public final class BeaconSystem implements AutoCloseable {
             "graph-needs-hydration", "graph-lifecycle-dead-letters", "graph-hydration-dead-letters");
 
     /** How the system is tuned: the demo and the tests want short intervals. */
-    public record Options(Duration backfillInterval, Duration reconcileInterval) {
+    public record Options(Duration backfillInterval, Duration reconcileInterval, Map<String, String> extraEnv) {
+        public Options(Duration backfillInterval, Duration reconcileInterval) {
+            this(backfillInterval, reconcileInterval, Map.of());
+        }
+
+        /** More control-plane settings (the demo's {@code BEACON_SMTP_*} for alert e-mails). */
+        public Options withEnv(Map<String, String> env) {
+            return new Options(backfillInterval, reconcileInterval, Map.copyOf(env));
+        }
+
         public static Options forTests() {
             return new Options(Duration.ofHours(1), Duration.ofHours(1)); // the test ticks by hand
         }
@@ -167,6 +176,7 @@ public final class BeaconSystem implements AutoCloseable {
         env.put("BEACON_RECONCILE_INTERVAL", options.reconcileInterval().toSeconds() + "s");
         env.put("BEACON_LEASE_DURATION", options.reconcileInterval().multipliedBy(3).toSeconds() + "s");
         env.put("BEACON_BACKFILL_INTERVAL", options.backfillInterval().toSeconds() + "s");
+        env.putAll(options.extraEnv());
         controlPlane = ControlPlaneService.start(ControlPlaneSettings.fromEnv(env), Clock.systemUTC(),
                 SignInSettings.defaults());
 

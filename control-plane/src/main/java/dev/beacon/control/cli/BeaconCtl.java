@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
         description = "Operate the Beacon control plane.",
         subcommands = {BeaconCtl.Login.class, BeaconCtl.Status.class, BeaconCtl.Integrations.class,
                 BeaconCtl.Subscriptions.class, BeaconCtl.Backfill.class, BeaconCtl.Certs.class, BeaconCtl.Db.class, BeaconCtl.Serve.class,
-                BeaconCtl.Ingress.class, DirectoryCommand.class, SitesCommand.class, LinesCommand.class})
+                BeaconCtl.Ingress.class, DirectoryCommand.class, SitesCommand.class, LinesCommand.class, AlertsCommand.class})
 public final class BeaconCtl implements Callable<Integer> {
 
     private static volatile ServiceLauncher launcherOverride;
@@ -116,6 +116,10 @@ public final class BeaconCtl implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
         return 0;
+    }
+
+    Map<String, String> env() { // AlertsCommand: BEACON_ALERT_URL[_FILE], BEACON_ALERT_SECRET[_FILE]
+        return env;
     }
 
     Clock clock() {

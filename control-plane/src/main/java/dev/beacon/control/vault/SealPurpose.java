@@ -27,4 +27,14 @@ public final class SealPurpose {
     public static String privateKey(String certificateId) {
         return "encryption_certificate/" + certificateId;
     }
+
+    /** {@code alert_route.url_sealed}: a webhook or Teams URL (a Teams URL carries its signature) */
+    public static String alertRouteUrl(String routeId) {
+        return "alert_route/" + routeId + "/url";
+    }
+
+    /** {@code alert_route.secret_sealed}: a webhook's HMAC secret */
+    public static String alertRouteSecret(String routeId) {
+        return "alert_route/" + routeId + "/secret";
+    }
 }

@@ -19,9 +19,15 @@ public final class VaultRekey {
 
     /** How many boxes were resealed per column, and how many were already under the primary key. */
     public record Result(int integrationCredentials, int tokenCaches, int clientStates, int privateKeys,
-                         int alreadyCurrent) {
+                         int alertRouteSecrets, int alreadyCurrent) {
+        /** Without alert routes (their URLs and webhook secrets). */
+        public Result(int integrationCredentials, int tokenCaches, int clientStates, int privateKeys,
+                      int alreadyCurrent) {
+            this(integrationCredentials, tokenCaches, clientStates, privateKeys, 0, alreadyCurrent);
+        }
+
         public int resealed() {
-            return integrationCredentials + tokenCaches + clientStates + privateKeys;
+            return integrationCredentials + tokenCaches + clientStates + privateKeys + alertRouteSecrets;
         }
     }
 
@@ -53,7 +59,13 @@ public final class VaultRekey {
                 k -> SealPurpose.privateKey(k[0]),
                 "UPDATE encryption_certificate SET private_key_sealed = ? "
                         + "WHERE certificate_id = ? AND private_key_sealed = ?");
-        Result r = new Result(credentials, caches, states, keys, current[0]);
+        int alertUrls = reseal(current, "SELECT route_id, url_sealed FROM alert_route WHERE url_sealed IS NOT NULL",
+                1, k -> SealPurpose.alertRouteUrl(k[0]),
+                "UPDATE alert_route SET url_sealed = ? WHERE route_id = ? AND url_sealed = ?");
+        int alertSecrets = reseal(current, "SELECT route_id, secret_sealed FROM alert_route "
+                        + "WHERE secret_sealed IS NOT NULL", 1, k -> SealPurpose.alertRouteSecret(k[0]),
+                "UPDATE alert_route SET secret_sealed = ? WHERE route_id = ? AND secret_sealed = ?");
+        Result r = new Result(credentials, caches, states, keys, alertUrls + alertSecrets, current[0]);
         log.info("vault rekey under key {}: {}", box.primaryKeyId(), r);
         return r;
     }

@@ -25,7 +25,8 @@ import java.util.function.LongSupplier;
  * hydrated, and a notification Graph silently drops, found by the scheduled backfill within one interval; then one
  * call described by both Graph's emergency call event and the desk's chat (one fact, enriched from the directory and
  * closed by callEnded), and an ACS call to a security line. Prints
- * the facts and how each was found, then exits ({@code --keep-running}: stays up until Ctrl-C).
+ * the facts and how each was found, then exits ({@code --keep-running}: stays up until Ctrl-C). Each call also
+ * alerts a local webhook (signature checked) and a local SMTP server ({@link DemoAlerts}, docs/alerts.md).
  */
 public final class LocalSystemDemo {
 
@@ -40,8 +41,11 @@ public final class LocalSystemDemo {
         Path dir = Files.createTempDirectory("beacon-system");
         say("Starting Kafka, PostgreSQL, the emulated Microsoft (Entra ID and Graph), the control plane and the"
                 + " webhook ingress ...");
-        try (BeaconSystem beacon = BeaconSystem.start(dir,
-                new BeaconSystem.Options(BACKFILL_INTERVAL, Duration.ofSeconds(5)))) {
+        try (DemoAlerts alerts = new DemoAlerts(LocalSystemDemo::say);
+             BeaconSystem beacon = BeaconSystem.start(dir, new BeaconSystem.Options(BACKFILL_INTERVAL,
+                     Duration.ofSeconds(5)).withEnv(alerts.controlPlaneEnv()))) {
+            alerts.addRoutes(beacon.controlPlane.controlPlane().alerts().routes(), BeaconSystem.INTEGRATION);
+            say("Alert routes: a signed webhook for real calls, e-mail to " + DemoAlerts.TO + " for all calls.");
             say("The control plane signed in (app-only) and created 3 subscriptions in Graph: rich notifications to"
                     + " Event Hubs, rich notifications to the webhook ingress, basic notifications to Event Hubs.");
             say("Starting the Beacon job on a local Flink MiniCluster; it reads the secrets the control plane"
@@ -102,6 +106,13 @@ public final class LocalSystemDemo {
                         return 200;
                     });
             report(beacon);
+            say("\nAlert e-mails (local SMTP server):");
+            for (String m : alerts.mails()) {
+                say("  " + m);
+            }
+            say("Alert deliveries (table alert_delivery): " + beacon.postgres.query("SELECT route_id, status, "
+                    + "count(*) AS alerts, max(latency_ms) AS max_latency_ms FROM alert_delivery "
+                    + "GROUP BY route_id, status ORDER BY route_id"));
             if (keepRunning) {
                 say("\nEverything keeps running; press Ctrl-C to stop. PostgreSQL: " + beacon.postgres.jdbcUrl()
                         + " (user " + beacon.postgres.user() + ", password " + dir.resolve("jdbc-password")
@@ -119,12 +130,25 @@ public final class LocalSystemDemo {
     private static void step(BeaconSystem beacon, LongSupplier facts, int n, String what, Delivery delivery)
             throws Exception {
         long before = facts.getAsLong();
+        LongSupplier delivered = () -> (Long) beacon.postgres.queryValue(
+                "SELECT count(*) FROM alert_delivery WHERE status = 'delivered'");
+        long alertsBefore = delivered.getAsLong();
         say(n + ". " + what + ".");
         Instant sent = Instant.now();
         int status = delivery.deliver();
         say("   Graph's delivery: " + (status == GraphNotifications.DROPPED ? "dropped" : "HTTP " + status));
         BeaconSystem.await("the fact of step " + n, BACKFILL_INTERVAL.multipliedBy(3), () -> facts.getAsLong() > before);
-        say(String.format("   -> a fact after %.1f s%n", Duration.between(sent, Instant.now()).toMillis() / 1000.0));
+        say(String.format("   -> a fact after %.1f s", Duration.between(sent, Instant.now()).toMillis() / 1000.0));
+        try {
+            BeaconSystem.await("the alerts of step " + n, Duration.ofSeconds(15),
+                    () -> delivered.getAsLong() > alertsBefore);
+            Thread.sleep(200); // the other route of a real call
+        } catch (AssertionError e) {
+            say("   (no alert delivered yet)");
+        }
+        say(String.format("   -> alerts delivered (latency from detection): %s%n", beacon.postgres.query(
+                "SELECT route_id, latency_ms FROM alert_delivery WHERE status = 'delivered' AND delivered_at >= ? "
+                        + "ORDER BY route_id", java.sql.Timestamp.from(sent))));
     }
 
     private static void report(BeaconSystem beacon) {
