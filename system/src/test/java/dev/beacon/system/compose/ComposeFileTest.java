@@ -168,7 +168,8 @@ class ComposeFileTest {
         used.addAll(List.of(BeaconOptions.FACTS_TOPIC.defaultValue(), BeaconOptions.DEAD_LETTER_TOPIC.defaultValue(),
                 BeaconOptions.LIFECYCLE_TOPIC.defaultValue(), BeaconOptions.HYDRATION_TOPIC.defaultValue(),
                 controlPlane.lifecycleTopic(), controlPlane.lifecycleDeadLetterTopic(), controlPlane.hydrationTopic(),
-                controlPlane.hydrationDeadLetterTopic(), controlPlane.eventsTopic(), IngressSettings.DEFAULT_TOPIC));
+                controlPlane.hydrationDeadLetterTopic(), controlPlane.eventsTopic(), IngressSettings.DEFAULT_TOPIC,
+                dev.beacon.control.alerts.AlertsSettings.DEFAULT_DEAD_LETTER_TOPIC));
         Set<String> compacted = Set.of(ReferenceTopics.DIRECTORY, ReferenceTopics.SITES, ReferenceTopics.SECURITY_LINES);
 
         String script = String.join("\n", COMPOSE.command("topics"));
