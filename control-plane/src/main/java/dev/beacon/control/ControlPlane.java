@@ -277,6 +277,11 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     }
 
     @Override
+    public java.time.Instant now() {
+        return clock.instant();
+    }
+
+    @Override
     public IntegrationView addIntegration(NewIntegration r) {
         require(r.id(), "id");
         if (!INTEGRATION_ID.matcher(r.id()).matches()) {

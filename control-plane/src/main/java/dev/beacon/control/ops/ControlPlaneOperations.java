@@ -11,6 +11,14 @@ import java.util.Optional;
  */
 public interface ControlPlaneOperations {
 
+    /**
+     * The control plane's clock, which the API reports with every answer so clients show times relative to it (a
+     * demo's scaled clock, too).
+     */
+    default java.time.Instant now() {
+        return java.time.Instant.now();
+    }
+
     List<IntegrationView> listIntegrations();
 
     Optional<IntegrationView> integration(String integrationId);

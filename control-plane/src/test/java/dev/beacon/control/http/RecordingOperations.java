@@ -44,6 +44,13 @@ public final class RecordingOperations implements ControlPlaneOperations {
     public final Map<String, SubscriptionView> subscriptions = new LinkedHashMap<>();
     public volatile Readiness readiness = new Readiness(true, List.of());
     private LoginView lastLogin;
+    /** The server's clock ({@link #now()}), reported in every answer. */
+    public volatile Instant serverNow = NOW;
+
+    @Override
+    public Instant now() {
+        return serverNow;
+    }
 
     public RecordingOperations() {
         integrations.put("contoso", integration("contoso", "active", "replica-a"));
