@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
 // scope INHERIT: every subcommand, including ones added later anywhere in the tree, gets --help/-h and --version
 @Command(name = "beaconctl", mixinStandardHelpOptions = true, version = "beaconctl 0.1", scope = ScopeType.INHERIT,
         description = "Operate the Beacon control plane.",
-        subcommands = {CommandLine.HelpCommand.class, BeaconCtl.Login.class, BeaconCtl.Status.class, BeaconCtl.Integrations.class,
+        subcommands = {HelpCommand.class, BeaconCtl.Login.class, BeaconCtl.Status.class, BeaconCtl.Integrations.class,
                 BeaconCtl.Subscriptions.class, BeaconCtl.Backfill.class, BeaconCtl.Certs.class, BeaconCtl.Db.class, BeaconCtl.Serve.class,
                 BeaconCtl.Ingress.class, DirectoryCommand.class, SitesCommand.class, LinesCommand.class})
 public final class BeaconCtl implements Callable<Integer> {
@@ -126,6 +126,8 @@ public final class BeaconCtl implements Callable<Integer> {
     private static void footer(CommandLine cmd, List<EnvSettingDoc> docs, String heading) {
         var usage = cmd.getCommandSpec().usageMessage();
         usage.footerHeading("%n" + heading + "%n");
+        // one line per setting and one for its meaning, unwrapped (picocli's default is 80 columns)
+        usage.width(Math.max(usage.width(), EnvSettingDocs.helpWidth(docs)));
         // picocli formats usage text: a '%' in a meaning or default must not become a format specifier
         usage.footer(EnvSettingDocs.helpLines(docs).stream().map(l -> l.replace("%", "%%")).toArray(String[]::new));
     }

@@ -115,20 +115,27 @@ public final class RequestValidation {
         }
     }
 
-    /** An http(s) URL or the {@code ingress} shorthand; the operations check where it may point. */
+    /**
+     * An http(s) URL, Graph's {@code EventHub:https://…} form, or the {@code ingress} shorthand; the operations check
+     * where it may point.
+     */
     private static void url(String field, String url) {
         if (url == null || url.isBlank() || url.strip().equalsIgnoreCase("ingress")) {
             return;
         }
         length(field, url, MAX_URL);
+        String target = url.strip();
+        if (target.regionMatches(true, 0, "EventHub:", 0, 9)) {
+            target = target.substring(9);
+        }
         try {
-            URI u = new URI(url.strip());
+            URI u = new URI(target);
             if (!("https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme()))
                     || u.getHost() == null) {
-                throw new IllegalArgumentException(field + " must be an http(s) URL or 'ingress'");
+                throw new IllegalArgumentException(field + " must be an http(s) URL, EventHub:https://… or 'ingress'");
             }
         } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException(field + " must be an http(s) URL or 'ingress'");
+            throw new IllegalArgumentException(field + " must be an http(s) URL, EventHub:https://… or 'ingress'");
         }
     }
 

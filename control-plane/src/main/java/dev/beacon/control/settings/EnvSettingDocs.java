@@ -9,7 +9,6 @@ import dev.beacon.control.lines.ResourceAccountSync;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The one registry of Beacon's environment variables, per process: the control plane service ({@link #SERVICE}),
@@ -128,13 +127,17 @@ public final class EnvSettingDocs {
      * descriptions only, never values.
      */
     public static List<String> helpLines(List<EnvSettingDoc> docs) {
-        int width = docs.stream().mapToInt(d -> d.displayName().length()).max().orElse(0);
         List<String> lines = new ArrayList<>();
         for (EnvSettingDoc d : docs) {
-            lines.add(String.format(Locale.ROOT, "  %-" + width + "s  %s (default: %s)", d.displayName(),
-                    d.meaning(), d.defaultValue()));
+            lines.add("  " + d.displayName() + " (default: " + d.defaultValue() + ")");
+            lines.add("      " + d.meaning());
         }
         return lines;
+    }
+
+    /** The widest help line, so the usage is wide enough not to wrap them. */
+    public static int helpWidth(List<EnvSettingDoc> docs) {
+        return helpLines(docs).stream().mapToInt(String::length).max().orElse(0) + 1;
     }
 
     private static String human(Duration d) {

@@ -83,10 +83,10 @@ class ApiHardeningTest {
         bodies.put("{" + ok + ",\"subscriptions\":[{\"resource\":\"" + "r".repeat(1001) + "\","
                 + "\"notificationUrl\":\"ingress\"}]}", "subscriptions[0].resource is longer than 1000 characters");
         bodies.put("{" + ok + ",\"subscriptions\":[{\"notificationUrl\":\"ftp://example.com/x\"}]}",
-                "subscriptions[0].notificationUrl must be an http(s) URL or 'ingress'");
+                "subscriptions[0].notificationUrl must be an http(s) URL, EventHub:https://… or 'ingress'");
         bodies.put("{" + ok + ",\"subscriptions\":[{\"notificationUrl\":\"ingress\","
                 + "\"lifecycleNotificationUrl\":\"not a url\"}]}",
-                "subscriptions[0].lifecycleNotificationUrl must be an http(s) URL or 'ingress'");
+                "subscriptions[0].lifecycleNotificationUrl must be an http(s) URL, EventHub:https://… or 'ingress'");
         bodies.put("{" + ok + ",\"subscriptions\":[{\"notificationUrl\":\"ingress\",\"changeTypes\":\"created;drop\"}]}",
                 "subscriptions[0].changeTypes must be a comma-separated list such as created,updated");
         bodies.put("{" + ok + ",\"subscriptions\":[{\"notificationUrl\":\"ingress\",\"lifetimeMinutes\":5}]}",
