@@ -13,15 +13,21 @@ import java.time.ZoneOffset;
  */
 public final class ScaledClock extends Clock {
 
-    private final Instant start = Instant.now();
+    private final Instant start;
     private final long startNanos = System.nanoTime();
     private final double scale;
 
     public ScaledClock(double scale) {
+        this(scale, Instant.now());
+    }
+
+    /** Runs from {@code start}: a restarted demo resumes where its scaled time stopped. */
+    public ScaledClock(double scale, Instant start) {
         if (scale < 1) {
             throw new IllegalArgumentException("time scale must be >= 1");
         }
         this.scale = scale;
+        this.start = start;
     }
 
     @Override
