@@ -167,10 +167,13 @@ public final class PostgresFixture implements BeforeAllCallback, AfterAllCallbac
         return password;
     }
 
-    /** Writes the password to {@code dir/jdbc-password} (with a trailing newline, like a mounted secret). */
+    /** Writes the password to {@code dir/jdbc-password} (0600, with a trailing newline, like a mounted secret). */
     public Path writePasswordFile(Path dir) {
         try {
-            return Files.writeString(dir.resolve("jdbc-password"), password + "\n", StandardCharsets.UTF_8);
+            Path file = dir.resolve("jdbc-password");
+            dev.beacon.contracts.secrets.JobSecretsLayout.writeAtomically(file,
+                    (password + "\n").getBytes(StandardCharsets.UTF_8));
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -65,7 +65,7 @@ class DemoStateTest {
     }
 
     @Test
-    void theDatabaseIsReusedAcrossStarts() {
+    void theDatabaseIsReusedAcrossStarts() throws Exception {
         Path data = tmp.resolve("postgres");
         try (PostgresFixture pg = PostgresFixture.persistent(data, "first-password-0123").start()) {
             pg.execute("CREATE TABLE demo_probe (v text)");
@@ -74,6 +74,9 @@ class DemoStateTest {
         // a new password is set on the existing role; the rows and the migrated schema are still there
         try (PostgresFixture pg = PostgresFixture.persistent(data, "second-password-0123").start()) {
             assertThat(pg.queryValue("SELECT v FROM demo_probe")).isEqualTo("kept");
+            Path passwordFile = pg.writePasswordFile(tmp);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)))
+                    .isEqualTo("rw-------");
             assertThat(pg.queryValue("SELECT count(*) FROM flyway_schema_history WHERE success"))
                     .isInstanceOf(Long.class);
         }
