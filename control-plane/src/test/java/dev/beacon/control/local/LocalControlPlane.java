@@ -29,7 +29,9 @@ import java.util.concurrent.CountDownLatch;
  * <p>Restartable: the database, vault key, admin token and job-secrets export live in a state directory
  * ({@code --state-dir=PATH}, default {@code control-plane/target/demo-state}, see {@link DemoState}) and are reused
  * by the next run, whose scaled clock resumes where the last one stopped. {@code --fresh} deletes the state and
- * starts over. The Kafka broker and the emulator are in memory and start empty every run.
+ * starts over. The Kafka broker and the emulator are in memory and start empty every run: after a restart the
+ * integration needs a new sign-in (the emulator forgot its refresh tokens), and the reconciler recreates
+ * subscriptions the emulator no longer knows.
  */
 public final class LocalControlPlane {
 
