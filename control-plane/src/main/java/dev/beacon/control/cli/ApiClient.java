@@ -30,6 +30,7 @@ final class ApiClient {
     private final String adminToken;
     /** The server's clock at its last answer ({@link dev.beacon.control.http.ControlPlaneHttp#SERVER_TIME_HEADER}). */
     private volatile Instant serverTime;
+    private volatile double clockRate = 1;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     final ObjectMapper json = ApiJson.mapper();
@@ -59,6 +60,11 @@ final class ApiClient {
      */
     Optional<Instant> serverTime() {
         return Optional.ofNullable(serverTime);
+    }
+
+    /** Server seconds per real second at the last answer: 1, or a demo's time scale. */
+    double clockRate() {
+        return clockRate;
     }
 
     <T> T get(String path, TypeReference<T> type) {
@@ -121,6 +127,14 @@ final class ApiClient {
                 // not a time: keep the local clock
             }
         });
+        clockRate = r.headers().firstValue(dev.beacon.control.http.ControlPlaneHttp.CLOCK_RATE_HEADER).map(v -> {
+            try {
+                double d = Double.parseDouble(v);
+                return d > 0 && Double.isFinite(d) ? d : 1;
+            } catch (NumberFormatException e) {
+                return 1.0;
+            }
+        }).orElse(1.0);
         JsonNode n = parse(r.body());
         if (r.statusCode() == 401) {
             throw new ApiException("the server refused the admin token (set BEACON_ADMIN_TOKEN or "

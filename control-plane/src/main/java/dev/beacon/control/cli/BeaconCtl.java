@@ -191,6 +191,24 @@ public final class BeaconCtl implements Callable<Integer> {
             return root.api().serverTime().orElseGet(root.clock::instant);
         }
 
+        /**
+         * For a server whose clock runs faster than real time (the local demo): how long until {@code at} in real
+         * time, e.g. " (15m00s real time; the server's clock runs 1200x)"; empty for a normal server.
+         */
+        String realTime(java.time.Instant at) {
+            double rate = api().clockRate();
+            if (rate == 1 || at == null) {
+                return "";
+            }
+            long realMillis = (long) (java.time.Duration.between(now(), at).toMillis() / rate);
+            if (realMillis <= 0) {
+                return "";
+            }
+            String rateText = rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+            return " (" + TextTable.span(java.time.Duration.ofMillis(realMillis)) + " real time; the server's clock "
+                    + "runs " + rateText + "x)";
+        }
+
         /** An id as one URL path segment ({@link ApiClient#segment}). */
         static String seg(String id) {
             return ApiClient.segment(id);
@@ -230,7 +248,7 @@ public final class BeaconCtl implements Callable<Integer> {
             }
             if (v.expiresAt() != null) {
                 out().println((v.userCode() != null ? "The code" : "The link") + " expires "
-                        + TextTable.relative(v.expiresAt(), now()) + ".");
+                        + TextTable.relative(v.expiresAt(), now()) + realTime(v.expiresAt()) + ".");
             }
             out().println("Waiting for the sign-in...");
             out().flush();

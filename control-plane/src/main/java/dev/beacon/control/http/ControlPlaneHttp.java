@@ -46,6 +46,8 @@ public final class ControlPlaneHttp implements AutoCloseable {
 
     /** Every answer carries the server's clock (ISO-8601), so the CLI shows times relative to it, not its own. */
     public static final String SERVER_TIME_HEADER = "X-Beacon-Server-Time";
+    /** Sent when the server's clock runs faster than real time (the local demo): server seconds per real second. */
+    public static final String CLOCK_RATE_HEADER = "X-Beacon-Clock-Rate";
     /**
      * Largest request body: the biggest legitimate one is an integration with a PKCS12 certificate (base64, a few
      * KB). Javalin answers 413 above it, before anything is parsed.
@@ -115,6 +117,10 @@ public final class ControlPlaneHttp implements AutoCloseable {
         r.beforeMatched(ctx -> {
             ctx.header("Cache-Control", "no-store");
             ctx.header(SERVER_TIME_HEADER, ops.now().toString());
+            double rate = ops.clockRate();
+            if (rate != 1) {
+                ctx.header(CLOCK_RATE_HEADER, Double.toString(rate));
+            }
             if (!ctx.routeRoles().contains(Access.OPEN) && !auth.allows(ctx.header("Authorization"))) {
                 throw new Unauthorized();
             }

@@ -19,6 +19,11 @@ public interface ControlPlaneOperations {
         return java.time.Instant.now();
     }
 
+    /** Server seconds per real second: 1, or the local demo's time scale ({@link dev.beacon.control.RatedClock}). */
+    default double clockRate() {
+        return 1;
+    }
+
     List<IntegrationView> listIntegrations();
 
     Optional<IntegrationView> integration(String integrationId);

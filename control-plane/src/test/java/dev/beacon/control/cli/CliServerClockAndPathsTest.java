@@ -57,6 +57,10 @@ class CliServerClockAndPathsTest {
             assertThat(run(env, localClockAhead, "subscriptions", "renew", "sub-1")).contains("expires in 72h00m");
             assertThat(run(env, localClockAhead, "login", "contoso", "--poll-interval", "10ms", "--timeout", "10ms"))
                     .contains("The code expires in 15m00s.");
+            // the local demo: a scaled server clock; the code's lifetime is also said in real time
+            ops.clockRate = 60;
+            assertThat(run(env, localClockAhead, "login", "contoso", "--poll-interval", "10ms", "--timeout", "10ms"))
+                    .contains("The code expires in 15m00s (15s real time; the server's clock runs 60x).");
         } finally {
             http.close();
         }

@@ -47,9 +47,17 @@ public final class RecordingOperations implements ControlPlaneOperations {
     /** The server's clock ({@link #now()}), reported in every answer. */
     public volatile Instant serverNow = NOW;
 
+    /** {@link #clockRate()}: 1, or a demo's scale. */
+    public volatile double clockRate = 1;
+
     @Override
     public Instant now() {
         return serverNow;
+    }
+
+    @Override
+    public double clockRate() {
+        return clockRate;
     }
 
     public RecordingOperations() {

@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
  * shares one between the control plane and the emulator's Graph side, so three-day subscriptions are renewed
  * within minutes while you watch.
  */
-public final class ScaledClock extends Clock {
+public final class ScaledClock extends Clock implements dev.beacon.control.RatedClock {
 
     private final Instant start;
     private final long startNanos = System.nanoTime();
@@ -34,6 +34,11 @@ public final class ScaledClock extends Clock {
     public Instant instant() {
         long realNanos = System.nanoTime() - startNanos;
         return start.plus(Duration.ofNanos((long) (realNanos * scale)));
+    }
+
+    @Override
+    public double rate() {
+        return scale;
     }
 
     @Override
