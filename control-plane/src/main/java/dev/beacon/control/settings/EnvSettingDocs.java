@@ -129,7 +129,12 @@ public final class EnvSettingDocs {
     public static List<String> helpLines(List<EnvSettingDoc> docs) {
         List<String> lines = new ArrayList<>();
         for (EnvSettingDoc d : docs) {
-            lines.add("  " + d.displayName() + " (default: " + d.defaultValue() + ")");
+            String when = switch (d.defaultValue()) {
+                case REQUIRED -> "(required)";
+                case NONE -> "(optional)";
+                default -> "(default: " + d.defaultValue() + ")";
+            };
+            lines.add("  " + d.displayName() + " " + when);
             lines.add("      " + d.meaning());
         }
         return lines;

@@ -85,7 +85,7 @@ class CliHelpTest {
         assertThat(run("serve", "--help").out()).contains(lines(EnvSettingDocs.SERVICE))
                 .contains("Environment (settings of the service):")
                 .contains("\n  BEACON_HTTP_PORT (default: 8080)\n      admin API port (0: any)\n")
-                .contains("\n  BEACON_VAULT_KEY[_FILE] (default: (required))\n"
+                .contains("\n  BEACON_VAULT_KEY[_FILE] (required)\n"
                         + "      base64 AES-256 key sealing tokens and keys\n");
         assertThat(run("db", "migrate", "--help").out()).contains(lines(EnvSettingDocs.MIGRATE))
                 .contains("BEACON_JDBC_PASSWORD[_FILE]").doesNotContain("BEACON_HTTP_PORT");
