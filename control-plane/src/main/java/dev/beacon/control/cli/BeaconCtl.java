@@ -171,7 +171,11 @@ public final class BeaconCtl implements Callable<Integer> {
         return SecretSource.readFile(what, file);
     }
 
-    /** Base of every subcommand: the root (settings, API) and the output writer. */
+    /**
+     * Base of every subcommand: the root (settings, API, server time) and the output writer. {@code --help},
+     * {@code -h} and {@code --version} come from the root's {@code scope = INHERIT}, for every command in the tree,
+     * this base or not; {@code CliHelpTest} walks the tree to prove it.
+     */
     abstract static class Sub {
         BeaconCtl root;
 
