@@ -285,6 +285,16 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     }
 
     @Override
+    public java.time.Instant now() {
+        return clock.instant();
+    }
+
+    @Override
+    public double clockRate() {
+        return clock instanceof RatedClock rated ? rated.rate() : 1;
+    }
+
+    @Override
     public IntegrationView addIntegration(NewIntegration r) {
         require(r.id(), "id");
         if (!INTEGRATION_ID.matcher(r.id()).matches()) {

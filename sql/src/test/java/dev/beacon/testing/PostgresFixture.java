@@ -57,6 +57,32 @@ public final class PostgresFixture implements BeforeAllCallback, AfterAllCallbac
 
     private EmbeddedPostgres postgres;
     private String password;
+    /** Null: a throw-away data directory per start; else kept across starts (the local demo). */
+    private final Path dataDirectory;
+    private final String fixedPassword;
+
+    /** A throw-away database: a new data directory and password per start. */
+    public PostgresFixture() {
+        this(null, null);
+    }
+
+    private PostgresFixture(Path dataDirectory, String fixedPassword) {
+        this.dataDirectory = dataDirectory;
+        this.fixedPassword = fixedPassword;
+    }
+
+    /**
+     * A database kept in {@code dataDirectory} across starts (the restartable local demo): initialised on the
+     * first start, reused (and migrated to the current schema) on later ones; {@code password} is (re)set for
+     * {@value #USER} at every start. Zonky skips {@code initdb} when the directory holds a cluster and does not
+     * delete it on close.
+     */
+    public static PostgresFixture persistent(Path dataDirectory, String password) {
+        if (password == null || password.isBlank()) {
+            throw new IllegalArgumentException("a persistent database needs its password");
+        }
+        return new PostgresFixture(dataDirectory.toAbsolutePath(), password);
+    }
 
     /** Starts the server and migrates; called by JUnit, or directly when the fixture is used as AutoCloseable. */
     public PostgresFixture start() {
@@ -64,18 +90,36 @@ public final class PostgresFixture implements BeforeAllCallback, AfterAllCallbac
             return this;
         }
         try {
-            postgres = EmbeddedPostgres.builder()
-                    .setDataDirectoryCustomizer(PostgresFixture::requirePasswordsOverTcp)
-                    .start();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectoryCustomizer(PostgresFixture::requirePasswordsOverTcp);
+            if (dataDirectory != null) {
+                Files.createDirectories(dataDirectory);
+                builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+            }
+            postgres = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
         }
-        byte[] secret = new byte[18];
-        new SecureRandom().nextBytes(secret);
-        password = HexFormat.of().formatHex(secret);
+        if (fixedPassword != null) {
+            password = fixedPassword;
+        } else {
+            byte[] secret = new byte[18];
+            new SecureRandom().nextBytes(secret);
+            password = HexFormat.of().formatHex(secret);
+        }
         try (Connection c = superuserConnection("postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + password + "'");
-            s.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
+            boolean roleExists;
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + USER + "'")) {
+                roleExists = rs.next();
+            }
+            s.execute((roleExists ? "ALTER ROLE " : "CREATE ROLE ") + USER + " LOGIN PASSWORD '" + password + "'");
+            boolean dbExists;
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                dbExists = rs.next();
+            }
+            if (!dbExists) {
+                s.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the beacon role and database", e);
         }
@@ -123,10 +167,13 @@ public final class PostgresFixture implements BeforeAllCallback, AfterAllCallbac
         return password;
     }
 
-    /** Writes the password to {@code dir/jdbc-password} (with a trailing newline, like a mounted secret). */
+    /** Writes the password to {@code dir/jdbc-password} (0600, with a trailing newline, like a mounted secret). */
     public Path writePasswordFile(Path dir) {
         try {
-            return Files.writeString(dir.resolve("jdbc-password"), password + "\n", StandardCharsets.UTF_8);
+            Path file = dir.resolve("jdbc-password");
+            dev.beacon.contracts.secrets.JobSecretsLayout.writeAtomically(file,
+                    (password + "\n").getBytes(StandardCharsets.UTF_8));
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

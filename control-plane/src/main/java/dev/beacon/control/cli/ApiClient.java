@@ -9,7 +9,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 /** The CLI's view of the admin API: JSON over HTTP with the admin bearer token. Never prints the token. */
 final class ApiClient {
@@ -23,6 +28,9 @@ final class ApiClient {
 
     private final URI server;
     private final String adminToken;
+    /** The server's clock at its last answer ({@link dev.beacon.control.http.ControlPlaneHttp#SERVER_TIME_HEADER}). */
+    private volatile Instant serverTime;
+    private volatile double clockRate = 1;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     final ObjectMapper json = ApiJson.mapper();
@@ -30,6 +38,33 @@ final class ApiClient {
     ApiClient(URI server, String adminToken) {
         this.server = server;
         this.adminToken = adminToken;
+    }
+
+    /**
+     * One path segment, percent-encoded (an id may hold '/', '?', '#', '%' or spaces). Every id the CLI puts into
+     * a path goes through this, so {@code a/b} stays one segment instead of reaching another route.
+     */
+    static String segment(String id) {
+        // URLEncoder encodes for forms: a space becomes '+', which a path keeps literally
+        return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A query parameter value, percent-encoded. */
+    static String query(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The server's "now" at its last answer, so relative times ("in 2h") agree with the server's clock (a demo's
+     * scaled clock too), not this machine's; empty before the first call or from an older server.
+     */
+    Optional<Instant> serverTime() {
+        return Optional.ofNullable(serverTime);
+    }
+
+    /** Server seconds per real second at the last answer: 1, or a demo's time scale. */
+    double clockRate() {
+        return clockRate;
     }
 
     <T> T get(String path, TypeReference<T> type) {
@@ -85,6 +120,21 @@ final class ApiClient {
             Thread.currentThread().interrupt();
             throw new ApiException("interrupted");
         }
+        r.headers().firstValue(dev.beacon.control.http.ControlPlaneHttp.SERVER_TIME_HEADER).ifPresent(t -> {
+            try {
+                serverTime = Instant.parse(t);
+            } catch (DateTimeParseException e) {
+                // not a time: keep the local clock
+            }
+        });
+        clockRate = r.headers().firstValue(dev.beacon.control.http.ControlPlaneHttp.CLOCK_RATE_HEADER).map(v -> {
+            try {
+                double d = Double.parseDouble(v);
+                return d > 0 && Double.isFinite(d) ? d : 1;
+            } catch (NumberFormatException e) {
+                return 1.0;
+            }
+        }).orElse(1.0);
         JsonNode n = parse(r.body());
         if (r.statusCode() == 401) {
             throw new ApiException("the server refused the admin token (set BEACON_ADMIN_TOKEN or "

@@ -13,6 +13,8 @@ import dev.beacon.control.ops.NewIntegration;
 import dev.beacon.control.ops.StatusReport;
 import dev.beacon.control.ops.SubscriptionView;
 import dev.beacon.control.ops.TokenView;
+import dev.beacon.control.settings.EnvSettingDoc;
+import dev.beacon.control.settings.EnvSettingDocs;
 import dev.beacon.control.store.Database;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,9 +48,10 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: 0 success, 1 failure (API error, sign-in not completed), 2 usage error.
  */
-@Command(name = "beaconctl", mixinStandardHelpOptions = true, version = "beaconctl 0.1",
+// scope INHERIT: every subcommand, including ones added later anywhere in the tree, gets --help/-h and --version
+@Command(name = "beaconctl", mixinStandardHelpOptions = true, version = "beaconctl 0.1", scope = ScopeType.INHERIT,
         description = "Operate the Beacon control plane.",
-        subcommands = {BeaconCtl.Login.class, BeaconCtl.Status.class, BeaconCtl.Integrations.class,
+        subcommands = {HelpCommand.class, BeaconCtl.Login.class, BeaconCtl.Status.class, BeaconCtl.Integrations.class,
                 BeaconCtl.Subscriptions.class, BeaconCtl.Backfill.class, BeaconCtl.Certs.class, BeaconCtl.Db.class, BeaconCtl.Serve.class,
                 BeaconCtl.Ingress.class, DirectoryCommand.class, SitesCommand.class, LinesCommand.class, AlertsCommand.class})
 public final class BeaconCtl implements Callable<Integer> {
@@ -97,6 +100,7 @@ public final class BeaconCtl implements Callable<Integer> {
                 return k;
             }
         });
+        documentEnvironment(cl);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Expected failures get one line; anything else its class too, never a stack trace of secrets.
             String msg = e instanceof ApiClient.ApiException || e instanceof IllegalArgumentException
@@ -105,6 +109,27 @@ public final class BeaconCtl implements Callable<Integer> {
             return 1;
         });
         return cl;
+    }
+
+    /**
+     * Adds an "Environment" section to the usage of the root (client variables), {@code serve}, {@code db migrate}
+     * and {@code ingress}, generated from {@link EnvSettingDocs} so the help lists what the code reads.
+     */
+    private static void documentEnvironment(CommandLine cl) {
+        footer(cl, EnvSettingDocs.CLIENT, "Environment (the CLI as a client):");
+        footer(cl.getSubcommands().get("serve"), EnvSettingDocs.SERVICE, "Environment (settings of the service):");
+        footer(cl.getSubcommands().get("db").getSubcommands().get("migrate"), EnvSettingDocs.MIGRATE,
+                "Environment:");
+        footer(cl.getSubcommands().get("ingress"), EnvSettingDocs.INGRESS, "Environment (settings of the ingress):");
+    }
+
+    private static void footer(CommandLine cmd, List<EnvSettingDoc> docs, String heading) {
+        var usage = cmd.getCommandSpec().usageMessage();
+        usage.footerHeading("%n" + heading + "%n");
+        // one line per setting and one for its meaning, unwrapped (picocli's default is 80 columns)
+        usage.width(Math.max(usage.width(), EnvSettingDocs.helpWidth(docs)));
+        // picocli formats usage text: a '%' in a meaning or default must not become a format specifier
+        usage.footer(EnvSettingDocs.helpLines(docs).stream().map(l -> l.replace("%", "%%")).toArray(String[]::new));
     }
 
     /** Lets the service wiring (or a test) provide {@code serve}'s launcher without ServiceLoader. */
@@ -126,7 +151,17 @@ public final class BeaconCtl implements Callable<Integer> {
         return clock;
     }
 
-    ApiClient api() {
+    private ApiClient api;
+
+    /** One client per run, so the server time of its last answer is at hand ({@link Sub#now()}). */
+    synchronized ApiClient api() {
+        if (api == null) {
+            api = newApi();
+        }
+        return api;
+    }
+
+    private ApiClient newApi() {
         URI base = server != null ? server
                 : URI.create(Optional.ofNullable(env.get("BEACON_SERVER")).filter(s -> !s.isBlank())
                         .orElse("http://127.0.0.1:8080"));
@@ -140,7 +175,11 @@ public final class BeaconCtl implements Callable<Integer> {
         return SecretSource.readFile(what, file);
     }
 
-    /** Base of every subcommand: the root (settings, API) and the output writer. */
+    /**
+     * Base of every subcommand: the root (settings, API, server time) and the output writer. {@code --help},
+     * {@code -h} and {@code --version} come from the root's {@code scope = INHERIT}, for every command in the tree,
+     * this base or not; {@code CliHelpTest} walks the tree to prove it.
+     */
     abstract static class Sub {
         BeaconCtl root;
 
@@ -153,6 +192,34 @@ public final class BeaconCtl implements Callable<Integer> {
 
         ApiClient api() {
             return root.api();
+        }
+
+        /** "Now" for relative times: the server's clock at its last answer, else this machine's. */
+        java.time.Instant now() {
+            return root.api().serverTime().orElseGet(root.clock::instant);
+        }
+
+        /**
+         * For a server whose clock runs faster than real time (the local demo): how long until {@code at} in real
+         * time, e.g. " (15m00s real time; the server's clock runs 1200x)"; empty for a normal server.
+         */
+        String realTime(java.time.Instant at) {
+            double rate = api().clockRate();
+            if (rate == 1 || at == null) {
+                return "";
+            }
+            long realMillis = (long) (java.time.Duration.between(now(), at).toMillis() / rate);
+            if (realMillis <= 0) {
+                return "";
+            }
+            String rateText = rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+            return " (" + TextTable.span(java.time.Duration.ofMillis(realMillis)) + " real time; the server's clock "
+                    + "runs " + rateText + "x)";
+        }
+
+        /** An id as one URL path segment ({@link ApiClient#segment}). */
+        static String seg(String id) {
+            return ApiClient.segment(id);
         }
     }
 
@@ -176,7 +243,7 @@ public final class BeaconCtl implements Callable<Integer> {
             Duration interval = ControlPlaneSettings.parseDuration(pollInterval);
             long maxPolls = Math.max(1, ControlPlaneSettings.parseDuration(timeout).toMillis()
                     / Math.max(1, interval.toMillis()));
-            String path = "/api/integrations/" + integration + "/login";
+            String path = "/api/integrations/" + seg(integration) + "/login";
             LoginView v = api().post(path, null, new TypeReference<>() { });
             if (v.verificationUri() != null) {
                 out().println("Open:  " + v.verificationUri());
@@ -189,7 +256,7 @@ public final class BeaconCtl implements Callable<Integer> {
             }
             if (v.expiresAt() != null) {
                 out().println((v.userCode() != null ? "The code" : "The link") + " expires "
-                        + TextTable.relative(v.expiresAt(), root.clock.instant()) + ".");
+                        + TextTable.relative(v.expiresAt(), now()) + realTime(v.expiresAt()) + ".");
             }
             out().println("Waiting for the sign-in...");
             out().flush();
@@ -417,7 +484,7 @@ public final class BeaconCtl implements Callable<Integer> {
 
             @Override
             public Integer call() {
-                IntegrationView v = api().put("/api/integrations/" + integration + "/emergency-policies",
+                IntegrationView v = api().put("/api/integrations/" + seg(integration) + "/emergency-policies",
                         new dev.beacon.control.ops.EmergencyPoliciesRequest(policies), new TypeReference<>() { });
                 out().println(v.emergencyPolicies().isEmpty()
                         ? "Integration " + v.id() + " has no emergency policies."
@@ -447,7 +514,7 @@ public final class BeaconCtl implements Callable<Integer> {
 
             @Override
             public Integer call() {
-                api().delete("/api/integrations/" + integration);
+                api().delete("/api/integrations/" + seg(integration));
                 out().println("Removed integration " + integration + ".");
                 return 0;
             }
@@ -471,8 +538,8 @@ public final class BeaconCtl implements Callable<Integer> {
             @Override
             public Integer call() {
                 List<SubscriptionView> subs = api().get("/api/subscriptions"
-                        + (integration == null ? "" : "?integration=" + integration), new TypeReference<>() { });
-                TextTable t = subscriptionTable(subs, root.clock.instant());
+                        + (integration == null ? "" : "?integration=" + ApiClient.query(integration)), new TypeReference<>() { });
+                TextTable t = subscriptionTable(subs, now());
                 out().print(t.isEmpty() ? "No subscriptions.\n" : t.render());
                 return 0;
             }
@@ -485,9 +552,9 @@ public final class BeaconCtl implements Callable<Integer> {
 
             @Override
             public Integer call() {
-                SubscriptionView s = api().post("/api/subscriptions/" + subscription + "/renew", null,
+                SubscriptionView s = api().post("/api/subscriptions/" + seg(subscription) + "/renew", null,
                         new TypeReference<>() { });
-                out().println("Renewed " + s.subscriptionId() + ": " + expiry(s.expiresAt(), root.clock.instant())
+                out().println("Renewed " + s.subscriptionId() + ": " + expiry(s.expiresAt(), now())
                         + " (" + s.renewalCount() + " renewals).");
                 return 0;
             }
@@ -500,7 +567,7 @@ public final class BeaconCtl implements Callable<Integer> {
 
             @Override
             public Integer call() {
-                api().delete("/api/subscriptions/" + subscription);
+                api().delete("/api/subscriptions/" + seg(subscription));
                 out().println("Deleted subscription " + subscription + ".");
                 return 0;
             }
@@ -522,9 +589,9 @@ public final class BeaconCtl implements Callable<Integer> {
 
             @Override
             public Integer call() {
-                List<CertificateView> certs = api().post("/api/integrations/" + integration
+                List<CertificateView> certs = api().post("/api/integrations/" + seg(integration)
                         + "/certificates/rotate", null, new TypeReference<>() { });
-                var now = root.clock.instant();
+                var now = now();
                 TextTable t = new TextTable("CERTIFICATE", "NOT AFTER", "CREATED", "RETIRED", "SUBSCRIPTIONS");
                 certs.forEach(c -> t.row(c.certificateId(), TextTable.relative(c.notAfter(), now),
                         TextTable.relative(c.createdAt(), now), TextTable.relative(c.retiredAt(), now),
@@ -544,9 +611,9 @@ public final class BeaconCtl implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            BackfillView v = api().post("/api/integrations/" + integration + "/backfill", null,
+            BackfillView v = api().post("/api/integrations/" + seg(integration) + "/backfill", null,
                     new TypeReference<>() { });
-            var now = root.clock.instant();
+            var now = now();
             out().println("Backfill of " + v.integrationId() + " requested; its leader runs it at its next round.");
             out().print(backfillTable(List.of(v), now).render());
             return 0;

@@ -27,11 +27,11 @@ final class DirectoryCommand extends BeaconCtl.Sub implements Callable<Integer> 
 
         @Override
         public Integer call() {
-            DirectorySyncView v = api().post("/api/integrations/" + integration + "/directory-sync", null,
+            DirectorySyncView v = api().post("/api/integrations/" + seg(integration) + "/directory-sync", null,
                     new TypeReference<>() { });
             out().println("Directory sync of " + v.integrationId() + " requested; its leader runs it at its next "
                     + "round.");
-            out().print(table(List.of(v), root.clock.instant()).render());
+            out().print(table(List.of(v), now()).render());
             return 0;
         }
     }

@@ -41,7 +41,7 @@ final class LinesCommand extends BeaconCtl.Sub implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            LineView v = api().post("/api/integrations/" + integration + "/lines", new NewLine(line, name),
+            LineView v = api().post("/api/integrations/" + seg(integration) + "/lines", new NewLine(line, name),
                     new TypeReference<>() { });
             out().println("Line " + v.lineId() + " of " + v.integrationId() + " stored and published"
                     + (v.displayName() == null ? "" : " as \"" + v.displayName() + "\"")
@@ -61,7 +61,7 @@ final class LinesCommand extends BeaconCtl.Sub implements Callable<Integer> {
             LinesReport r = api().get("/api/lines" + (integration == null ? ""
                     : "?integration=" + URLEncoder.encode(integration, StandardCharsets.UTF_8)),
                     new TypeReference<>() { });
-            var now = root.clock().instant();
+            var now = now();
             TextTable t = new TextTable("LINE", "INTEGRATION", "NAME", "PUBLISHED AS", "UPN", "PHONE",
                     "ACS RESOURCE", "RESOURCE ACCOUNT");
             for (LineView l : r.lines()) {
@@ -93,7 +93,7 @@ final class LinesCommand extends BeaconCtl.Sub implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            api().delete("/api/integrations/" + integration + "/lines?line="
+            api().delete("/api/integrations/" + seg(integration) + "/lines?line="
                     + URLEncoder.encode(line, StandardCharsets.UTF_8));
             out().println("Removed line " + line + " from " + integration + ".");
             return 0;

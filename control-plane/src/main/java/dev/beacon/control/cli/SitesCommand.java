@@ -3,8 +3,6 @@ package dev.beacon.control.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.beacon.control.sites.NewSite;
 import dev.beacon.control.sites.SiteView;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +28,7 @@ final class SitesCommand extends BeaconCtl.Sub implements Callable<Integer> {
     }
 
     static String path(String siteId) {
-        return "/api/sites/" + URLEncoder.encode(siteId, StandardCharsets.UTF_8);
+        return "/api/sites/" + ApiClient.segment(siteId);
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,

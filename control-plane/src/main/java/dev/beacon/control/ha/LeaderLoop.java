@@ -11,6 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import dev.beacon.control.logging.LogLimiter;
+import dev.beacon.control.vault.VaultKeyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,7 @@ public final class LeaderLoop implements AutoCloseable {
     private final Consumer<String> work;
     private final Set<String> led = ConcurrentHashMap.newKeySet();
     private final Object tickLock = new Object();
+    private final LogLimiter failures = LogLimiter.defaults();
     private ScheduledExecutorService scheduler;
 
     /**
@@ -83,10 +86,17 @@ public final class LeaderLoop implements AutoCloseable {
                 }
                 try {
                     work.accept(id);
+                } catch (VaultKeyException e) {
+                    // A configuration problem, not a bug: one clear line (no stack trace), and not every tick.
+                    failures.error(LOG, "vault:" + id + ":" + e.getMessage(), "integration {}: cannot open its "
+                            + "sealed secrets: {}. Check BEACON_VAULT_KEY and BEACON_VAULT_PREVIOUS_KEYS.", id,
+                            e.getMessage());
                 } catch (RuntimeException e) {
                     // One failing integration never stops the others; the message is the work's, which must be
-                    // secret-free by the house rules, but the class name is enough to start looking.
-                    LOG.error("work on integration {} failed: {}", id, e.getClass().getName(), e);
+                    // secret-free by the house rules, but the class name is enough to start looking. The stack
+                    // trace once per window: the same failure every tick would drown the log.
+                    failures.error(LOG, "work:" + id + ":" + e.getClass().getName() + ":" + e.getMessage(),
+                            "work on integration {} failed: {}", id, e.getClass().getName(), e);
                 }
             }
         }
@@ -147,7 +157,8 @@ public final class LeaderLoop implements AutoCloseable {
             tick();
         } catch (RuntimeException e) {
             // Listing integrations failed (database down?): try again next interval; never kill the schedule.
-            LOG.error("leader loop tick failed: {}", e.getMessage());
+            failures.error(LOG, "tick:" + e.getClass().getName() + ":" + e.getMessage(),
+                    "leader loop tick failed: {}", e.getMessage());
             led.clear();
         }
     }

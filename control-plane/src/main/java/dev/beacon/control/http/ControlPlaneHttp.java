@@ -44,6 +44,18 @@ public final class ControlPlaneHttp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneHttp.class);
 
+    /** Every answer carries the server's clock (ISO-8601), so the CLI shows times relative to it, not its own. */
+    public static final String SERVER_TIME_HEADER = "X-Beacon-Server-Time";
+    /** Sent when the server's clock runs faster than real time (the local demo): server seconds per real second. */
+    public static final String CLOCK_RATE_HEADER = "X-Beacon-Clock-Rate";
+    /**
+     * Largest request body: the biggest legitimate one is an integration with a PKCS12 certificate (base64, a few
+     * KB). Javalin answers 413 above it, before anything is parsed.
+     */
+    public static final long MAX_REQUEST_BYTES = 256 * 1024;
+    /** Request attribute naming who made a manual action; the console's session login sets it. */
+    public static final String ACTOR_ATTRIBUTE = "beacon.actor";
+
     /** Route roles: only OPEN routes skip the admin check (the console's routes check their own session). */
     public enum Access implements RouteRole { OPEN }
 
@@ -53,11 +65,13 @@ public final class ControlPlaneHttp implements AutoCloseable {
     private final ObjectMapper json = ApiJson.mapper();
     private Javalin app;
     private final List<Consumer<RoutesConfig>> extraRoutes = new ArrayList<>();
+    private final ManualActions actions;
 
     public ControlPlaneHttp(ControlPlaneOperations ops, ControlPlaneMetrics metrics, AdminAuth auth) {
         this.ops = Objects.requireNonNull(ops);
         this.metrics = Objects.requireNonNull(metrics);
         this.auth = Objects.requireNonNull(auth);
+        this.actions = new ManualActions(auth);
     }
 
     /** Adds admin routes another capability serves (sites, security lines); before {@link #start}. */
@@ -78,6 +92,7 @@ public final class ControlPlaneHttp implements AutoCloseable {
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(json, false));
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.requestLogger.http((ctx, ms) -> LOG.debug("{} {} -> {} ({} ms)", ctx.method(),
                     LogSafe.value(ctx.path()), ctx.status().getCode(), Math.round(ms)));
             routes(config.routes);
@@ -101,6 +116,11 @@ public final class ControlPlaneHttp implements AutoCloseable {
     private void routes(RoutesConfig r) {
         r.beforeMatched(ctx -> {
             ctx.header("Cache-Control", "no-store");
+            ctx.header(SERVER_TIME_HEADER, ops.now().toString());
+            double rate = ops.clockRate();
+            if (rate != 1) {
+                ctx.header(CLOCK_RATE_HEADER, Double.toString(rate));
+            }
             if (!ctx.routeRoles().contains(Access.OPEN) && !auth.allows(ctx.header("Authorization"))) {
                 throw new Unauthorized();
             }
@@ -108,40 +128,87 @@ public final class ControlPlaneHttp implements AutoCloseable {
 
         r.get("/healthz", ctx -> ctx.contentType("text/plain").result("ok"), Access.OPEN);
         r.get("/readyz", this::readyz, Access.OPEN);
+        // load balancers and kubelets probe with HEAD too: same status, no body, no token
+        r.head("/healthz", ctx -> ctx.contentType("text/plain"), Access.OPEN);
+        r.head("/readyz", ctx -> ctx.status(ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE), Access.OPEN);
         r.get("/metrics", ctx -> ctx.contentType(ControlPlaneMetrics.CONTENT_TYPE).result(metrics.scrape()),
                 Access.OPEN);
 
         r.get("/api/status", ctx -> ctx.json(ops.status()));
 
         r.get("/api/integrations", ctx -> ctx.json(ops.listIntegrations()));
-        r.post("/api/integrations", ctx -> ctx.status(HttpStatus.CREATED)
-                .json(ops.addIntegration(body(ctx, NewIntegration.class))));
-        r.get("/api/integrations/{id}", ctx -> ctx.json(ops.integration(ctx.pathParam("id"))
+        r.post("/api/integrations", ctx -> {
+            NewIntegration request = RequestValidation.check(body(ctx, NewIntegration.class));
+            var added = ops.addIntegration(request);
+            actions.log(ctx, "integrations add", added.id(), "auth " + added.authMode());
+            ctx.status(HttpStatus.CREATED).json(added);
+        });
+        r.get("/api/integrations/{id}", ctx -> ctx.json(ops.integration(integrationParam(ctx))
                 .orElseThrow(() -> noIntegration(ctx.pathParam("id")))));
         r.delete("/api/integrations/{id}", ctx -> {
-            if (!ops.removeIntegration(ctx.pathParam("id"))) {
-                throw noIntegration(ctx.pathParam("id"));
+            String id = integrationParam(ctx);
+            if (!ops.removeIntegration(id)) {
+                throw noIntegration(id);
             }
+            actions.log(ctx, "integrations remove", id, null);
             ctx.status(HttpStatus.NO_CONTENT);
         });
-        r.post("/api/integrations/{id}/login", ctx -> ctx.json(ops.startLogin(existingIntegration(ctx))));
+        r.post("/api/integrations/{id}/login", ctx -> {
+            String id = existingIntegration(ctx);
+            LoginView v = ops.startLogin(id);
+            // the phase only: a device code's user code is a credential for the next minutes, never logged
+            actions.log(ctx, "login started", id, v.phase());
+            ctx.json(v);
+        });
         r.get("/api/integrations/{id}/login", ctx -> ctx.json(ops.loginState(existingIntegration(ctx))));
-        r.put("/api/integrations/{id}/emergency-policies", ctx -> ctx.json(ops.setEmergencyPolicies(
-                existingIntegration(ctx), body(ctx, dev.beacon.control.ops.EmergencyPoliciesRequest.class).policies())));
-        r.post("/api/integrations/{id}/certificates/rotate",
-                ctx -> ctx.json(ops.rotateCertificates(existingIntegration(ctx))));
+        r.put("/api/integrations/{id}/emergency-policies", ctx -> {
+            String id = existingIntegration(ctx);
+            var request = RequestValidation.check(body(ctx, dev.beacon.control.ops.EmergencyPoliciesRequest.class));
+            var v = ops.setEmergencyPolicies(id, request.policies());
+            actions.log(ctx, "integrations set-policies", id, v.emergencyPolicies().size() + " policies");
+            ctx.json(v);
+        });
+        r.post("/api/integrations/{id}/certificates/rotate", ctx -> {
+            String id = existingIntegration(ctx);
+            var certs = ops.rotateCertificates(id);
+            actions.log(ctx, "certs rotate", id, null);
+            ctx.json(certs);
+        });
         // the integration's leader runs it at its next round (only the leader backfills)
-        r.post("/api/integrations/{id}/backfill", ctx -> ctx.status(HttpStatus.ACCEPTED)
-                .json(ops.requestBackfill(existingIntegration(ctx))));
-        r.post("/api/integrations/{id}/directory-sync", ctx -> ctx.status(HttpStatus.ACCEPTED)
-                .json(ops.requestDirectorySync(existingIntegration(ctx))));
+        r.post("/api/integrations/{id}/backfill", ctx -> {
+            String id = existingIntegration(ctx);
+            var v = ops.requestBackfill(id);
+            actions.log(ctx, "backfill", id, "requested");
+            ctx.status(HttpStatus.ACCEPTED).json(v);
+        });
+        r.post("/api/integrations/{id}/directory-sync", ctx -> {
+            String id = existingIntegration(ctx);
+            var v = ops.requestDirectorySync(id);
+            actions.log(ctx, "directory sync", id, "requested");
+            ctx.status(HttpStatus.ACCEPTED).json(v);
+        });
 
-        r.get("/api/subscriptions", ctx -> ctx.json(ops.listSubscriptions(ctx.queryParam("integration"))));
-        r.post("/api/subscriptions/{id}/renew", ctx -> ctx.json(ops.renewSubscription(ctx.pathParam("id"))));
-        r.delete("/api/subscriptions/{id}", ctx -> {
-            if (!ops.deleteSubscription(ctx.pathParam("id"))) {
-                throw new NotFoundException("no subscription '" + ctx.pathParam("id") + "'");
+        r.get("/api/subscriptions", ctx -> {
+            String integration = ctx.queryParam("integration");
+            if (integration != null) {
+                RequestValidation.integrationId("integration", integration);
             }
+            ctx.json(ops.listSubscriptions(integration));
+        });
+        r.post("/api/subscriptions/{id}/renew", ctx -> {
+            String id = RequestValidation.subscriptionId("subscription id", ctx.pathParam("id"));
+            var s = ops.renewSubscription(id);
+            actions.log(ctx, "subscriptions renew", s.integrationId(), "subscription " + id);
+            ctx.json(s);
+        });
+        r.delete("/api/subscriptions/{id}", ctx -> {
+            String id = RequestValidation.subscriptionId("subscription id", ctx.pathParam("id"));
+            String integration = ops.listSubscriptions(null).stream().filter(s -> id.equals(s.subscriptionId()))
+                    .map(dev.beacon.control.ops.SubscriptionView::integrationId).findFirst().orElse(null);
+            if (!ops.deleteSubscription(id)) {
+                throw new NotFoundException("no subscription '" + id + "'");
+            }
+            actions.log(ctx, "subscriptions delete", integration, "subscription " + id);
             ctx.status(HttpStatus.NO_CONTENT);
         });
 
@@ -171,6 +238,15 @@ public final class ControlPlaneHttp implements AutoCloseable {
                     .json(Map.of("error", "internal error; the server log has details under this id",
                             "errorId", errorId));
         });
+    }
+
+    private boolean ready() {
+        try {
+            return ops.readiness().ready();
+        } catch (RuntimeException e) {
+            LOG.warn("readiness check failed: {}", e.getClass().getSimpleName());
+            return false;
+        }
     }
 
     private void readyz(Context ctx) {
@@ -295,8 +371,12 @@ public final class ControlPlaneHttp implements AutoCloseable {
         }
     }
 
+    private static String integrationParam(Context ctx) {
+        return RequestValidation.integrationId("integration id", ctx.pathParam("id"));
+    }
+
     private String existingIntegration(Context ctx) {
-        String id = ctx.pathParam("id");
+        String id = integrationParam(ctx);
         if (ops.integration(id).isEmpty()) {
             throw noIntegration(id);
         }

@@ -152,6 +152,8 @@ public final class WebhookIngress implements AutoCloseable {
         r.options("/webhooks/acs/{integration}", ctx -> acs.options(routed(ctx, AcsEventRoutes.ROUTE_ACS)));
         r.post("/webhooks/acs/{integration}", ctx -> acs.post(routed(ctx, AcsEventRoutes.ROUTE_ACS)));
         r.get("/healthz", ctx -> routed(ctx, "healthz").contentType("text/plain").result("ok"));
+        // load balancers probe with HEAD too
+        r.head("/healthz", ctx -> routed(ctx, "healthz").contentType("text/plain"));
         // Every answer, 404s and errors included; the route label is a fixed word, never the request's path.
         r.after(ctx -> {
             String route = ctx.attribute(ROUTE_ATTRIBUTE);

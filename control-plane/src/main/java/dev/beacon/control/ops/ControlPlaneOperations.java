@@ -11,6 +11,19 @@ import java.util.Optional;
  */
 public interface ControlPlaneOperations {
 
+    /**
+     * The control plane's clock, which the API reports with every answer so clients show times relative to it (a
+     * demo's scaled clock, too).
+     */
+    default java.time.Instant now() {
+        return java.time.Instant.now();
+    }
+
+    /** Server seconds per real second: 1, or the local demo's time scale ({@link dev.beacon.control.RatedClock}). */
+    default double clockRate() {
+        return 1;
+    }
+
     List<IntegrationView> listIntegrations();
 
     Optional<IntegrationView> integration(String integrationId);

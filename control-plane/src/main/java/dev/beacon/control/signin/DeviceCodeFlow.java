@@ -98,8 +98,9 @@ final class DeviceCodeFlow implements AutoCloseable {
         Instant expiresAt = clock.instant().plusSeconds(code.expiresIn());
         session.codeIssued(attempt, code.verificationUri(), code.userCode(), code.message(), expiresAt,
                 code.interval());
-        log.info("integration {}: device code sign-in pending; enter code {} at {}", session.integrationId,
-                code.userCode(), code.verificationUri());
+        // the user code is a credential for the next minutes: only the operator who asked sees it (API, CLI)
+        log.info("integration {}: device code sign-in pending at {} until {}", session.integrationId,
+                code.verificationUri(), expiresAt);
     }
 
     private void deviceCodeFailed(DeviceCodeSession session, Integration in, Throwable error) {

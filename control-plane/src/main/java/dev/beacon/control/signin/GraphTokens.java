@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class GraphTokens implements TokenSource {
 
     private static final Logger log = LoggerFactory.getLogger(GraphTokens.class);
+    /** Entra refusing or unreachable, a wrong vault key: retried every pass, logged once per window. */
+    private final dev.beacon.control.logging.LogLimiter limiter = dev.beacon.control.logging.LogLimiter.defaults();
 
     private final ConcurrentHashMap<String, Object> tokenLocks = new ConcurrentHashMap<>();
     private final IntegrationStore integrations;
@@ -198,7 +200,8 @@ final class GraphTokens implements TokenSource {
     private RuntimeException failure(Integration in, Throwable cause) {
         if (cause instanceof VaultKeyException vk) {
             integrations.setStatus(in.id(), IntegrationStatus.ERROR, "vault: " + vk.getMessage());
-            log.error("integration {}: cannot open its stored tokens: {}", in.id(), vk.getMessage());
+            limiter.error(log, "vault:" + in.id() + ":" + vk.getMessage(),
+                    "integration {}: cannot open its stored tokens: {}", in.id(), vk.getMessage());
             return vk;
         }
         if (cause instanceof IllegalArgumentException bad) {
@@ -206,7 +209,7 @@ final class GraphTokens implements TokenSource {
             return bad;
         }
         String detail = "sign-in: Entra did not issue a token: " + describe(cause);
-        log.warn("integration {}: {}", in.id(), detail);
+        limiter.warn(log, "entra:" + in.id() + ":" + detail, "integration {}: {}", in.id(), detail);
         return new EntraUnavailableException(detail);
     }
 

@@ -23,6 +23,8 @@ final class IntegrationStatusFlags {
     /** Integrations already warned about a missing BEACON_INGRESS_PUBLIC_URL: once, not every pass. */
     private final Set<String> warnedPublicUrlMissing = ConcurrentHashMap.newKeySet();
 
+    private final dev.beacon.control.logging.LogLimiter limiter = dev.beacon.control.logging.LogLimiter.defaults();
+
     IntegrationStatusFlags(IntegrationStore integrations) {
         this.integrations = integrations;
     }
@@ -34,7 +36,9 @@ final class IntegrationStatusFlags {
         if (status != null && !status.needsHuman()) {
             integrations.setStatus(integrationId, IntegrationStatus.NEEDS_INTERACTION, e.getMessage());
         }
-        log.warn("Integration {}: no Graph token without a human: {}", integrationId, e.getMessage());
+        // every pass (seconds) while nobody fixes it: the first WARN has the cause, then a summary per window
+        limiter.warn(log, "sign-in:" + integrationId + ":" + e.getMessage(),
+                "Integration {}: no Graph token without a human: {}", integrationId, e.getMessage());
         return tally.report(integrationId, "sign-in required");
     }
 

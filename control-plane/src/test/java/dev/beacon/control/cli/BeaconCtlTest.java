@@ -98,7 +98,7 @@ class BeaconCtlTest {
     void addReadsTheSecretFromAFileAndNeverPrintsIt() throws Exception {
         Path secret = Files.writeString(dir.resolve("client-secret"), SECRET + "\n");
         Run r = run("integrations", "add", "--id", "fabrikam", "--tenant", "fabrikam.onmicrosoft.com",
-                "--client-id", "app-1", "--auth-mode", "client-credentials", "--client-secret-file", secret.toString(),
+                "--client-id", "c0ffee00-0000-4000-8000-000000000001", "--auth-mode", "client-credentials", "--client-secret-file", secret.toString(),
                 "--resource", "/chats/getAllMessages", "--notification-url", "EventHub:https://ns/eh?tenantId=t",
                 "--lifetime-minutes", "60", "--no-resource-data");
         assertThat(r.exit()).isZero();
@@ -124,7 +124,7 @@ class BeaconCtlTest {
         byte[] p12 = {0x30, (byte) 0x82, 0x01, 0x02, 0x7f};
         Path cert = Files.write(dir.resolve("client.p12"), p12);
         Path pw = Files.writeString(dir.resolve("p12-password"), "p12-pass-word\n");
-        Run r = run("integrations", "add", "--id", "tailspin", "--tenant", "t", "--client-id", "c",
+        Run r = run("integrations", "add", "--id", "tailspin", "--tenant", "contoso.com", "--client-id", "c0ffee00-0000-4000-8000-000000000001",
                 "--auth-mode", "auth-code", "--certificate-file", cert.toString(),
                 "--certificate-password-file", pw.toString());
         assertThat(r.exit()).isZero();
@@ -141,7 +141,7 @@ class BeaconCtlTest {
 
     @Test
     void secretsAreNotAcceptedAsArgumentValues() {
-        Run r = run("integrations", "add", "--id", "x", "--tenant", "t", "--client-id", "c", "--auth-mode",
+        Run r = run("integrations", "add", "--id", "x", "--tenant", "contoso.com", "--client-id", "c0ffee00-0000-4000-8000-000000000001", "--auth-mode",
                 "client-credentials", "--client-secret", SECRET);
         assertThat(r.exit()).isEqualTo(2);
         assertThat(ops.added).isEmpty();
@@ -164,7 +164,7 @@ class BeaconCtlTest {
 
     @Test
     void addDeviceCodeSaysLoginShowsACode() {
-        Run r = run("integrations", "add", "--id", "wingtip", "--tenant", "t", "--client-id", "c",
+        Run r = run("integrations", "add", "--id", "wingtip", "--tenant", "contoso.com", "--client-id", "c0ffee00-0000-4000-8000-000000000001",
                 "--auth-mode", "device-code");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEqualTo("Added integration wingtip (device-code, status needs-sign-in).\n"
@@ -306,7 +306,7 @@ class BeaconCtlTest {
     void noSecretInAnyOutput() throws Exception {
         Path secret = Files.writeString(dir.resolve("s"), SECRET);
         List<Run> runs = new ArrayList<>();
-        runs.add(run("integrations", "add", "--id", "fab", "--tenant", "t", "--client-id", "c", "--auth-mode",
+        runs.add(run("integrations", "add", "--id", "fab", "--tenant", "contoso.com", "--client-id", "c0ffee00-0000-4000-8000-000000000001", "--auth-mode",
                 "client-credentials", "--client-secret-file", secret.toString()));
         runs.add(run("status"));
         runs.add(run("status", "--json"));
@@ -339,14 +339,14 @@ class BeaconCtlTest {
     void addWithTheIngressShorthandSubscribesToTheIntegrationsRoutes() {
         // The CLI's environment is not the server's: the shorthand goes as is, the reconciler resolves it.
         env.put("BEACON_INGRESS_PUBLIC_URL", "https://hooks.example.com/beacon/");
-        Run r = run("integrations", "add", "--id", "fabrikam", "--tenant", "t", "--client-id", "c",
+        Run r = run("integrations", "add", "--id", "fabrikam", "--tenant", "contoso.com", "--client-id", "c0ffee00-0000-4000-8000-000000000001",
                 "--auth-mode", "device-code", "--resource", "/chats/getAllMessages", "--notification-url", "ingress");
         assertThat(r.exit()).as(r.err()).isZero();
         var d = ops.added.get(0).subscriptions().get(0);
         assertThat(d.notificationUrl()).isEqualTo("ingress");
         assertThat(d.lifecycleNotificationUrl()).isNull();
 
-        Run explicit = run("integrations", "add", "--id", "tailspin", "--tenant", "t", "--client-id", "c",
+        Run explicit = run("integrations", "add", "--id", "tailspin", "--tenant", "contoso.com", "--client-id", "c0ffee00-0000-4000-8000-000000000001",
                 "--auth-mode", "device-code", "--notification-url", "ingress", "--ingress-url",
                 "https://in.example.net:8443");
         assertThat(explicit.exit()).as(explicit.err()).isZero();
@@ -356,7 +356,7 @@ class BeaconCtlTest {
 
     @Test
     void aPinnedIngressUrlMustBeHttps() {
-        Run plainHttp = run("integrations", "add", "--id", "x", "--tenant", "t", "--client-id", "c", "--auth-mode",
+        Run plainHttp = run("integrations", "add", "--id", "x", "--tenant", "contoso.com", "--client-id", "c0ffee00-0000-4000-8000-000000000001", "--auth-mode",
                 "device-code", "--notification-url", "ingress", "--ingress-url", "http://in.example.net");
         assertThat(plainHttp.exit()).isEqualTo(1);
         assertThat(plainHttp.err()).contains("https");

@@ -104,6 +104,33 @@ class LeaderLoopTest {
     }
 
     @Test
+    void aWrongVaultKeyIsOneClearLineAndARepeatedFailureOneStackTrace() {
+        var leases = new IntegrationLeases(sql, "replica-a", Duration.ofSeconds(30));
+        LeaderLoop loop = new LeaderLoop(leases, Duration.ofSeconds(10), () -> IDS, id -> {
+            if (id.equals("contoso")) {
+                throw new dev.beacon.control.vault.VaultKeyException("sealed under key k-2; configured: k-1");
+            }
+            if (id.equals("fabrikam")) {
+                throw new IllegalStateException("boom");
+            }
+        });
+        try (var logs = dev.beacon.control.testing.CapturedLogs.atDebug()) {
+            for (int tick = 0; tick < 20; tick++) { // 20 ticks: 100 s at the demo's 5 s interval
+                loop.tick();
+            }
+            List<String> lines = logs.lines().stream()
+                    .filter(l -> l.startsWith("ERROR " + LeaderLoop.class.getName())).toList();
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(0)).isEqualTo("ERROR " + LeaderLoop.class.getName() + " - integration contoso: "
+                    + "cannot open its sealed secrets: sealed under key k-2; configured: k-1. Check BEACON_VAULT_KEY "
+                    + "and BEACON_VAULT_PREVIOUS_KEYS.");
+            assertThat(lines.get(1)).startsWith("ERROR " + LeaderLoop.class.getName() + " - work on integration "
+                    + "fabrikam failed: java.lang.IllegalStateException\njava.lang.IllegalStateException: boom");
+        }
+        loop.stop();
+    }
+
+    @Test
     void integrationsThatDisappearAreNoLongerLed() {
         List<String> current = new CopyOnWriteArrayList<>(IDS);
         LeaderLoop loop = new LeaderLoop(new IntegrationLeases(sql, "replica-a", Duration.ofSeconds(30)),

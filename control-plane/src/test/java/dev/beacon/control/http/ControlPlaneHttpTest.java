@@ -45,7 +45,7 @@ class ControlPlaneHttpTest {
     static final List<Object[]> ADMIN_ROUTES = List.of(
             new Object[] {"GET", "/api/status", null, 200},
             new Object[] {"GET", "/api/integrations", null, 200},
-            new Object[] {"POST", "/api/integrations", "{\"id\":\"fabrikam\",\"tenantId\":\"t\",\"clientId\":\"c\","
+            new Object[] {"POST", "/api/integrations", "{\"id\":\"fabrikam\",\"tenantId\":\"contoso.com\",\"clientId\":\"c0ffee00-0000-4000-8000-000000000001\","
                     + "\"authMode\":\"device-code\"}", 201},
             new Object[] {"GET", "/api/integrations/contoso", null, 200},
             new Object[] {"POST", "/api/integrations/contoso/login", "", 200},
@@ -232,11 +232,11 @@ class ControlPlaneHttpTest {
     @Test
     void errorsMapTo400And404And500WithoutLeaking() throws Exception {
         String auth = "Bearer " + TOKEN;
-        // 400: invalid input, message from the operations.
+        // 400: invalid input, checked before the operations run; the message names the field
         HttpResponse<String> r = send("POST", "/api/integrations", "{\"id\":\"Not A Slug\",\"tenantId\":\"t\","
                 + "\"clientId\":\"c\",\"authMode\":\"device-code\",\"credential\":\"" + SECRET + "\"}", auth);
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("integration id must be a lowercase slug");
+        assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("id must be lower-case letters, digits and '-', 1 to 63 characters, starting with a letter or digit");
         assertThat(r.body()).doesNotContain(SECRET);
 
         // 400: broken JSON holding a secret; Jackson's message would quote it, ours does not.
@@ -275,8 +275,8 @@ class ControlPlaneHttpTest {
 
     @Test
     void addIntegrationPassesTheCredentialButNeverReturnsIt() throws Exception {
-        HttpResponse<String> r = send("POST", "/api/integrations", "{\"id\":\"fabrikam\",\"tenantId\":\"t\","
-                + "\"clientId\":\"c\",\"authMode\":\"client-credentials\",\"credentialKind\":\"secret\","
+        HttpResponse<String> r = send("POST", "/api/integrations", "{\"id\":\"fabrikam\",\"tenantId\":\"contoso.com\","
+                + "\"clientId\":\"c0ffee00-0000-4000-8000-000000000001\",\"authMode\":\"client-credentials\",\"credentialKind\":\"secret\","
                 + "\"credential\":\"" + SECRET + "\"}", "Bearer " + TOKEN);
         assertThat(r.statusCode()).isEqualTo(201);
         assertThat(ops.added).singleElement().satisfies(n -> assertThat(n.credential()).isEqualTo(SECRET));

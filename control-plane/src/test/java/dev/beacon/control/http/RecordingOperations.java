@@ -44,6 +44,21 @@ public final class RecordingOperations implements ControlPlaneOperations {
     public final Map<String, SubscriptionView> subscriptions = new LinkedHashMap<>();
     public volatile Readiness readiness = new Readiness(true, List.of());
     private LoginView lastLogin;
+    /** The server's clock ({@link #now()}), reported in every answer. */
+    public volatile Instant serverNow = NOW;
+
+    /** {@link #clockRate()}: 1, or a demo's scale. */
+    public volatile double clockRate = 1;
+
+    @Override
+    public Instant now() {
+        return serverNow;
+    }
+
+    @Override
+    public double clockRate() {
+        return clockRate;
+    }
 
     public RecordingOperations() {
         integrations.put("contoso", integration("contoso", "active", "replica-a"));

@@ -108,6 +108,9 @@ class IngressMetricsTest {
             assertThat(post(ingress, "/webhooks/graph/fabrikam", one)).isEqualTo(404);
             assertThat(post(ingress, "/webhooks/graph/contoso?validationToken=abc", "")).isEqualTo(200);
             assertThat(get(ingress.port(), "/healthz")).isEqualTo(200);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingress.port() + "/healthz"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
             // The internet-facing port has no metrics.
             assertThat(get(ingress.port(), "/metrics")).isEqualTo(404);
 
@@ -119,7 +122,7 @@ class IngressMetricsTest {
                     .containsEntry("beacon_ingress_requests_total{route=\"graph\",status=\"413\"}", 1.0)
                     .containsEntry("beacon_ingress_requests_total{route=\"graph\",status=\"404\"}", 1.0)
                     .containsEntry("beacon_ingress_requests_total{route=\"graph\",status=\"200\"}", 1.0)
-                    .containsEntry("beacon_ingress_requests_total{route=\"healthz\",status=\"200\"}", 1.0)
+                    .containsEntry("beacon_ingress_requests_total{route=\"healthz\",status=\"200\"}", 2.0)
                     .containsEntry("beacon_ingress_requests_total{route=\"other\",status=\"404\"}", 1.0)
                     .containsEntry("beacon_ingress_notifications_accepted_total{route=\"graph\"}", 2.0)
                     .containsEntry("beacon_ingress_notifications_accepted_total{route=\"graph-lifecycle\"}", 2.0)

@@ -8,15 +8,11 @@ import dev.beacon.control.ops.DesiredSubscriptionView;
 import dev.beacon.control.ops.NewIntegration;
 import dev.beacon.control.signin.SignInSettings;
 import dev.beacon.control.testing.ScaledClock;
-import dev.beacon.control.vault.SealedBox;
 import dev.beacon.testing.KafkaFixture;
 import dev.beacon.testing.PostgresFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -28,8 +24,14 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Time runs {@code --time-scale} times faster for the control plane and the emulator (default 1200: a
  * three-day subscription is renewed about every two minutes); tokens are refreshed on the same clock.
- * Nothing here is meant for production: keys and tokens are generated per run and written under
- * {@code control-plane/target/demo}.
+ * Nothing here is meant for production.
+ *
+ * <p>Restartable: the database, vault key, admin token and job-secrets export live in a state directory
+ * ({@code --state-dir=PATH}, default {@code control-plane/target/demo-state}, see {@link DemoState}) and are reused
+ * by the next run, whose scaled clock resumes where the last one stopped. {@code --fresh} deletes the state and
+ * starts over. The Kafka broker and the emulator are in memory and start empty every run: after a restart the
+ * integration needs a new sign-in (the emulator forgot its refresh tokens), and the reconciler recreates
+ * subscriptions the emulator no longer knows.
  */
 public final class LocalControlPlane {
 
@@ -37,23 +39,31 @@ public final class LocalControlPlane {
         double scale = 1200;
         int httpPort = 8080;
         int emulatorPort = 8089;
-        for (String a : args) {
+        Path stateDir = DemoState.DEFAULT_DIR;
+        boolean fresh = false;
+        // Maven passes -Dbeacon.control-plane.demo.args as one argument: split it into words
+        for (String a : java.util.Arrays.stream(args).flatMap(x -> java.util.Arrays.stream(x.trim().split("\\s+")))
+                .toList()) {
             if (a.startsWith("--time-scale=")) {
                 scale = Double.parseDouble(a.substring("--time-scale=".length()));
             } else if (a.startsWith("--http-port=")) {
                 httpPort = Integer.parseInt(a.substring("--http-port=".length()));
             } else if (a.startsWith("--emulator-port=")) {
                 emulatorPort = Integer.parseInt(a.substring("--emulator-port=".length()));
+            } else if (a.startsWith("--state-dir=")) {
+                stateDir = Path.of(a.substring("--state-dir=".length()));
+            } else if (a.equals("--fresh")) {
+                fresh = true;
             } else if (!a.isBlank()) {
                 throw new IllegalArgumentException("unknown argument " + a
-                        + " (--time-scale=N, --http-port=N, --emulator-port=N)");
+                        + " (--time-scale=N, --http-port=N, --emulator-port=N, --state-dir=PATH, --fresh)");
             }
         }
-        Path dir = Path.of("control-plane/target/demo").toAbsolutePath();
-        Files.createDirectories(dir);
+        DemoState state = DemoState.open(stateDir, fresh);
+        Path dir = state.dir();
 
-        ScaledClock clock = new ScaledClock(scale);
-        PostgresFixture pg = new PostgresFixture().start();
+        ScaledClock clock = new ScaledClock(scale, state.clockStart(java.time.Instant.now()));
+        PostgresFixture pg = PostgresFixture.persistent(state.postgresData(), state.jdbcPassword()).start();
         KafkaFixture kafka = KafkaFixture.start();
         kafka.createTopic("graph-lifecycle", 1);
         kafka.createTopic("graph-lifecycle-dead-letters", 1);
@@ -68,21 +78,18 @@ public final class LocalControlPlane {
         // Day-long access tokens (on the fast clock) refreshed 3 h before expiry: a refresh about every minute.
         emulator.entra().accessTokenLifetime(Duration.ofHours(24));
 
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        String adminToken = HexFormat.of().formatHex(random);
-        Path tokenFile = dir.resolve("admin-token");
-        Files.writeString(tokenFile, adminToken);
+        String adminToken = state.adminToken(); // 0600, kept across runs
+        Path tokenFile = state.adminTokenFile();
 
         Map<String, String> env = new HashMap<>();
         env.put("BEACON_JDBC_URL", pg.jdbcUrl());
         env.put("BEACON_JDBC_USER", pg.user());
         env.put("BEACON_JDBC_PASSWORD", pg.password());
-        env.put("BEACON_VAULT_KEY", SealedBox.newKeyBase64());
+        env.put("BEACON_VAULT_KEY", state.vaultKey());
         env.put("BEACON_ADMIN_TOKEN", adminToken);
         env.put("BEACON_HTTP_PORT", Integer.toString(httpPort));
         env.put("BEACON_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
-        env.put("BEACON_EXPORT_DIR", dir.resolve("job-secrets").toString());
+        env.put("BEACON_EXPORT_DIR", state.jobSecrets().toString());
         env.put("BEACON_MICROSOFT_ROUTE", emulator.baseUri().toString());
         env.put("BEACON_REPLICA_ID", "laptop-1");
         env.put("BEACON_RECONCILE_INTERVAL", "5s");
@@ -91,16 +98,28 @@ public final class LocalControlPlane {
         ControlPlaneService.Running running = ControlPlaneService.start(ControlPlaneSettings.fromEnv(env), clock,
                 SignInSettings.defaults());
 
-        running.controlPlane().addIntegration(new NewIntegration("contoso", "Contoso security desk",
+        if (running.controlPlane().integration("contoso").isEmpty()) { // a restarted demo has it already
+            running.controlPlane().addIntegration(new NewIntegration("contoso", "Contoso security desk",
                 EntraEndpoints.DEFAULT_TENANT, "8a2f1d5c-4b6e-4f1a-9c3d-beac0000d3m0", "device-code", null, null,
                 null, List.of(new DesiredSubscriptionView(null, null,
                         "EventHub:https://contoso-beacon.servicebus.windows.net/eventhubname/graph-notifications"
                                 + "?tenantId=contoso.example", null, true, null))));
+        }
+        // the scaled clock's position, so the next run resumes there instead of days in the past
+        java.util.concurrent.ScheduledExecutorService clockSaver = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "demo-clock-saver");
+                    t.setDaemon(true);
+                    return t;
+                });
+        clockSaver.scheduleWithFixedDelay(() -> state.saveClock(clock.instant()), 5, 5,
+                java.util.concurrent.TimeUnit.SECONDS);
 
         String jar = "java -jar control-plane/target/beacon-control-plane.jar";
         System.out.printf("""
 
                 Beacon control plane (local demo) is running. Time runs %sx faster than real time.
+                  state               %s   (%s; --fresh starts over)
                   control plane       http://127.0.0.1:%d   (admin token in %s)
                   emulated Microsoft  %s   (Entra ID and Graph)
                   PostgreSQL          %s   (user %s)
@@ -117,12 +136,14 @@ public final class LocalControlPlane {
                   curl -s http://127.0.0.1:%d/metrics | grep ^beacon_
 
                 Ctrl-C stops everything.
-                """, fmt(scale), httpPort, tokenFile, emulator.baseUri(), pg.jdbcUrl(), pg.user(),
-                kafka.bootstrapServers(), dir.resolve("job-secrets"), httpPort, tokenFile, jar, jar,
+                """, fmt(scale), dir, state.reused() ? "reused from the last run" : "new", httpPort, tokenFile, emulator.baseUri(), pg.jdbcUrl(), pg.user(),
+                kafka.bootstrapServers(), state.jobSecrets(), httpPort, tokenFile, jar, jar,
                 emulator.baseUri(), emulator.baseUri(), jar, every(scale), httpPort);
 
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            clockSaver.shutdownNow();
+            state.saveClock(clock.instant());
             running.close();
             emulator.close();
             try {

@@ -1,5 +1,6 @@
 package dev.beacon.job.testing;
 
+import dev.beacon.contracts.secrets.JobSecretsLayout;
 import dev.beacon.testing.KafkaFixture;
 import dev.beacon.testing.PostgresFixture;
 import dev.beacon.job.BeaconJob;
@@ -55,8 +56,11 @@ public final class LocalStack implements AutoCloseable {
         clientState = randomSecret();
         String storePassword = randomSecret();
         keystore = TestKeys.writePkcs12(dir.resolve("decryption.p12"), storePassword.toCharArray(), keys);
-        keystorePassword = Files.writeString(dir.resolve("keystore-password"), storePassword, StandardCharsets.UTF_8);
-        clientStateFile = Files.writeString(dir.resolve("client-state"), clientState, StandardCharsets.UTF_8);
+        // secret files are owner-only (0600)
+        keystorePassword = dir.resolve("keystore-password");
+        JobSecretsLayout.writeAtomically(keystorePassword, storePassword.getBytes(StandardCharsets.UTF_8));
+        clientStateFile = dir.resolve("client-state");
+        JobSecretsLayout.writeAtomically(clientStateFile, clientState.getBytes(StandardCharsets.UTF_8));
         jdbcPassword = postgres.writePasswordFile(dir);
     }
 

@@ -73,9 +73,10 @@ public final class TestKeys {
             for (TestKeys k : keys) {
                 store.setKeyEntry(k.certificateId, k.privateKey(), password, new Certificate[] {k.certificate});
             }
-            try (OutputStream out = Files.newOutputStream(file)) {
-                store.store(out, password);
-            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            store.store(out, password);
+            // a private key: owner-only, like every secret file (the local demo runs from these)
+            dev.beacon.contracts.secrets.JobSecretsLayout.writeAtomically(file, out.toByteArray());
             return file;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot write PKCS12 file " + file, e);
