@@ -1,6 +1,7 @@
 package dev.beacon.control.settings;
 
 import dev.beacon.control.ControlPlaneSettings;
+import dev.beacon.control.alerts.AlertsSettings;
 import dev.beacon.control.backfill.BackfillSettings;
 import dev.beacon.control.directory.DirectorySettings;
 import dev.beacon.control.emergency.EmergencyEventsApi;
@@ -88,7 +89,21 @@ public final class EnvSettingDocs {
             EnvSettingDoc.plain("BEACON_DIRECTORY_SYNC_RATE", DirectorySettings.DEFAULT_RATE,
                     "directory sync Graph requests per second per tenant"),
             EnvSettingDoc.plain("BEACON_RESOURCE_ACCOUNTS_SYNC_INTERVAL", human(ResourceAccountSync.DEFAULT_INTERVAL),
-                    "security-line resource account sync")));
+                    "security-line resource account sync"),
+            EnvSettingDoc.plain("BEACON_ALERTS", "on (with Kafka)", "'off' stops alerting on new facts"),
+            EnvSettingDoc.plain("BEACON_ALERTS_TOPIC", AlertsSettings.DEFAULT_TOPIC, "the facts alerts are sent for"),
+            EnvSettingDoc.plain("BEACON_ALERTS_GROUP", AlertsSettings.DEFAULT_GROUP, "alerts consumer group"),
+            EnvSettingDoc.plain("BEACON_ALERTS_DEAD_LETTER_TOPIC", AlertsSettings.DEFAULT_DEAD_LETTER_TOPIC,
+                    "records on the facts topic that are not facts"),
+            EnvSettingDoc.plain("BEACON_ALERTS_RETRY_INITIAL", "1s", "first retry delay of a failed delivery"),
+            EnvSettingDoc.plain("BEACON_ALERTS_RETRY_MAX", "1m", "longest retry delay"),
+            EnvSettingDoc.plain("BEACON_ALERTS_MAX_ATTEMPTS", "8", "attempts before a delivery is given up"),
+            EnvSettingDoc.plain("BEACON_SMTP_HOST", NONE, "SMTP server for e-mail alerts"),
+            EnvSettingDoc.plain("BEACON_SMTP_PORT", "587", "SMTP port"),
+            EnvSettingDoc.plain("BEACON_SMTP_USER", NONE, "SMTP user"),
+            EnvSettingDoc.secret("BEACON_SMTP_PASSWORD", NONE, "SMTP password"),
+            EnvSettingDoc.plain("BEACON_SMTP_FROM", NONE, "sender address of alert e-mails (required with a host)"),
+            EnvSettingDoc.plain("BEACON_SMTP_STARTTLS", "required", "required, optional or off")));
 
     public static final List<EnvSettingDoc> INGRESS = List.of(
             EnvSettingDoc.plain("BEACON_INGRESS_HOST", IngressSettings.DEFAULT_HOST, "bind address"),
@@ -120,7 +135,9 @@ public final class EnvSettingDocs {
             EnvSettingDoc.plain("BEACON_SERVER", "http://127.0.0.1:8080", "control plane URL (--server)"),
             EnvSettingDoc.secret("BEACON_ADMIN_TOKEN", NONE, "admin token (--admin-token-file)"),
             EnvSettingDoc.secret("BEACON_CLIENT_SECRET", NONE, "integrations add: the app's client secret"),
-            EnvSettingDoc.secret("BEACON_CERTIFICATE_PASSWORD", NONE, "integrations add: the certificate's password"));
+            EnvSettingDoc.secret("BEACON_CERTIFICATE_PASSWORD", NONE, "integrations add: the certificate's password"),
+            EnvSettingDoc.secret("BEACON_ALERT_URL", NONE, "alerts add: the webhook or Teams URL (a secret)"),
+            EnvSettingDoc.secret("BEACON_ALERT_SECRET", NONE, "alerts add: the webhook's signing secret"));
 
     /**
      * The lines of an "Environment" help section: name, default and meaning, aligned. Secret defaults are
