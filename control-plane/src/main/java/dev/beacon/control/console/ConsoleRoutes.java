@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ConsoleRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoutes.class);
+    private static final Logger MANUAL_ACTIONS = LoggerFactory.getLogger("dev.beacon.control.audit.ManualAction");
 
     public static final String COOKIE = "beacon_console";
 
@@ -97,7 +98,9 @@ public final class ConsoleRoutes {
             signedIn(ctx, true);
             String id = existing(ctx);
             LoginView v = ops.startLogin(id); // what 'beaconctl login' starts: device code, or an auth-code link
-            LOG.info("console: sign-in of integration {} started ({})", LogSafe.value(id), v.phase());
+            // the same audit line as the admin API's manual actions, naming the console as the actor
+            MANUAL_ACTIONS.info("manual action: login started integration={} actor=console session ({})",
+                    LogSafe.value(id), v.phase());
             ctx.json(v);
         }, Access.OPEN);
     }

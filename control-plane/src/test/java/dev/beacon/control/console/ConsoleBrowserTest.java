@@ -206,7 +206,8 @@ class ConsoleBrowserTest {
 
         // the console's actions are logged, its secrets never (admin token, session id, CSRF token)
         assertThat(logs.text()).contains("console: sign-in refused (wrong admin token)")
-                .contains("console: session started").contains("console: sign-in of integration contoso started")
+                .contains("console: session started")
+                .contains("manual action: login started integration=contoso actor=console session")
                 .contains("console: session ended");
         for (String secret : List.of(adminToken, cookie.getValue(), csrfToken)) {
             assertThat(logs.lines()).noneMatch(line -> line.contains(secret));
