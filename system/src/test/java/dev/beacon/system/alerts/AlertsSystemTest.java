@@ -76,6 +76,9 @@ class AlertsSystemTest {
             assertThat(alert.signature()).isEqualTo("sha256=" + WebhookSender.sign(
                     real.generatedSecret().getBytes(StandardCharsets.UTF_8), alert.timestamp(), alert.body()));
             JsonNode body = JSON.readTree(alert.body());
+            // (the alert comes from the Kafka facts topic; PostgreSQL's sink may write the row a moment later)
+            await("Ada's row", Duration.ofSeconds(30), () -> !beacon.postgres.query(
+                    "SELECT 1 FROM emergency_call WHERE caller_user_id = ?", BeaconSystem.ADA.id()).isEmpty());
             Object adaFact = beacon.postgres.queryValue("SELECT fact_id FROM emergency_call WHERE caller_user_id = ?",
                     BeaconSystem.ADA.id());
             assertThat(body.get("fact_id").asText()).isEqualTo(adaFact.toString());
