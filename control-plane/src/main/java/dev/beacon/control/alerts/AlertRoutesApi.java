@@ -1,7 +1,7 @@
 package dev.beacon.control.alerts;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.beacon.control.sites.RequestBodies;
+import dev.beacon.control.http.RequestBodies;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpStatus;
 import java.time.Instant;

@@ -1,9 +1,6 @@
 package dev.beacon.control.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.PropertyBindingException;
 import dev.beacon.control.LogSafe;
 import dev.beacon.control.metrics.ControlPlaneMetrics;
 import dev.beacon.control.ops.ConnectLinkRefusedException;
@@ -18,7 +15,6 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -352,23 +348,7 @@ public final class ControlPlaneHttp implements AutoCloseable {
     }
 
     private <T> T body(Context ctx, Class<T> type) {
-        try {
-            T value = json.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(ctx.bodyAsBytes());
-            if (value == null) {
-                throw new IllegalArgumentException("the request body is empty");
-            }
-            return value;
-        } catch (PropertyBindingException e) {
-            throw new IllegalArgumentException("the request body has an unknown field '" + e.getPropertyName() + "'");
-        } catch (JsonProcessingException e) {
-            // Jackson's message may quote the body (which can hold a client secret): only say where it broke.
-            var at = e.getLocation();
-            throw new IllegalArgumentException("the request body is not valid JSON for " + type.getSimpleName()
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the request body could not be read");
-        }
+        return RequestBodies.read(ctx, type);
     }
 
     private static String integrationParam(Context ctx) {

@@ -1,6 +1,6 @@
 package dev.beacon.control.lines;
 
-import dev.beacon.control.sites.RequestBodies;
+import dev.beacon.control.http.RequestBodies;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpStatus;
 import java.util.NoSuchElementException;

@@ -1,5 +1,6 @@
 package dev.beacon.control.sites;
 
+import dev.beacon.control.http.RequestBodies;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpStatus;
 import java.util.Map;

@@ -1,14 +1,13 @@
-package dev.beacon.control.sites;
+package dev.beacon.control.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
-import dev.beacon.control.http.ApiJson;
 import io.javalin.http.Context;
 import java.io.IOException;
 
-/** Strict JSON request bodies for the reference-data routes: unknown fields and bad JSON are 400s. */
+/** Strict JSON request bodies for every admin route: unknown fields and bad JSON are 400s. */
 public final class RequestBodies {
 
     private static final ObjectMapper JSON = ApiJson.mapper();
@@ -26,6 +25,7 @@ public final class RequestBodies {
         } catch (PropertyBindingException e) {
             throw new IllegalArgumentException("the request body has an unknown field '" + e.getPropertyName() + "'");
         } catch (JsonProcessingException e) {
+            // Jackson's message may quote the body (which can hold a client secret): only say where it broke.
             var at = e.getLocation();
             throw new IllegalArgumentException("the request body is not valid JSON for " + type.getSimpleName()
                     + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
