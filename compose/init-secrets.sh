@@ -16,3 +16,4 @@ new() {
 new jdbc-password 24
 new vault-key 32
 new admin-token 32
+new demo-client-secret 24   # the demo profile's emulated app registration (docs/compose.md)

@@ -74,7 +74,7 @@ public final class BeaconSystem implements AutoCloseable {
 
     /** Someone in the tenant's directory: who calls in the tests and the demo. */
     public record Person(String id, String name, String upn, String department, String phone) {
-        ObjectNode graphUser() {
+        public ObjectNode graphUser() {
             ObjectNode u = new ObjectMapper().createObjectNode();
             u.put("id", id);
             u.put("displayName", name);
@@ -98,9 +98,9 @@ public final class BeaconSystem implements AutoCloseable {
     public static final Person MARGARET = new Person("5b3c9d2e-1f4a-4b6c-8d7e-00000000000e", "Margaret Hamilton",
             "margaret@contoso.example", "Flight Software", "+14255550105");
     public static final List<Person> PEOPLE = List.of(ADA, GRACE, ALAN, KATHERINE, MARGARET);
-    static final String EVENT_HUB = "EventHub:https://contoso-beacon.servicebus.windows.net/eventhubname/"
+    public static final String EVENT_HUB = "EventHub:https://contoso-beacon.servicebus.windows.net/eventhubname/"
             + EVENTS_TOPIC + "?tenantId=contoso.example";
-    static final List<String> TOPICS = List.of(FACTS_TOPIC, "dead-letters", "graph-lifecycle",
+    public static final List<String> TOPICS = List.of(FACTS_TOPIC, "dead-letters", "graph-lifecycle",
             "graph-needs-hydration", "graph-lifecycle-dead-letters", "graph-hydration-dead-letters");
 
     /** How the system is tuned: the demo and the tests want short intervals. */
@@ -208,8 +208,18 @@ public final class BeaconSystem implements AutoCloseable {
 
     /** The job's settings: the input topic, PostgreSQL, and the secrets the control plane exported. */
     public Configuration jobConfiguration() {
+        return jobConfiguration(kafka.bootstrapServers(), postgres, jobSecrets, dir);
+    }
+
+    /**
+     * The job's settings on {@code bootstrapServers} and {@code postgres}, reading the secrets a control plane
+     * exported to {@code jobSecrets}; password file and checkpoints under {@code dir}. The compose demo's test
+     * runs the job on its own services with these.
+     */
+    public static Configuration jobConfiguration(String bootstrapServers, PostgresFixture postgres,
+                                                 JobSecretsLayout jobSecrets, Path dir) {
         Configuration c = new Configuration();
-        c.set(BeaconOptions.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
+        c.set(BeaconOptions.KAFKA_BOOTSTRAP, bootstrapServers);
         c.set(BeaconOptions.KAFKA_TOPICS, List.of(EVENTS_TOPIC));
         c.set(BeaconOptions.KAFKA_STARTING_OFFSETS, "earliest");
         c.set(BeaconOptions.JDBC_URL, postgres.jdbcUrl());
@@ -228,15 +238,19 @@ public final class BeaconSystem implements AutoCloseable {
 
     /** Submits the job to a MiniCluster and returns once it was accepted; it runs until {@link #close}. */
     public BeaconSystem startJob() throws Exception {
-        Configuration conf = jobConfiguration();
+        job = submitJob(jobConfiguration());
+        return this;
+    }
+
+    /** Submits the job with {@code conf} to a MiniCluster in this JVM; returns once it was accepted. */
+    public static JobClient submitJob(Configuration conf) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(BeaconJob.runtimeSettings(conf));
         BeaconJob.defineWorkflow(BeaconSources.of(
                         env.fromSource(KafkaIngest.source(conf), WatermarkStrategy.noWatermarks(), "graph-notifications"))
                         .referenceData(ReferenceData.configured(env, conf)),
                 BeaconJob.productionSinks(conf), conf);
-        job = env.executeAsync("beacon-system");
-        return this;
+        return env.executeAsync("beacon-system");
     }
 
     /** The subscription delivering rich notifications through Event Hubs. */

@@ -147,8 +147,16 @@ public final class MicrosoftEmulator implements AutoCloseable {
 
     /** Starts on 127.0.0.1 with a free port (or {@code port} when > 0). */
     public static MicrosoftEmulator start(Clock clock, int port) {
+        return start(clock, "127.0.0.1", port);
+    }
+
+    /**
+     * Starts on {@code host} (e.g. {@code 0.0.0.0} in a container, so other containers reach it) with a free port
+     * (or {@code port} when > 0).
+     */
+    public static MicrosoftEmulator start(Clock clock, String host, int port) {
         try {
-            HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", Math.max(port, 0)), 0);
+            HttpServer s = HttpServer.create(new InetSocketAddress(host, Math.max(port, 0)), 0);
             MicrosoftEmulator e = new MicrosoftEmulator(s, clock);
             s.start();
             return e;

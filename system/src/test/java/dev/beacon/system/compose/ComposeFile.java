@@ -30,9 +30,14 @@ final class ComposeFile {
     }
 
     static ComposeFile read() {
+        return read("docker-compose.yml");
+    }
+
+    /** A compose file of the repository, e.g. an override file under compose/. */
+    static ComposeFile read(String file) {
         try {
             return new ComposeFile(new ObjectMapper(new YAMLFactory()).readTree(
-                    Files.readString(ROOT.resolve("docker-compose.yml"))));
+                    Files.readString(ROOT.resolve(file))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

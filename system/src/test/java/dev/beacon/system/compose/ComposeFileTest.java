@@ -137,7 +137,7 @@ class ComposeFileTest {
     void dependenciesSecretsAndVolumesExist() {
         List<String> services = COMPOSE.serviceNames();
         assertThat(services).contains("kafka", "topics", "postgres", "migrate", "control-plane", "ingress",
-                "jobmanager", "taskmanager", "demo");
+                "jobmanager", "taskmanager", "microsoft");
         for (String service : services) {
             assertThat(COMPOSE.dependsOn(service)).as("depends_on of %s", service).isSubsetOf(services);
             assertThat(COMPOSE.list(service, "secrets")).as("secrets of %s", service)
@@ -148,17 +148,50 @@ class ComposeFileTest {
                     assertThat(source).as("bind mount of %s", service)
                             .satisfiesAnyOf(s -> assertThat(ComposeFile.ROOT.resolve(s)).exists(),
                                     s -> assertThat(s).endsWith("/target/beacon-job.jar"),
-                                    s -> assertThat(s).endsWith("/target/beacon-control-plane.jar"));
+                                    s -> assertThat(s).endsWith("/target/beacon-control-plane.jar"),
+                                    s -> assertThat(s).isEqualTo("./local/target/beacon-local.jar"),
+                                    s -> assertThat(s).isEqualTo("./local/target/compose-demo/lib"));
                 } else {
                     assertThat(COMPOSE.topLevelNames("volumes")).as("volume of %s", service).contains(source);
                 }
             }
             boolean demo = COMPOSE.list(service, "profiles").contains("demo");
-            assertThat(demo).as("only the demo service is in the demo profile: %s", service)
-                    .isEqualTo(service.equals("demo"));
+            assertThat(demo).as("only the emulated Microsoft is in the demo profile: %s", service)
+                    .isEqualTo(service.equals("microsoft"));
         }
         assertThat(COMPOSE.command("control-plane")).endsWith("/opt/beacon/beacon-control-plane.jar", "serve");
         assertThat(COMPOSE.command("ingress")).endsWith("/opt/beacon/beacon-control-plane.jar", "ingress");
+    }
+
+    /**
+     * The demo profile's "microsoft" service runs ComposeDemoMicrosoft (local/) on the services' own Kafka, topic and
+     * admin API, and compose/demo.override.yml routes the control plane's Microsoft calls to it.
+     */
+    @Test
+    void theDemoProfileFeedsTheServicesThroughTheEmulator() {
+        assertThat(COMPOSE.command("microsoft")).last()
+                .isEqualTo(dev.beacon.local.compose.ComposeDemoMicrosoft.class.getName());
+        assertThat(String.join(" ", COMPOSE.command("microsoft")))
+                .contains("/opt/beacon/beacon-local.jar:/opt/beacon/lib/*");
+        Map<String, String> microsoft = COMPOSE.environment("microsoft");
+        Map<String, String> controlPlane = COMPOSE.environment("control-plane");
+        assertThat(microsoft.get("BEACON_DEMO_KAFKA_BOOTSTRAP")).isEqualTo(controlPlane.get("BEACON_KAFKA_BOOTSTRAP"));
+        assertThat(microsoft.get("BEACON_DEMO_TOPIC")).isEqualTo(dev.beacon.local.compose.ComposeDemoSettings.DEFAULT_TOPIC)
+                .isIn(BeaconOptions.KAFKA_TOPICS.defaultValue());
+        assertThat(microsoft.get("BEACON_DEMO_CONTROL_PLANE"))
+                .isEqualTo("http://control-plane:" + controlPlane.get("BEACON_HTTP_PORT"));
+        assertThat(Integer.parseInt(microsoft.get("BEACON_DEMO_EMULATOR_PORT")))
+                .isEqualTo(dev.beacon.local.compose.ComposeDemoSettings.DEFAULT_PORT);
+        assertThat(microsoft.get("BEACON_ADMIN_TOKEN_FILE")).isEqualTo(controlPlane.get("BEACON_ADMIN_TOKEN_FILE"));
+        assertThat(COMPOSE.list("microsoft", "secrets")).contains("admin-token", "demo-client-secret");
+        assertThat(ComposeFile.ROOT.resolve("compose/init-secrets.sh")).content().contains("new demo-client-secret ");
+
+        ComposeFile override = ComposeFile.read("compose/demo.override.yml");
+        assertThat(override.serviceNames()).containsExactly("control-plane");
+        assertThat(override.environment("control-plane")).containsExactly(Map.entry("BEACON_MICROSOFT_ROUTE",
+                "http://microsoft:" + microsoft.get("BEACON_DEMO_EMULATOR_PORT")));
+        assertThat(ControlPlaneSettings.fromEnv(Map.of("BEACON_MICROSOFT_ROUTE", "http://microsoft:8090"))
+                .microsoftRoute()).isNotNull();
     }
 
     @Test
@@ -193,6 +226,9 @@ class ComposeFileTest {
         String command = String.join(" ", COMPOSE.command(service));
         if (command.contains("beacon-control-plane.jar")) {
             return List.of("control-plane", "contracts");
+        }
+        if (command.contains("beacon-local.jar")) {
+            return List.of("local", "contracts");
         }
         if (command.contains("beacon-job.jar") || List.of("jobmanager", "taskmanager").contains(service)) {
             return List.of("job", "sql", "contracts");
