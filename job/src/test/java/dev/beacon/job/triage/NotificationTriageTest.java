@@ -23,24 +23,17 @@ import dev.beacon.job.detect.EmergencySignal;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.ingest.SourceRef;
 import dev.beacon.job.testing.ChatMessages;
+import dev.beacon.job.testing.DottedMetrics;
 import dev.beacon.job.testing.GraphEncryption;
 import dev.beacon.job.testing.GraphPayloads;
 import dev.beacon.job.testing.TestKeys;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.jobgraph.OperatorID;
-import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
-import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -85,7 +78,7 @@ class NotificationTriageTest {
     @TempDir
     Path dir;
 
-    private CapturingMetrics metrics;
+    private DottedMetrics metrics;
     private MockEnvironment environment;
     private OneInputStreamOperatorTestHarness<RawRecord, EmergencySignal> harness;
 
@@ -98,8 +91,8 @@ class NotificationTriageTest {
                 keystore.toString(), null,
                 Secret.fromFile(Files.writeString(dir.resolve("password"), new String(password)).toString()),
                 Files.writeString(dir.resolve("rules.json"), RULES).toString(), null);
-        metrics = new CapturingMetrics();
-        environment = new MockEnvironmentBuilder().setMetricGroup(metrics).build();
+        metrics = new DottedMetrics();
+        environment = metrics.environment();
         harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new NotificationTriage(settings)),
                 environment);
         harness.open();
@@ -417,48 +410,5 @@ class NotificationTriageTest {
     private static <T> T single(List<T> values) {
         assertThat(values).hasSize(1);
         return values.get(0);
-    }
-
-    /**
-     * Keeps every metric triage registers, including those in subgroups, by dotted name
-     * ({@code deadLetterReason.missing_tenant.deadLetters}).
-     */
-    private static final class CapturingMetrics extends UnregisteredMetricGroups.UnregisteredTaskMetricGroup {
-
-        private final Map<String, Metric> metrics = new HashMap<>();
-
-        @Override
-        public InternalOperatorMetricGroup getOrAddOperator(
-                OperatorID operatorID, String name, Map<String, String> additionalVariables) {
-            return new Group(metrics, "");
-        }
-
-        long count(String name) {
-            Metric m = metrics.get(name);
-            assertThat(m).as("counter %s", name).isInstanceOf(Counter.class);
-            return ((Counter) m).getCount();
-        }
-
-        private static final class Group extends UnregisteredMetricGroups.UnregisteredOperatorMetricGroup {
-            private final Map<String, Metric> metrics;
-            private final String prefix;
-
-            Group(Map<String, Metric> metrics, String prefix) {
-                this.metrics = metrics;
-                this.prefix = prefix;
-            }
-
-            @Override
-            protected void addMetric(String name, Metric metric) {
-                if (metrics != null) { // null while the superclass registers its own I/O metrics
-                    metrics.put(prefix + name, metric);
-                }
-            }
-
-            @Override
-            public MetricGroup addGroup(String name) {
-                return new Group(metrics, prefix + name + ".");
-            }
-        }
     }
 }
