@@ -2,6 +2,8 @@ package dev.beacon.control;
 
 import dev.beacon.control.alerts.Alerts;
 import dev.beacon.control.backfill.BackfillService;
+import dev.beacon.control.backfill.BackfillUsers;
+import dev.beacon.control.backfill.TenantWideCoverage;
 import dev.beacon.control.certs.EncryptionCertificates;
 import dev.beacon.control.certs.JobSecretsExport;
 import dev.beacon.control.directory.DirectorySync;
@@ -103,6 +105,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     private final EncryptionCertificates certificates;
     private final SubscriptionReconciler reconciler;
     private final EmergencyPolicies emergencyPolicies;
+    private final BackfillUsers backfillUsers; // the security desk, for tenant-wide subscriptions
     private final IntegrationLeases leases;
     private final ControlPlaneMetrics metrics;
     private final BackfillService backfill; // null without Kafka: FetchedMessages have nowhere to go
@@ -137,6 +140,7 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         Runnable secretsChanged = exporter();
         this.graph = GraphClient.create(endpoints, signIn, retry, clock);
         this.emergencyPolicies = new EmergencyPolicies(sql, integrations, clock);
+        this.backfillUsers = new BackfillUsers(sql, integrations, clock);
         this.reconciler = new SubscriptionReconciler(integrations, subscriptions, gaps, clientStates, certificates,
                 SubscriptionGraphs.of(graph, EmergencyEventsApi.version(settings.env())), signIn, secretsChanged,
                 ReconcilerSettings.defaults(), clock, IngressWebhookUrls.of(settings.ingressPublicUrl()),
@@ -318,6 +322,10 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                     + "offers CallEvents-Emergency.Read.All as an application permission only, not to "
                     + mode.dbValue() + " sign-ins");
         }
+        List<String> deskUsers = BackfillUsers.checked(r.backfillUsers() == null ? List.of() : r.backfillUsers());
+        if (!deskUsers.isEmpty()) {
+            BackfillUsers.requireAppOnly(r.id(), mode.delegated(), mode.dbValue());
+        }
         if (!policies.isEmpty() && desired.isEmpty()) {
             throw new IllegalArgumentException("emergency policies are delivered where the integration's "
                     + "subscriptions are: give a resource and --notification-url too");
@@ -339,6 +347,9 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         desired.forEach(integrations::putDesired);
         if (!policies.isEmpty()) {
             emergencyPolicies.replace(r.id(), policies);
+        }
+        if (!deskUsers.isEmpty()) {
+            backfillUsers.replace(r.id(), deskUsers);
         }
         log.info("integration {} added ({}, tenant {}, {} desired subscription(s))", r.id(), mode.dbValue(),
                 r.tenantId(), desired.size());
@@ -469,6 +480,20 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     }
 
     @Override
+    public IntegrationView setBackfillUsers(String integrationId, List<String> users) {
+        List<String> set = backfillUsers.replace(integrationId, users == null ? List.of() : users);
+        log.info("integration {}: {} backfill user(s) set", integrationId, set.size()); // personal data: the count
+        return view(integrations.require(integrationId));
+    }
+
+    /** Conditions ops must see besides the status ({@link IntegrationView#flags}). */
+    private List<String> flags(Integration i, List<DesiredSubscription> desired) {
+        boolean uncovered = TenantWideCoverage.uncovered(i.authMode().delegated(),
+                desired.stream().map(DesiredSubscription::resource).toList(), backfillUsers.list(i.id()));
+        return uncovered ? List.of(TenantWideCoverage.FLAG) : List.of();
+    }
+
+    @Override
     public List<SubscriptionView> listSubscriptions(String integrationId) {
         return subscriptions.views(integrationId);
     }
@@ -545,13 +570,14 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     }
 
     private IntegrationView view(Integration i) {
-        List<DesiredSubscriptionView> desired = integrations.desired(i.id()).stream()
+        List<DesiredSubscription> stored = integrations.desired(i.id());
+        List<DesiredSubscriptionView> desired = stored.stream()
                 .map(d -> new DesiredSubscriptionView(d.resource(), d.changeTypes(), d.notificationUrl(),
                         d.lifecycleNotificationUrl(), d.includeResourceData(), d.lifetimeMinutes()))
                 .toList();
         return new IntegrationView(i.id(), i.displayName(), i.tenantId(), i.clientId(), i.authMode().dbValue(),
                 i.status().dbValue(), i.statusDetail(), i.status().needsHuman(), leases.holder(i.id()).orElse(null),
-                desired, i.updatedAt(), emergencyPolicies.list(i.id()));
+                desired, i.updatedAt(), emergencyPolicies.list(i.id()), backfillUsers.list(i.id()), flags(i, stored));
     }
 
     private void requireSubscription(String subscriptionId) {

@@ -44,7 +44,8 @@ public final class BackfillService implements AutoCloseable {
         BackfillCursorStore cursors = new BackfillCursorStore(sql);
         FetchedMessagePublisher publisher = FetchedMessagePublisher.create(bootstrap, settings.topic(), certificates,
                 signingKey, clock);
-        MessageLister lister = new MessageLister(graph, tokens, RequestPacer.real(settings.ratePerSecond()));
+        MessageLister lister = new MessageLister(graph, tokens, RequestPacer.real(settings.ratePerSecond()),
+                new BackfillUsers(sql, integrations, clock)::list, new TenantWideCoverage());
         return new BackfillService(new Backfiller(integrations, cursors, lister, publisher, settings,
                 new BackfillCounters(), clock), cursors, publisher);
     }

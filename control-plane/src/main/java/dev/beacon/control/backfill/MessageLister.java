@@ -13,11 +13,14 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +31,10 @@ import java.util.regex.Pattern;
  *       {@code GET /users/{id}/chats/getAllMessages?$filter=lastModifiedDateTime gt … and lastModifiedDateTime lt …}
  *       (metered, with the resource's {@code model}); a 403 (no {@code Chat.Read.All}) falls back to the per-chat
  *       listing of that user;</li>
+ *   <li>app-only with the tenant-wide {@code /chats/getAllMessages} (which Graph cannot list): the same per-user list
+ *       for each of the integration's {@link BackfillUsers} (the security desk) not already listed above, with the
+ *       tenant-wide resource's {@code model}; without backfill users nothing is listed for it, and
+ *       {@link TenantWideCoverage} counts and warns (never silently);</li>
  *   <li>delegated (getAllMessages GET is application-only in Graph): the signed-in account's chats
  *       ({@code GET /users/{oid}/chats}, paged) and, per chat, {@code GET /chats/{id}/messages?$top=50
  *       &$orderby=lastModifiedDateTime desc&$filter=lastModifiedDateTime gt …}, following nextLinks;</li>
@@ -49,11 +56,26 @@ public final class MessageLister {
     private final GraphClient graph;
     private final TokenSource tokens;
     private final RequestPacer pacer;
+    private final Function<String, List<String>> backfillUsers;
+    private final TenantWideCoverage coverage;
 
+    /** Without backfill users (a tenant-wide resource is then uncovered). */
     public MessageLister(GraphClient graph, TokenSource tokens, RequestPacer pacer) {
+        this(graph, tokens, pacer, integrationId -> List.of(), new TenantWideCoverage());
+    }
+
+    /** @param backfillUsers an integration's backfill users ({@link BackfillUsers#list}) */
+    public MessageLister(GraphClient graph, TokenSource tokens, RequestPacer pacer,
+                         Function<String, List<String>> backfillUsers, TenantWideCoverage coverage) {
         this.graph = graph;
         this.tokens = tokens;
         this.pacer = pacer;
+        this.backfillUsers = backfillUsers;
+        this.coverage = coverage;
+    }
+
+    public TenantWideCoverage coverage() {
+        return coverage;
     }
 
     /** Lists {@code (from, to)}; throws when any request finally failed (the caller then publishes nothing). */
@@ -74,13 +96,41 @@ public final class MessageLister {
                 chats.addAll(run.chatsOf(me));
             }
         } else {
+            Set<String> listedUsers = new HashSet<>();
+            String tenantWideModel = null;
+            boolean tenantWide = false;
             for (DesiredSubscription d : desired) {
                 Matcher m = ALL_MESSAGES_OF_USER.matcher(d.resource());
                 if (m.matches()) {
-                    Matcher model = MODEL.matcher(m.group(2) == null ? "" : m.group(2));
-                    String user = m.group(1);
-                    if (!run.allMessagesOf(user, model.find() ? model.group(1) : null)) {
-                        chats.addAll(run.chatsOf(user)); // no Chat.Read.All: the chats one by one
+                    listedUsers.add(m.group(1).toLowerCase(Locale.ROOT));
+                    allMessagesOrChats(run, m.group(1), model(m.group(2)), chats);
+                } else if (TenantWideCoverage.tenantWide(d.resource())) {
+                    tenantWide = true;
+                    int q = d.resource().indexOf('?');
+                    tenantWideModel = tenantWideModel != null ? tenantWideModel
+                            : model(q < 0 ? null : d.resource().substring(q + 1));
+                }
+            }
+            if (tenantWide) {
+                List<String> users = backfillUsers.apply(integration.id());
+                if (users.isEmpty()) {
+                    coverage.uncoveredRun(integration.id());
+                } else {
+                    coverage.covered(integration.id());
+                }
+                for (int n = 0; n < users.size(); n++) {
+                    String user = users.get(n);
+                    if (!listedUsers.add(user.toLowerCase(Locale.ROOT))) {
+                        continue; // a per-user resource listed it already
+                    }
+                    try {
+                        allMessagesOrChats(run, user, tenantWideModel, chats);
+                    } catch (GraphException e) {
+                        if (!e.notFound()) {
+                            throw e;
+                        }
+                        // A mistyped or deleted user must not stop the backfill of the others.
+                        coverage.unknownUser(integration.id(), n + 1, users.size());
                     }
                 }
             }
@@ -89,6 +139,20 @@ public final class MessageLister {
             run.chatMessages(chat);
         }
         return run.result();
+    }
+
+    /** A user's getAllMessages; without Chat.Read.All (403) the user's chats, to be listed one by one. */
+    private static void allMessagesOrChats(Run run, String user, String model, Set<String> chats)
+            throws GraphException, SignInRequiredException, InterruptedException, LeaseGuard.LeaseLostException {
+        if (!run.allMessagesOf(user, model)) {
+            chats.addAll(run.chatsOf(user));
+        }
+    }
+
+    /** The {@code model} of a resource's query, or null. */
+    private static String model(String query) {
+        Matcher model = MODEL.matcher(query == null ? "" : query);
+        return model.find() ? model.group(1) : null;
     }
 
     /** The state of one listing: messages by chat/id (a message listed twice counts once). */

@@ -302,8 +302,13 @@ public final class BeaconCtl implements Callable<Integer> {
             TextTable integrations = new TextTable("INTEGRATION", "STATUS", "AUTH", "LEADER", "NEEDS HUMAN",
                     "DETAIL");
             for (IntegrationView i : r.integrations()) {
+                // flags (e.g. backfill-uncovered) lead the detail: conditions ops must see besides the status
+                List<String> detail = new ArrayList<>(i.flags());
+                if (i.statusDetail() != null) {
+                    detail.add(i.statusDetail());
+                }
                 integrations.row(i.id(), i.status(), i.authMode(), i.leader(), i.needsHuman() ? "YES" : "no",
-                        i.statusDetail());
+                        detail.isEmpty() ? null : String.join("; ", detail));
             }
             section("Integrations", integrations);
             TextTable tokens = new TextTable("INTEGRATION", "ACCOUNT", "ACCESS TOKEN", "REFRESHED", "SIGN IN AGAIN",
@@ -359,7 +364,7 @@ public final class BeaconCtl implements Callable<Integer> {
 
     @Command(name = "integrations", description = "Add, list and remove integrations (tenants).",
             subcommands = {Integrations.Add.class, Integrations.ListCmd.class, Integrations.Remove.class,
-                    Integrations.SetPolicies.class})
+                    Integrations.SetPolicies.class, Integrations.SetBackfillUsers.class})
     static final class Integrations extends Sub implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -410,6 +415,11 @@ public final class BeaconCtl implements Callable<Integer> {
                     + "policy to receive Graph emergency call events for; repeat for several (client-credentials "
                     + "only: CallEvents-Emergency.Read.All is an application permission).")
             List<String> emergencyPolicies = new ArrayList<>();
+            @Option(names = "--backfill-user", paramLabel = "USER", description = "Object id or UPN of a user "
+                    + "whose chats the backfill lists for a tenant-wide /chats/getAllMessages subscription (Graph "
+                    + "lists getAllMessages per user): the security desk; repeat for several (client-credentials "
+                    + "only).")
+            List<String> backfillUsers = new ArrayList<>();
 
             @Override
             public Integer call() {
@@ -459,8 +469,10 @@ public final class BeaconCtl implements Callable<Integer> {
                             resourceData, lifetimeMinutes));
                 }
                 IntegrationView v = api().post("/api/integrations", new NewIntegration(id, name, tenant, clientId,
-                        authMode, kind, credential, password, desired, emergencyPolicies), new TypeReference<>() { });
+                        authMode, kind, credential, password, desired, emergencyPolicies, backfillUsers),
+                        new TypeReference<>() { });
                 out().println("Added integration " + v.id() + " (" + v.authMode() + ", status " + v.status() + ").");
+                uncoveredHint(out(), v);
                 out().println(switch (v.authMode()) {
                     case "device-code" -> "Next: beaconctl login " + v.id()
                             + "   (shows a code to enter at Microsoft's sign-in page)";
@@ -494,14 +506,47 @@ public final class BeaconCtl implements Callable<Integer> {
             }
         }
 
+        @Command(name = "set-backfill-users", description = "Set the users (object ids or UPNs: the security "
+                + "desk) whose chats the backfill lists for an app-only integration's tenant-wide "
+                + "/chats/getAllMessages subscription (none given: remove them all).")
+        static final class SetBackfillUsers extends Sub implements Callable<Integer> {
+            @Parameters(index = "0", paramLabel = "INTEGRATION")
+            String integration;
+            @Parameters(index = "1..*", paramLabel = "USER", arity = "0..*")
+            List<String> users = new ArrayList<>();
+
+            @Override
+            public Integer call() {
+                IntegrationView v = api().put("/api/integrations/" + seg(integration) + "/backfill-users",
+                        new dev.beacon.control.ops.BackfillUsersRequest(users), new TypeReference<>() { });
+                out().println(v.backfillUsers().isEmpty()
+                        ? "Integration " + v.id() + " has no backfill users."
+                        : "Integration " + v.id() + " backfill users: " + String.join(", ", v.backfillUsers())
+                                + " (listed from the next backfill run).");
+                uncoveredHint(out(), v);
+                return 0;
+            }
+        }
+
+        /** A tenant-wide subscription whose losses nothing recovers: say so where ops just acted. */
+        static void uncoveredHint(PrintWriter out, IntegrationView v) {
+            if (v.flags().contains(dev.beacon.control.backfill.TenantWideCoverage.FLAG)) {
+                out.println("Warning: " + v.id() + " subscribes to the tenant-wide /chats/getAllMessages, "
+                        + "which Graph cannot list; notifications Graph loses are not recovered until it has "
+                        + "backfill users: beaconctl integrations set-backfill-users " + v.id() + " <user>...");
+            }
+        }
+
         @Command(name = "list", description = "List integrations.")
         static final class ListCmd extends Sub implements Callable<Integer> {
             @Override
             public Integer call() {
                 List<IntegrationView> list = api().get("/api/integrations", new TypeReference<>() { });
-                TextTable t = new TextTable("INTEGRATION", "NAME", "TENANT", "CLIENT", "AUTH", "STATUS", "LEADER");
+                TextTable t = new TextTable("INTEGRATION", "NAME", "TENANT", "CLIENT", "AUTH", "STATUS", "FLAGS",
+                        "BACKFILL USERS", "LEADER");
                 list.forEach(i -> t.row(i.id(), i.displayName(), i.tenantId(), i.clientId(), i.authMode(),
-                        i.status(), i.leader()));
+                        i.status(), i.flags().isEmpty() ? "-" : String.join(",", i.flags()),
+                        i.backfillUsers().isEmpty() ? "-" : String.join(",", i.backfillUsers()), i.leader()));
                 out().print(t.isEmpty() ? "No integrations.\n" : t.render());
                 return 0;
             }

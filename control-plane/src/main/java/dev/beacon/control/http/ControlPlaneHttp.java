@@ -164,6 +164,14 @@ public final class ControlPlaneHttp implements AutoCloseable {
             actions.log(ctx, "integrations set-policies", id, v.emergencyPolicies().size() + " policies");
             ctx.json(v);
         });
+        r.put("/api/integrations/{id}/backfill-users", ctx -> {
+            String id = existingIntegration(ctx);
+            var request = RequestValidation.check(body(ctx, dev.beacon.control.ops.BackfillUsersRequest.class));
+            var v = ops.setBackfillUsers(id, request.users());
+            // the count only: user references are personal data
+            actions.log(ctx, "integrations set-backfill-users", id, v.backfillUsers().size() + " users");
+            ctx.json(v);
+        });
         r.post("/api/integrations/{id}/certificates/rotate", ctx -> {
             String id = existingIntegration(ctx);
             var certs = ops.rotateCertificates(id);

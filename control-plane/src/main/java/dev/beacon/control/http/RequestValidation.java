@@ -1,5 +1,7 @@
 package dev.beacon.control.http;
 
+import dev.beacon.control.backfill.BackfillUsers;
+import dev.beacon.control.ops.BackfillUsersRequest;
 import dev.beacon.control.ops.DesiredSubscriptionView;
 import dev.beacon.control.ops.EmergencyPoliciesRequest;
 import dev.beacon.control.ops.NewIntegration;
@@ -58,6 +60,15 @@ public final class RequestValidation {
             desired("subscriptions[" + i + "]", subs.get(i));
         }
         policies("emergencyPolicies", r.emergencyPolicies());
+        backfillUsers("backfillUsers", r.backfillUsers());
+        return r;
+    }
+
+    public static BackfillUsersRequest check(BackfillUsersRequest r) {
+        if (r.users() == null) {
+            throw new IllegalArgumentException("users is required (an empty list removes them all)");
+        }
+        backfillUsers("users", r.users());
         return r;
     }
 
@@ -150,6 +161,22 @@ public final class RequestValidation {
             String p = policies.get(i);
             required(field + "[" + i + "]", p);
             optionalText(field + "[" + i + "]", p, MAX_POLICY_NAME);
+        }
+    }
+
+    /** Entra object ids or UPNs ({@link BackfillUsers#problem}), at most {@link BackfillUsers#MAX_USERS}. */
+    private static void backfillUsers(String field, List<String> users) {
+        if (users == null) {
+            return;
+        }
+        if (users.size() > BackfillUsers.MAX_USERS) {
+            throw new IllegalArgumentException(field + ": at most " + BackfillUsers.MAX_USERS + " entries");
+        }
+        for (int i = 0; i < users.size(); i++) {
+            String problem = BackfillUsers.problem(users.get(i));
+            if (problem != null) {
+                throw new IllegalArgumentException(field + "[" + i + "] " + problem);
+            }
         }
     }
 

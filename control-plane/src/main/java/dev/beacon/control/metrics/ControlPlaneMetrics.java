@@ -68,6 +68,8 @@ import org.slf4j.LoggerFactory;
  *       {@code beacon_backfill_messages_skipped_total} (this replica's runs), {@code beacon_backfill_last_success_seconds}
  *       (epoch seconds of this replica's last successful run, 0 before one) and {@code beacon_backfill_gaps_awaiting}
  *       (from the database: delivery gaps not yet backfilled)</li>
+ *   <li>per integration, {@code beacon_backfill_uncovered}: 1 while its tenant-wide {@code /chats/getAllMessages}
+ *       subscription has no backfill users (status flag {@code backfill-uncovered})</li>
  * </ul>
  * Subscriptions in state {@code deleted} are left out. Series of integrations and subscriptions that disappear
  * from the report are removed at the next refresh.
@@ -202,6 +204,9 @@ public final class ControlPlaneMetrics {
             gauge(seen, "beacon_open_gaps", "Open delivery gaps (notifications may be lost)", t, () -> open);
             double leader = me != null && me.equals(i.leader()) ? 1 : 0;
             gauge(seen, "beacon_leader", "1 when this replica reconciles the integration", t, () -> leader);
+            double uncovered = i.flags().contains("backfill-uncovered") ? 1 : 0;
+            gauge(seen, "beacon_backfill_uncovered", "1 when a tenant-wide subscription has no backfill users "
+                    + "(notifications Graph loses are not recovered)", t, () -> uncovered);
             BackfillCounters b = backfill;
             if (b != null) {
                 backfillMeters(seen, t, b.of(i.id()), report.backfills().stream()

@@ -75,6 +75,16 @@ public interface ControlPlaneOperations {
         throw new IllegalArgumentException("emergency policies are not available");
     }
 
+    /**
+     * Makes {@code users} (object ids or UPNs) the users whose chats the backfill lists for the integration's
+     * tenant-wide {@code /chats/getAllMessages} subscription (empty: none). Returns the integration.
+     *
+     * @throws IllegalArgumentException for a delegated integration (it backfills its account's chats) or a bad user
+     */
+    default IntegrationView setBackfillUsers(String integrationId, List<String> users) {
+        throw new IllegalArgumentException("backfill users are not available");
+    }
+
     /** @param integrationId null for all integrations */
     List<SubscriptionView> listSubscriptions(String integrationId);
 

@@ -12,6 +12,8 @@ import java.util.List;
  * @param subscriptions  the desired subscriptions; empty means the default (all chats of the signed-in user)
  * @param emergencyPolicies Teams emergency calling policies to receive Graph emergency call events for (app-only
  *                       integrations only); null or empty: none
+ * @param backfillUsers  users (object ids or UPNs) whose chats the backfill lists for a tenant-wide
+ *                       {@code /chats/getAllMessages} subscription (app-only integrations only); null or empty: none
  */
 public record NewIntegration(
         String id,
@@ -23,14 +25,23 @@ public record NewIntegration(
         String credential,
         String credentialPassword,
         List<DesiredSubscriptionView> subscriptions,
-        List<String> emergencyPolicies) {
+        List<String> emergencyPolicies,
+        List<String> backfillUsers) {
+
+    /** Without backfill users. */
+    public NewIntegration(String id, String displayName, String tenantId, String clientId, String authMode,
+                          String credentialKind, String credential, String credentialPassword,
+                          List<DesiredSubscriptionView> subscriptions, List<String> emergencyPolicies) {
+        this(id, displayName, tenantId, clientId, authMode, credentialKind, credential, credentialPassword,
+                subscriptions, emergencyPolicies, List.of());
+    }
 
     /** Without emergency policies. */
     public NewIntegration(String id, String displayName, String tenantId, String clientId, String authMode,
                           String credentialKind, String credential, String credentialPassword,
                           List<DesiredSubscriptionView> subscriptions) {
         this(id, displayName, tenantId, clientId, authMode, credentialKind, credential, credentialPassword,
-                subscriptions, List.of());
+                subscriptions, List.of(), List.of());
     }
 
     @Override

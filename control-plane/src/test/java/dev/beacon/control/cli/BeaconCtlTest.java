@@ -241,8 +241,8 @@ class BeaconCtlTest {
     void listRenewDeleteRotateAndRemove() {
         Run r = run("integrations", "list");
         assertThat(r.out().lines()).containsExactly(
-                "INTEGRATION  NAME         TENANT          CLIENT          AUTH         STATUS  LEADER",
-                "contoso      Contoso Ltd  tenant-contoso  client-contoso  device-code  active  replica-a");
+                "INTEGRATION  NAME         TENANT          CLIENT          AUTH         STATUS  FLAGS  BACKFILL USERS  LEADER",
+                "contoso      Contoso Ltd  tenant-contoso  client-contoso  device-code  active  -      -               replica-a");
 
         r = run("subscriptions", "list", "--integration", "contoso");
         assertThat(r.exit()).isZero();

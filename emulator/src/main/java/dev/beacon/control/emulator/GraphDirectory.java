@@ -71,6 +71,23 @@ public final class GraphDirectory {
         }
     }
 
+    /**
+     * The id of the tenant's user {@code idOrUpn} names, as Graph resolves {@code /users/{id | userPrincipalName}}:
+     * an object id or a UPN, case-insensitively; empty when no such user was put.
+     */
+    java.util.Optional<String> userId(String tenant, String idOrUpn) {
+        Tenant t = tenant(tenant);
+        synchronized (t) {
+            for (ObjectNode u : t.users.values()) {
+                if (u.path("id").asText().equalsIgnoreCase(idOrUpn)
+                        || u.path("userPrincipalName").asText().equalsIgnoreCase(idOrUpn)) {
+                    return java.util.Optional.of(u.path("id").asText());
+                }
+            }
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Users per page (Graph decides its page size; small values force nextLinks). */
     public void pageSize(int n) {
         this.pageSize = n;

@@ -26,8 +26,12 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /v1.0/chats/{id}/messages}: {@code $top} default 20, at most 50 (more: 400); {@code $orderby} only
  *       {@code lastModifiedDateTime desc} or {@code createdDateTime desc}; {@code $filter} with {@code gt}/{@code lt}
  *       on the same property as {@code $orderby};</li>
- *   <li>{@code GET /v1.0/users/{id}/chats/getAllMessages}: application permissions only (a delegated token gets 403
- *       like Graph), {@code $top} at most 50, {@code $filter} on {@code lastModifiedDateTime}, {@code model} A or B;</li>
+ *   <li>{@code GET /v1.0/users/{id | userPrincipalName}/chats/getAllMessages}: application permissions only (a
+ *       delegated token gets 403 like Graph), {@code $top} at most 50, {@code $filter} on
+ *       {@code lastModifiedDateTime}, {@code model} A or B. A UPN must name a user of the tenant's
+ *       {@link GraphDirectory} (else 404 {@code Request_ResourceNotFound}); an object id is taken as it is. Every
+ *       user sees every message of the tenant (the emulator's simplification of membership), so messages delivered
+ *       through the tenant-wide {@code /chats/getAllMessages} are listed for any user;</li>
  *   <li>{@code GET /v1.0/users/{id}/chats} and {@code /v1.0/me/chats}: the chats of the caller's tenant that hold
  *       messages (the emulator's simplification of membership); a delegated caller may list only its own.</li>
  * </ul>
@@ -91,6 +95,12 @@ final class GraphMessageLists {
         }
         if (req.query().containsKey("$orderby")) {
             return GraphEndpoints.error(400, "BadRequest", "$orderby is not supported on getAllMessages.");
+        }
+        String user = URLDecoder.decode(req.pathParams().get(0), StandardCharsets.UTF_8);
+        if (user.contains("@") && emulator.directory().userId(caller.tenantId(), user).isEmpty()) {
+            // A UPN resolves through the directory, like Graph's /users/{userPrincipalName}; an unknown one is 404.
+            return GraphEndpoints.error(404, "Request_ResourceNotFound", "Resource '" + user + "' does not exist "
+                    + "or one of its queried reference-property objects are not present.");
         }
         List<String> all = new ArrayList<>();
         graph.messagesByChat(caller.tenantId()).values().forEach(all::addAll);
