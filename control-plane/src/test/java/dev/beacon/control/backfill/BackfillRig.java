@@ -86,6 +86,13 @@ final class BackfillRig implements AutoCloseable {
                 counters, rig.clock);
     }
 
+    /** A backfiller whose lister lists the tenant-wide resource for the integrations' {@code users}. */
+    Backfiller backfiller(BackfillUsers users, TenantWideCoverage coverage) {
+        RequestPacer pacer = new RequestPacer(settings.ratePerSecond(), () -> 0L, pacerWaits::add);
+        return new Backfiller(rig.integrations, cursors, new MessageLister(graph, this::token, pacer, users::list,
+                coverage), publisher, settings, counters, rig.clock);
+    }
+
     /** Delegated token for the service account of {@code acme}; app-only token for {@code acme-app}. */
     GraphToken token(String integrationId) throws SignInRequiredException {
         if (!integrationId.equals(APP_ONLY)) {
