@@ -107,4 +107,22 @@ class GraphMessageListsTest {
         List<String> ids = all(appOnly, "/users/" + ME + "/chats/getAllMessages" + q);
         assertThat(ids).hasSize(59).startsWith("m0", "m1").doesNotContain("x", "m59");
     }
+
+    @Test
+    void getAllMessagesResolvesAUpnThroughTheDirectoryAndAnswers404ForAnUnknownOne() throws Exception {
+        messages(2);
+        com.fasterxml.jackson.databind.node.ObjectNode desk = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("id", ME).put("userPrincipalName", "Security.Desk@contoso.com");
+        emulator.directory().putUser(TENANT, desk);
+
+        // a UPN (any case) resolves like Graph's /users/{userPrincipalName}; the tenant-wide messages are listed
+        assertThat(all(appOnly, "/users/security.desk@contoso.com/chats/getAllMessages?model=B"))
+                .containsExactly("m0", "m1");
+        assertThat(all(appOnly, "/users/" + ME + "/chats/getAllMessages")).containsExactly("m0", "m1");
+        assertThatThrownBy(() -> appOnly.getPage("acme", "/users/nobody@contoso.com/chats/getAllMessages"))
+                .isInstanceOfSatisfying(GraphException.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.code()).isEqualTo("Request_ResourceNotFound");
+                });
+    }
 }
