@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +73,12 @@ class TenantWideBackfillEndToEndTest {
     final String eventsTopic = "teams-events-" + UUID.randomUUID();
     /** What Graph wrote to the event hub (the job's input in production): nothing here reads it. */
     final List<String> eventHub = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void directoryTopic() {
+        // the directory sync's rounds publish there; without it each round waits for Kafka's timeout
+        KAFKA.get().createCompactedTopic("beacon-directory", 1);
+    }
 
     @Test
     void aNotificationGraphDropsIsBackfilledThroughTheDeskUserAndPublishedOnce() throws Exception {
