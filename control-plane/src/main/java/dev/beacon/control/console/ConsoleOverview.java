@@ -30,9 +30,13 @@ public record ConsoleOverview(
     /** Entra forgets a refresh token 90 days after it was last issued. */
     static final Duration REFRESH_TOKEN_INACTIVITY = Duration.ofDays(90);
 
-    /** An integration and its sign-in state ({@code signIn.phase}: none, pending, signed-in, …). */
+    /**
+     * An integration and its sign-in state ({@code signIn.phase}: none, pending, signed-in, …); {@code flags} as in
+     * {@link IntegrationView#flags} (e.g. {@code backfill-uncovered}).
+     */
     public record IntegrationRow(String id, String displayName, String tenantId, String authMode, String status,
-                                 String statusDetail, boolean needsHuman, String leader, LoginView signIn) {}
+                                 String statusDetail, boolean needsHuman, String leader, LoginView signIn,
+                                 List<String> flags) {}
 
     /** A signed-in account's tokens: seconds until the access token expires and until the 90-day clock runs out. */
     public record TokenRow(String integrationId, String username, Instant accessExpiresAt,
@@ -71,7 +75,7 @@ public record ConsoleOverview(
             signIn = new LoginView(i.id(), "unknown", null, null, null, null, null, e.getClass().getSimpleName());
         }
         return new IntegrationRow(i.id(), i.displayName(), i.tenantId(), i.authMode(), i.status(), i.statusDetail(),
-                i.needsHuman(), i.leader(), signIn);
+                i.needsHuman(), i.leader(), signIn, i.flags());
     }
 
     private static TokenRow row(TokenView t, Instant now) {

@@ -87,6 +87,7 @@ class CliServerClockAndPathsTest {
             Instant now = RecordingOperations.NOW;
             run(env, now, "integrations", "remove", id);
             run(env, now, "integrations", "set-policies", id, "p");
+            run(env, now, "integrations", "set-backfill-users", id, "desk@contoso.com");
             run(env, now, "login", id);
             run(env, now, "certs", "rotate", id);
             run(env, now, "backfill", id);
@@ -100,6 +101,7 @@ class CliServerClockAndPathsTest {
             assertThat(seen).containsExactly(
                     "DELETE /api/integrations/" + enc,
                     "PUT /api/integrations/" + enc + "/emergency-policies",
+                    "PUT /api/integrations/" + enc + "/backfill-users",
                     "POST /api/integrations/" + enc + "/login",
                     "POST /api/integrations/" + enc + "/certificates/rotate",
                     "POST /api/integrations/" + enc + "/backfill",
