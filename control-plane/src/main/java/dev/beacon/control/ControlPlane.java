@@ -224,7 +224,8 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         reconciler.reconcile(integrationId); // logs what it changed
         referenceData.syncIfDue(integrationId); // Teams resource accounts behind the security lines
         if (backfill != null) {
-            // lists and publishes what notifications may have lost (after the reconcile: one token user at a time)
+            // lists and publishes what notifications may have lost, on the backfill's own pool: a slow or throttled
+            // integration never holds up this loop or another integration's backfill
             backfill.runIfDue(integrationId, () -> leases.tryAcquire(integrationId));
         }
         if (directory != null) {
@@ -238,6 +239,14 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             throw new IllegalStateException("background not started");
         }
         loop.tick();
+        if (backfill != null) {
+            try {
+                // a round's backfill runs on the backfill pool: callers of tick() expect the round's effects
+                backfill.awaitIdle(Duration.ofSeconds(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public ControlPlaneMetrics metrics() {
