@@ -595,14 +595,16 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             hydration = null;
             hydrationPublisher.close();
         }
+        if (backfill != null) {
+            // before the loop releases the leases: a run still going would renew (re-take) its integration's lease;
+            // rounds the loop triggers after this are refused
+            backfill.close();
+        }
         if (loop != null) {
             loop.close();
             loop = null;
         }
         signIn.close();
-        if (backfill != null) {
-            backfill.close(); // after the loop: no run is in progress any more
-        }
         if (directory != null) {
             directory.close();
         }

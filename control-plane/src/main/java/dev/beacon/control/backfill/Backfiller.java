@@ -57,6 +57,8 @@ public final class Backfiller {
     public static final String LEASE_LOST = "lease-lost";
     /** The run's time budget was spent: what it found is published, the next round continues its window. */
     public static final String CUT_SHORT = "cut-short";
+    /** The replica is shutting down (the run was interrupted): nothing recorded, as if the run never started. */
+    public static final String STOPPED = "stopped";
 
     /** The window a run lists, and the gaps it took in. */
     private record Window(Instant from, Instant to, long considered, List<PendingGap> gaps) {}
@@ -194,7 +196,8 @@ public final class Backfiller {
             }
             Instant finished = clock.instant();
             lease.check();
-            cursors.succeeded(integrationId, started, to, finished, publishedNow, listing.skipped(),
+            // A request made after the window's end (e.g. while a cut window was continued) stays for a fresh window.
+            cursors.succeeded(integrationId, to, to, finished, publishedNow, listing.skipped(),
                     w.considered(), covered);
             counters.succeeded(integrationId, publishedNow, listing.skipped(), finished);
             boolean news = publishedNow > 0 || !covered.isEmpty();
@@ -271,6 +274,11 @@ public final class Backfiller {
 
     private BackfillResult failed(String integrationId, Instant started, Instant from, Instant to, String outcome,
                                   String why, Duration retryAfter, int requests) {
+        if (Thread.currentThread().isInterrupted()) {
+            // Shutting down, not a failure of Graph or Kafka: recording one would hold the next leader back.
+            log.info("integration {}: backfill {}..{} stopped: the replica is shutting down", integrationId, from, to);
+            return new BackfillResult(integrationId, STOPPED, from, to, 0, 0, requests, 0);
+        }
         Instant now = clock.instant();
         int failures = cursors.get(integrationId).consecutiveFailures() + 1;
         Duration wait = settings.retryAfterFailures(failures);

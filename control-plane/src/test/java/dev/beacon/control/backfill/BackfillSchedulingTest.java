@@ -105,6 +105,15 @@ class BackfillSchedulingTest {
         assertThat(b.backfilledAt(gapId)).contains(t0.plus(Duration.ofMinutes(5)));
         assertThat(b.cursors.get(BackfillRig.APP_ONLY).listedThrough()).isEqualTo(t0.plus(Duration.ofMinutes(5)));
         assertThat(b.counters.of(BackfillRig.APP_ONLY).running()).isZero();
+
+        // shutting down interrupts acme's run: not a failure, nothing recorded (no backoff for the next leader)
+        scheduler.close();
+        assertThat(b.counters.of(INTEGRATION).failures()).isZero();
+        assertThat(b.cursors.get(INTEGRATION)).satisfies(c -> {
+            assertThat(c.lastOutcome()).isEqualTo(Backfiller.OK);
+            assertThat(c.listedThrough()).isEqualTo(t0);
+            assertThat(c.consecutiveFailures()).isZero();
+        });
     }
 
     @Test
