@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,8 +61,8 @@ public final class Backfiller {
     /** The replica is shutting down (the run was interrupted): nothing recorded, as if the run never started. */
     public static final String STOPPED = "stopped";
 
-    /** The window a run lists, and the gaps it took in. */
-    private record Window(Instant from, Instant to, long considered, List<PendingGap> gaps) {}
+    /** The window a run lists, the gaps it took in, and the cursor it was computed from. */
+    private record Window(Instant from, Instant to, long considered, List<PendingGap> gaps, Instant cursor) {}
 
     /** A window cut short by the budget: the listing units done and the messages (chat/id/modified) published. */
     private record Resume(Window window, Set<String> units, Set<String> published) {}
@@ -162,6 +163,10 @@ public final class Backfiller {
         RunBudget budget = RunBudget.of(settings.maxRun(), nanoTime);
         Integration integration = integrations.require(integrationId);
         Resume resume = resumes.remove(integrationId); // dropped by any outcome but another cut
+        if (resume != null && !Objects.equals(resume.window().cursor(),
+                cursors.get(integrationId).listedThrough())) {
+            resume = null; // another replica led meanwhile and moved the cursor: its window, not this stale one
+        }
         Window w = resume != null ? resume.window() : window(integrationId, started);
         Instant from = w.from();
         Instant to = w.to();
@@ -251,7 +256,7 @@ public final class Backfiller {
                     + "BEACON_BACKFILL_MAX_LOOK_BACK bounds it", integrationId, floor, from);
             from = floor;
         }
-        return new Window(from.truncatedTo(ChronoUnit.MILLIS), to, considered, gaps);
+        return new Window(from.truncatedTo(ChronoUnit.MILLIS), to, considered, gaps, cursor.listedThrough());
     }
 
     /** The budget stopped the listing: what was found is published; the next round continues the window. */

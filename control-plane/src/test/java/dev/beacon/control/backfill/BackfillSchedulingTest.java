@@ -203,4 +203,29 @@ class BackfillSchedulingTest {
         assertThat(b.publishedIds()).containsExactly("a", "b", "c", "a", "b");
         assertThat(Set.copyOf(b.publishedIds())).containsExactlyInAnyOrder("a", "b", "c");
     }
+
+    @Test
+    void aCutWindowIsNotContinuedAfterAnotherReplicaMovedTheCursor() throws Exception {
+        b.message(CHAT_A, "a", t0.minus(Duration.ofMinutes(3)));
+        b.message(CHAT_B, "b", t0.minus(Duration.ofMinutes(2)));
+        b.message(CHAT_C, "c", t0.minus(Duration.ofMinutes(4)));
+        AtomicLong now = new AtomicLong();
+        AtomicLong step = new AtomicLong(Duration.ofSeconds(6).toNanos());
+        Backfiller bounded = b.backfiller(b.publisher, b.settings.withMaxRun(Duration.ofSeconds(10)),
+                () -> now.addAndGet(step.get()));
+        assertThat(bounded.run(INTEGRATION).outcome()).isEqualTo(Backfiller.CUT_SHORT);
+        step.set(0); // from now on no run is past its budget
+
+        // meanwhile another replica led the integration and listed the whole window
+        b.rig.clock.advance(Duration.ofMinutes(1));
+        assertThat(b.backfiller(b.publisher).run(INTEGRATION).ok()).isTrue();
+        b.rig.clock.advance(Duration.ofMinutes(1));
+
+        // back here, the stale progress is dropped: a fresh window from the moved cursor, which never goes back
+        BackfillResult again = bounded.runIfDue(INTEGRATION).orElseThrow();
+        assertThat(again).isEqualTo(new BackfillResult(INTEGRATION, Backfiller.OK, t0.minus(Duration.ofMinutes(1)),
+                t0.plus(Duration.ofMinutes(2)), 0, 0, 4, 0));
+        assertThat(b.cursors.get(INTEGRATION).listedThrough()).isEqualTo(t0.plus(Duration.ofMinutes(2)));
+        assertThat(b.publishedIds()).containsExactly("a", "b", "c", "a", "b");
+    }
 }
