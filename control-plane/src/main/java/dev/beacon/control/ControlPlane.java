@@ -228,7 +228,8 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         reconciler.reconcile(integrationId); // logs what it changed
         referenceData.syncIfDue(integrationId); // Teams resource accounts behind the security lines
         if (backfill != null) {
-            // lists and publishes what notifications may have lost (after the reconcile: one token user at a time)
+            // lists and publishes what notifications may have lost, on the backfill's own pool: a slow or throttled
+            // integration never holds up this loop or another integration's backfill
             backfill.runIfDue(integrationId, () -> leases.tryAcquire(integrationId));
         }
         if (directory != null) {
@@ -242,6 +243,14 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             throw new IllegalStateException("background not started");
         }
         loop.tick();
+        if (backfill != null) {
+            try {
+                // a round's backfill runs on the backfill pool: callers of tick() expect the round's effects
+                backfill.awaitIdle(Duration.ofSeconds(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public ControlPlaneMetrics metrics() {
@@ -612,14 +621,16 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
             hydration = null;
             hydrationPublisher.close();
         }
+        if (backfill != null) {
+            // before the loop releases the leases: a run still going would renew (re-take) its integration's lease;
+            // rounds the loop triggers after this are refused
+            backfill.close();
+        }
         if (loop != null) {
             loop.close();
             loop = null;
         }
         signIn.close();
-        if (backfill != null) {
-            backfill.close(); // after the loop: no run is in progress any more
-        }
         if (directory != null) {
             directory.close();
         }

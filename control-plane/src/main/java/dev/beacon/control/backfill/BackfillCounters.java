@@ -15,7 +15,19 @@ public final class BackfillCounters {
         private final AtomicLong failures = new AtomicLong();
         private final AtomicLong published = new AtomicLong();
         private final AtomicLong skipped = new AtomicLong();
+        private final AtomicLong cutShort = new AtomicLong();
+        private volatile boolean running;
         private volatile Instant lastSuccess;
+
+        /** Runs stopped by their time budget ({@code BEACON_BACKFILL_MAX_RUN}); each is also one of {@link #runs}. */
+        public long cutShort() {
+            return cutShort.get();
+        }
+
+        /** 1 while a run of the integration is in progress in this replica, else 0. */
+        public int running() {
+            return running ? 1 : 0;
+        }
 
         public long runs() {
             return runs.get();
@@ -56,6 +68,18 @@ public final class BackfillCounters {
         c.published.addAndGet(published);
         c.skipped.addAndGet(skipped);
         c.lastSuccess = at;
+    }
+
+    void cutShort(String integrationId, long published, long skipped) {
+        Counts c = of(integrationId);
+        c.runs.incrementAndGet();
+        c.cutShort.incrementAndGet();
+        c.published.addAndGet(published);
+        c.skipped.addAndGet(skipped);
+    }
+
+    void running(String integrationId, boolean running) {
+        of(integrationId).running = running;
     }
 
     void failed(String integrationId) {

@@ -89,6 +89,16 @@ public final class BackfillCursorStore {
                 integrationId, at, outcome, nextAttemptAt, startedAt);
     }
 
+    /**
+     * A run was cut short by its time budget: what it found is published, but cursor and gaps stay (the window is
+     * not fully listed); the failure state is cleared (the run made progress) and a pending request stays.
+     */
+    public void cutShort(String integrationId, Instant at) {
+        sql.update("INSERT INTO backfill_cursor (integration_id, last_run_at, last_outcome) VALUES (?, ?, 'cut-short') "
+                + "ON CONFLICT (integration_id) DO UPDATE SET last_run_at = EXCLUDED.last_run_at, "
+                + "last_outcome = 'cut-short', consecutive_failures = 0, next_attempt_at = NULL", integrationId, at);
+    }
+
     public Optional<Instant> listedThrough(String integrationId) {
         return Optional.ofNullable(get(integrationId).listedThrough());
     }

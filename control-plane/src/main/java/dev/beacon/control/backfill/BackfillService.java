@@ -14,11 +14,13 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The backfill as the control plane wires it: its {@link Backfiller}, the Kafka publisher it owns, and the views ops
- * see. {@code ControlPlane} calls {@link #runIfDue} after each leader round's reconcile, on the leader-loop thread:
- * never concurrently with the reconcile, so the two never refresh the integration's token at the same time (Entra
- * rejects a refresh token used twice). A long run (many chats at the paced rate) renews its integration's lease
- * itself ({@link LeaseGuard}) and stops if another replica took over; it does delay the next integrations' rounds.
+ * The backfill as the control plane wires it: its {@link Backfiller}, the {@link BackfillScheduler} its rounds run
+ * on, the Kafka publisher it owns, and the views ops see. {@code ControlPlane} triggers {@link #runIfDue} in each
+ * leader round after the reconcile; the round runs on the scheduler's pool, so a slow or throttled integration delays
+ * neither the leader loop nor another integration's backfill, and at most one run per integration is in progress.
+ * A run may overlap its integration's next reconcile: token refreshes are serialized per integration in
+ * {@code GraphTokens}, so a refresh token is never used twice. A long run renews its integration's lease itself
+ * ({@link LeaseGuard}) and stops if another replica took over; its time budget bounds it.
  */
 public final class BackfillService implements AutoCloseable {
 
@@ -28,11 +30,14 @@ public final class BackfillService implements AutoCloseable {
     private final Backfiller backfiller;
     private final BackfillCursorStore cursors;
     private final FetchedMessagePublisher publisher;
+    private final BackfillScheduler scheduler;
 
-    public BackfillService(Backfiller backfiller, BackfillCursorStore cursors, FetchedMessagePublisher publisher) {
+    public BackfillService(Backfiller backfiller, BackfillCursorStore cursors, FetchedMessagePublisher publisher,
+                           BackfillScheduler scheduler) {
         this.backfiller = backfiller;
         this.cursors = cursors;
         this.publisher = publisher;
+        this.scheduler = scheduler;
     }
 
     /** A service publishing to {@code bootstrap} with its own producer; settings from {@code env}. */
@@ -47,7 +52,7 @@ public final class BackfillService implements AutoCloseable {
         MessageLister lister = new MessageLister(graph, tokens, RequestPacer.real(settings.ratePerSecond()),
                 new BackfillUsers(sql, integrations, clock)::list, new TenantWideCoverage());
         return new BackfillService(new Backfiller(integrations, cursors, lister, publisher, settings,
-                new BackfillCounters(), clock), cursors, publisher);
+                new BackfillCounters(), clock), cursors, publisher, new BackfillScheduler(settings.parallelism()));
     }
 
     public Backfiller backfiller() {
@@ -59,12 +64,24 @@ public final class BackfillService implements AutoCloseable {
     }
 
     /**
-     * The leader's round for one integration: a run when due.
+     * The leader's round for one integration: a run when due, on the scheduler's pool (returns at once). While a
+     * round of the integration is in progress, this one is coalesced into the single round that follows it.
      *
      * @param renewLease renews the integration's lease, false when another replica holds it
      */
     public void runIfDue(String integrationId, java.util.function.BooleanSupplier renewLease) {
-        backfiller.runIfDue(integrationId, LeaseGuard.renewing(renewLease, LEASE_CHECK));
+        scheduler.trigger(integrationId,
+                () -> backfiller.runIfDue(integrationId, LeaseGuard.renewing(renewLease, LEASE_CHECK)));
+    }
+
+    /** Integrations whose backfill round is in progress or queued in this replica. */
+    public java.util.Set<String> inProgress() {
+        return scheduler.inProgress();
+    }
+
+    /** Tests and the demo: waits until the triggered rounds are done; false when {@code timeout} passed first. */
+    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        return scheduler.awaitIdle(timeout);
     }
 
     /** Ops: run at the leader's next round. */
@@ -93,6 +110,7 @@ public final class BackfillService implements AutoCloseable {
 
     @Override
     public void close() {
+        scheduler.close(); // first: no run publishes any more
         publisher.close();
     }
 }

@@ -19,9 +19,14 @@ import java.util.Optional;
  *                      ({@code BEACON_BACKFILL_RATE}, 10; Graph allows 30 for "other GETs")
  * @param retryBase     first wait after a failed run, doubling per consecutive failure up to {@code interval}
  * @param topic         where FetchedMessages go: the job's input ({@code BEACON_INGRESS_TOPIC}, {@code teams-events})
+ * @param parallelism   integrations backfilled at the same time ({@code BEACON_BACKFILL_PARALLELISM}, 4): one slow or
+ *                      throttled integration never holds up the others' runs
+ * @param maxRun        a run's time budget ({@code BEACON_BACKFILL_MAX_RUN}, default twice the interval): past it the
+ *                      run stops at the next page boundary, publishes what it found and continues next round
  */
 public record BackfillSettings(Duration interval, Duration lookBack, Duration overlap, Duration maxLookBack,
-                               double ratePerSecond, Duration retryBase, String topic) {
+                               double ratePerSecond, Duration retryBase, String topic, int parallelism,
+                               Duration maxRun) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
     public static final Duration DEFAULT_LOOK_BACK = Duration.ofHours(1);
@@ -30,6 +35,9 @@ public record BackfillSettings(Duration interval, Duration lookBack, Duration ov
     public static final double DEFAULT_RATE = 10;
     public static final Duration DEFAULT_RETRY_BASE = Duration.ofSeconds(30);
     public static final String DEFAULT_TOPIC = "teams-events";
+    public static final int DEFAULT_PARALLELISM = 4;
+    /** More threads than this only wait for the same per-tenant request pacer. */
+    public static final int MAX_PARALLELISM = 64;
 
     public BackfillSettings {
         if (interval.isNegative() || interval.isZero()) {
@@ -42,6 +50,30 @@ public record BackfillSettings(Duration interval, Duration lookBack, Duration ov
         if (!(ratePerSecond > 0)) {
             throw new IllegalArgumentException("BEACON_BACKFILL_RATE must be a positive number of requests per second");
         }
+        if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+            throw new IllegalArgumentException("BEACON_BACKFILL_PARALLELISM must be a whole number from 1 to "
+                    + MAX_PARALLELISM);
+        }
+        if (maxRun.isNegative() || maxRun.isZero()) {
+            throw new IllegalArgumentException("BEACON_BACKFILL_MAX_RUN must be positive");
+        }
+    }
+
+    /** Default parallelism, and a run budget of twice the interval. */
+    public BackfillSettings(Duration interval, Duration lookBack, Duration overlap, Duration maxLookBack,
+                            double ratePerSecond, Duration retryBase, String topic) {
+        this(interval, lookBack, overlap, maxLookBack, ratePerSecond, retryBase, topic, DEFAULT_PARALLELISM,
+                interval.multipliedBy(2));
+    }
+
+    public BackfillSettings withParallelism(int n) {
+        return new BackfillSettings(interval, lookBack, overlap, maxLookBack, ratePerSecond, retryBase, topic, n,
+                maxRun);
+    }
+
+    public BackfillSettings withMaxRun(Duration d) {
+        return new BackfillSettings(interval, lookBack, overlap, maxLookBack, ratePerSecond, retryBase, topic,
+                parallelism, d);
     }
 
     public static BackfillSettings defaults() {
@@ -51,14 +83,30 @@ public record BackfillSettings(Duration interval, Duration lookBack, Duration ov
 
     /** Reads the {@code BEACON_BACKFILL_*} settings; errors name the variable. */
     public static BackfillSettings fromEnv(Map<String, String> env) {
+        Duration interval = duration(env, "BEACON_BACKFILL_INTERVAL", DEFAULT_INTERVAL);
         return new BackfillSettings(
-                duration(env, "BEACON_BACKFILL_INTERVAL", DEFAULT_INTERVAL),
+                interval,
                 duration(env, "BEACON_BACKFILL_LOOK_BACK", DEFAULT_LOOK_BACK),
                 duration(env, "BEACON_BACKFILL_OVERLAP", DEFAULT_OVERLAP),
                 duration(env, "BEACON_BACKFILL_MAX_LOOK_BACK", DEFAULT_MAX_LOOK_BACK),
                 rate(env),
                 duration(env, "BEACON_BACKFILL_RETRY_BASE", DEFAULT_RETRY_BASE),
-                plain(env, "BEACON_INGRESS_TOPIC").orElse(DEFAULT_TOPIC));
+                plain(env, "BEACON_INGRESS_TOPIC").orElse(DEFAULT_TOPIC),
+                parallelism(env),
+                duration(env, "BEACON_BACKFILL_MAX_RUN", interval.multipliedBy(2)));
+    }
+
+    private static int parallelism(Map<String, String> env) {
+        Optional<String> v = plain(env, "BEACON_BACKFILL_PARALLELISM");
+        if (v.isEmpty()) {
+            return DEFAULT_PARALLELISM;
+        }
+        try {
+            return Integer.parseInt(v.get());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("BEACON_BACKFILL_PARALLELISM must be a whole number from 1 to "
+                    + MAX_PARALLELISM);
+        }
     }
 
     /** The wait before the next attempt after {@code failures} consecutive failed runs (no jitter: one per leader). */

@@ -42,6 +42,11 @@ import java.util.regex.Pattern;
  * </ul>
  * Every request waits for the tenant's {@link RequestPacer} slot; retries and short Retry-After waits are the
  * {@link GraphClient}'s. The window is open at both ends ({@code from < lastModified < to}), like Graph's filter.
+ *
+ * <p>A listing is made of units (one user's getAllMessages, one chat's messages). When the run's {@link RunBudget} is
+ * spent, the listing stops at the next page boundary once this run finished at least one unit (so every run makes
+ * progress), and answers what it found with the finished units; the next run lists the same window again, without
+ * those units.
  */
 public final class MessageLister {
 
@@ -82,7 +87,28 @@ public final class MessageLister {
     public Listing list(Integration integration, List<DesiredSubscription> desired, Instant from, Instant to,
                         LeaseGuard lease)
             throws GraphException, SignInRequiredException, InterruptedException, LeaseGuard.LeaseLostException {
-        Run run = new Run(integration, from, to, lease);
+        return list(integration, desired, from, to, lease, RunBudget.UNBOUNDED, Set.of());
+    }
+
+    /**
+     * Lists {@code (from, to)} but the units in {@code done}, until finished or {@code budget} is spent (then the
+     * answer is not {@link Listing#complete}).
+     */
+    public Listing list(Integration integration, List<DesiredSubscription> desired, Instant from, Instant to,
+                        LeaseGuard lease, RunBudget budget, Set<String> done)
+            throws GraphException, SignInRequiredException, InterruptedException, LeaseGuard.LeaseLostException {
+        Run run = new Run(integration, from, to, lease, budget, done);
+        try {
+            listUnits(integration, desired, run);
+        } catch (BudgetSpent e) {
+            return run.result(false);
+        }
+        return run.result(true);
+    }
+
+    private void listUnits(Integration integration, List<DesiredSubscription> desired, Run run)
+            throws GraphException, SignInRequiredException, InterruptedException, LeaseGuard.LeaseLostException,
+            BudgetSpent {
         Set<String> chats = new LinkedHashSet<>();
         for (DesiredSubscription d : desired) {
             Matcher chat = CHAT_MESSAGES.matcher(d.resource());
@@ -136,15 +162,35 @@ public final class MessageLister {
             }
         }
         for (String chat : chats) {
-            run.chatMessages(chat);
+            String unit = "chat:" + chat;
+            if (!run.done.contains(unit)) {
+                run.chatMessages(chat);
+                run.finished(unit);
+            }
         }
-        return run.result();
     }
 
-    /** A user's getAllMessages; without Chat.Read.All (403) the user's chats, to be listed one by one. */
+    /** The run's time budget is spent: stop at this page boundary. */
+    private static final class BudgetSpent extends Exception {
+        BudgetSpent() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * A user's getAllMessages, unless an earlier run of this window finished it; without Chat.Read.All (403) the
+     * user's chats, to be listed one by one.
+     */
     private static void allMessagesOrChats(Run run, String user, String model, Set<String> chats)
-            throws GraphException, SignInRequiredException, InterruptedException, LeaseGuard.LeaseLostException {
-        if (!run.allMessagesOf(user, model)) {
+            throws GraphException, SignInRequiredException, InterruptedException, LeaseGuard.LeaseLostException,
+            BudgetSpent {
+        String unit = "all:" + user;
+        if (run.done.contains(unit)) {
+            return;
+        }
+        if (run.allMessagesOf(user, model)) {
+            run.finished(unit);
+        } else {
             chats.addAll(run.chatsOf(user));
         }
     }
@@ -161,21 +207,30 @@ public final class MessageLister {
         final Instant from;
         final Instant to;
         final LeaseGuard lease;
+        final RunBudget budget;
+        final Set<String> done; // units finished by earlier runs of this window
+        final Set<String> finishedNow = new LinkedHashSet<>();
         final Map<String, ListedMessage> found = new LinkedHashMap<>();
         int skipped;
         int requests;
         final List<String> missingChats = new ArrayList<>();
 
-        Run(Integration integration, Instant from, Instant to, LeaseGuard lease) {
+        Run(Integration integration, Instant from, Instant to, LeaseGuard lease, RunBudget budget, Set<String> done) {
             this.integration = integration;
             this.from = from;
             this.to = to;
             this.lease = lease;
+            this.budget = budget;
+            this.done = done;
+        }
+
+        void finished(String unit) {
+            finishedNow.add(unit);
         }
 
         /** getAllMessages of one user; false when Graph refuses it (403: the app lacks Chat.Read.All). */
         boolean allMessagesOf(String user, String model) throws GraphException, SignInRequiredException,
-                InterruptedException, LeaseGuard.LeaseLostException {
+                InterruptedException, LeaseGuard.LeaseLostException, BudgetSpent {
             String filter = "lastModifiedDateTime gt " + from + " and lastModifiedDateTime lt " + to;
             String path = "/users/" + user + "/chats/getAllMessages" + (model == null
                     ? GraphClient.query("$top", String.valueOf(PAGE_SIZE), "$filter", filter)
@@ -198,7 +253,7 @@ public final class MessageLister {
 
         /** The chats a user is a member of (every page). */
         List<String> chatsOf(String user) throws GraphException, SignInRequiredException, InterruptedException,
-                LeaseGuard.LeaseLostException {
+                LeaseGuard.LeaseLostException, BudgetSpent {
             List<String> ids = new ArrayList<>();
             String path = "/users/" + user + "/chats" + GraphClient.query("$top", String.valueOf(PAGE_SIZE));
             for (int page = 0; path != null && page < MAX_PAGES; page++) {
@@ -216,7 +271,7 @@ public final class MessageLister {
 
         /** One chat's messages modified after {@code from}, newest first, until the pages reach {@code from}. */
         void chatMessages(String chatId) throws GraphException, SignInRequiredException, InterruptedException,
-                LeaseGuard.LeaseLostException {
+                LeaseGuard.LeaseLostException, BudgetSpent {
             String path = "/chats/" + chatId + "/messages" + GraphClient.query("$top", String.valueOf(PAGE_SIZE),
                     "$orderby", "lastModifiedDateTime desc", "$filter", "lastModifiedDateTime gt " + from);
             for (int page = 0; path != null && page < MAX_PAGES; page++) {
@@ -243,8 +298,11 @@ public final class MessageLister {
         }
 
         GraphPage get(String path) throws GraphException, SignInRequiredException, InterruptedException,
-                LeaseGuard.LeaseLostException {
+                LeaseGuard.LeaseLostException, BudgetSpent {
             lease.check();
+            if (!finishedNow.isEmpty() && budget.spent()) {
+                throw new BudgetSpent(); // at a page boundary, with progress made: the rest is the next run's
+            }
             pacer.acquire(integration.tenantId());
             requests++;
             return graph.getPage(integration.id(), path);
@@ -269,11 +327,14 @@ public final class MessageLister {
                     (a, b) -> b.lastModified().isAfter(a.lastModified()) ? b : a);
         }
 
-        Listing result() {
+        Listing result(boolean complete) {
             List<ListedMessage> messages = new ArrayList<>(found.values());
             messages.sort(Comparator.comparing(ListedMessage::lastModified)
                     .thenComparing(ListedMessage::chatId).thenComparing(ListedMessage::messageId));
-            return new Listing(List.copyOf(messages), skipped, requests, List.copyOf(missingChats));
+            Set<String> units = new LinkedHashSet<>(done);
+            units.addAll(finishedNow);
+            return new Listing(List.copyOf(messages), skipped, requests, List.copyOf(missingChats), complete,
+                    Set.copyOf(units));
         }
     }
 

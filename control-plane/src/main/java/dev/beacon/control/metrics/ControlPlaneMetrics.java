@@ -66,8 +66,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the backfill (absent when it does not run), per integration: {@code beacon_backfill_runs_total},
  *       {@code beacon_backfill_failures_total}, {@code beacon_backfill_messages_published_total},
  *       {@code beacon_backfill_messages_skipped_total} (this replica's runs), {@code beacon_backfill_last_success_seconds}
- *       (epoch seconds of this replica's last successful run, 0 before one) and {@code beacon_backfill_gaps_awaiting}
- *       (from the database: delivery gaps not yet backfilled)</li>
+ *       (epoch seconds of this replica's last successful run, 0 before one), {@code beacon_backfill_runs_cut_short_total}
+ *       (runs stopped by {@code BEACON_BACKFILL_MAX_RUN}), {@code beacon_backfill_running} (1 while a run is in
+ *       progress here) and {@code beacon_backfill_gaps_awaiting} (from the database: delivery gaps not yet
+ *       backfilled)</li>
  *   <li>per integration, {@code beacon_backfill_uncovered}: 1 while its tenant-wide {@code /chats/getAllMessages}
  *       subscription has no backfill users (status flag {@code backfill-uncovered})</li>
  * </ul>
@@ -267,6 +269,10 @@ public final class ControlPlaneMetrics {
                 c::skipped);
         gauge(seen, "beacon_backfill_last_success_seconds", "Epoch seconds of the last successful backfill run", t,
                 c::lastSuccessEpochSeconds);
+        counter(seen, "beacon_backfill_runs_cut_short", "Backfill runs stopped by their time budget (continued next "
+                + "round)", t, c::cutShort);
+        gauge(seen, "beacon_backfill_running", "1 while a backfill run of the integration is in progress here", t,
+                c::running);
         gauge(seen, "beacon_backfill_gaps_awaiting", "Delivery gaps not yet backfilled", t, () -> gapsAwaiting);
     }
 

@@ -80,10 +80,15 @@ final class BackfillRig implements AutoCloseable {
 
     /** A backfiller publishing with {@code p} (another producer: a broker that is down). */
     Backfiller backfiller(FetchedMessagePublisher p) {
+        return backfiller(p, settings, System::nanoTime);
+    }
+
+    /** A backfiller with other settings, its run budget measured on {@code nanoTime}. */
+    Backfiller backfiller(FetchedMessagePublisher p, BackfillSettings s, java.util.function.LongSupplier nanoTime) {
         // A constant clock for the pacer: every wait it asks for is recorded, none is slept.
-        RequestPacer pacer = new RequestPacer(settings.ratePerSecond(), () -> 0L, pacerWaits::add);
-        return new Backfiller(rig.integrations, cursors, new MessageLister(graph, this::token, pacer), p, settings,
-                counters, rig.clock);
+        RequestPacer pacer = new RequestPacer(s.ratePerSecond(), () -> 0L, pacerWaits::add);
+        return new Backfiller(rig.integrations, cursors, new MessageLister(graph, this::token, pacer), p, s,
+                counters, rig.clock, nanoTime);
     }
 
     /** A backfiller whose lister lists the tenant-wide resource for the integrations' {@code users}. */

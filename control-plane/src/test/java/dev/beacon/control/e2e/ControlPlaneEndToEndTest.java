@@ -179,6 +179,8 @@ class ControlPlaneEndToEndTest {
                 clock.advance(Duration.ofSeconds(10)); // past the metrics cache
                 assertThat(get(cp.port(), "/metrics"))
                         .contains("beacon_backfill_messages_published_total{integration=\"contoso\"} 1.0")
+                        .contains("beacon_backfill_runs_cut_short_total{integration=\"contoso\"} 0.0")
+                        .contains("beacon_backfill_running{integration=\"contoso\"} 0.0")
                         .contains("beacon_backfill_gaps_awaiting{integration=\"contoso\"} 0.0");
             }
 
