@@ -45,20 +45,24 @@ public final class CryptoProviderProbe {
      * whether a full GC ran just before (then loaded - unloaded and metaspace are what is still reachable).
      */
     public record TaskManagerJvm(String id, long classesLoaded, long classesUnloaded, long metaspaceBytes,
-            List<String> providerLog, boolean afterFullGc) {
+            List<String> providerLog, boolean afterFullGc, long nativeLibraryCopies) {
         @Override
         public String toString() {
-            return String.format("%s: %,d classes live (%,d loaded, %,d unloaded), metaspace %.1f MB%s, "
-                    + "%d provider line(s)", id, classesLoaded - classesUnloaded, classesLoaded, classesUnloaded,
-                    metaspaceBytes / 1048576.0, afterFullGc ? " after a full GC" : "", providerLog.size());
+            String classes = classesLoaded <= 0 ? "no JVM metrics yet"
+                    : String.format("%,d classes live (%,d loaded, %,d unloaded), metaspace %.1f MB%s",
+                            classesLoaded - classesUnloaded, classesLoaded, classesUnloaded,
+                            metaspaceBytes / 1048576.0, afterFullGc ? " after a full GC" : "");
+            return String.format("%s: %s, %d provider line(s), %d ACCP native library cop%s mapped", id, classes,
+                    providerLog.size(), nativeLibraryCopies, nativeLibraryCopies == 1 ? "y" : "ies");
         }
     }
 
     /** What every triage subtask of a job uses at one moment, and the TaskManagers' JVMs then. */
     public record View(List<SubtaskProvider> subtasks, List<TaskManagerJvm> taskManagers) {
         /**
-         * Subtasks not on the native provider loaded once per JVM, and every provider line logged at WARN (the job
-         * warns when it falls back to the JDK or uses a per-job copy).
+         * Subtasks not on the native provider loaded once per JVM, every provider line logged at WARN (the job
+         * warns when it falls back to the JDK or uses a per-job copy), and TaskManagers with more than one copy of
+         * ACCP's native library mapped.
          */
         public List<String> violations() {
             List<String> out = new ArrayList<>();
@@ -66,6 +70,10 @@ public final class CryptoProviderProbe {
             for (TaskManagerJvm tm : taskManagers) {
                 tm.providerLog().stream().filter(l -> l.contains(" WARN "))
                         .forEach(l -> out.add(tm.id() + " logged: " + abbreviate(l.strip())));
+                if (tm.nativeLibraryCopies() > 1) {
+                    out.add(tm.id() + " has " + tm.nativeLibraryCopies() + " copies of ACCP's native library "
+                            + "mapped (one per class loader that loaded ACCP), not one per JVM");
+                }
             }
             return out;
         }
@@ -129,20 +137,35 @@ public final class CryptoProviderProbe {
         List<TaskManagerJvm> jvms = new ArrayList<>();
         for (Map.Entry<String, JavaProcess> tm : new java.util.TreeMap<>(cluster.taskManagers()).entrySet()) {
             List<String> lines = tm.getValue().logText().lines().filter(l -> l.contains(CHOICE_LOG)).toList();
+            long copies = nativeLibraryCopies(tm.getValue().pid());
             if (fullGcFirst) {
                 jcmd(tm.getValue().pid(), "GC.run");
                 Map<String, String> c = counters(jcmd(tm.getValue().pid(), "PerfCounter.print"));
                 jvms.add(new TaskManagerJvm(tm.getKey(), number(c, "java.cls.loadedClasses")
                         + number(c, "java.cls.sharedLoadedClasses"), number(c, "java.cls.unloadedClasses")
                         + number(c, "java.cls.sharedUnloadedClasses"), number(c, "sun.gc.metaspace.used"), lines,
-                        true));
+                        true, copies));
                 continue;
             }
             Map<String, String> m = new LinkedHashMap<>(rest.taskManagerMetrics(tm.getKey(), JVM_METRICS));
             jvms.add(new TaskManagerJvm(tm.getKey(), number(m, JVM_METRICS.get(0)), number(m, JVM_METRICS.get(1)),
-                    number(m, JVM_METRICS.get(2)), lines, false));
+                    number(m, JVM_METRICS.get(2)), lines, false, copies));
         }
         return new View(subtasks, jvms);
+    }
+
+    /**
+     * How many distinct ACCP native library files the JVM has mapped: ACCP copies its library to a fresh temporary
+     * file (deleted after loading) in every class loader that loads it, so this counts its copies in the JVM.
+     */
+    private static long nativeLibraryCopies(long pid) {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/maps")).stream()
+                    .filter(l -> l.contains("amazonCorrettoCryptoProvider")).map(l -> l.substring(l.indexOf('/')))
+                    .distinct().count();
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0; // Not Linux, or the process just ended: nothing to count.
+        }
     }
 
     /** jcmd's output for one command on a cluster JVM (same user, same JDK). */
