@@ -1,5 +1,6 @@
 package dev.beacon.drill;
 
+import dev.beacon.drill.cluster.CryptoProviderProbe;
 import dev.beacon.drill.cluster.FlinkCli;
 import dev.beacon.drill.cluster.FlinkRest;
 import dev.beacon.drill.cluster.JobObserver;
@@ -52,16 +53,17 @@ public final class FailureDrill {
 
     /** What happened in one kill round. */
     public record KillRound(int round, String victim, long victimPid, double sinceLastCheckpointSeconds,
-            String replacement, JobObserver.Recovery recovery) {}
+            String replacement, JobObserver.Recovery recovery, CryptoProviderProbe.View providers) {}
 
     /** The stop-with-savepoint and restore step. */
     public record SavepointStep(String stoppedJob, String savepoint, double stopSeconds, String restoredJob,
-            double restoreSeconds) {}
+            double restoreSeconds, CryptoProviderProbe.View providers) {}
 
     /** Everything a drill produced, for assertions and the summary. */
-    public record Outcome(Mode mode, DrillPlan plan, List<String> jobIds, List<KillRound> kills,
+    public record Outcome(Mode mode, DrillPlan plan, List<String> jobIds, CryptoProviderProbe.View firstStart,
+            List<KillRound> kills,
             SavepointStep savepoint, List<DrillScenario.Call> calls, List<Publisher.Position> published,
-            Observed observed, DrillAssertions assertions, double seconds) {}
+            Observed observed, DrillAssertions assertions, double seconds, double providerCheckSeconds) {}
 
     /** Kafka, PostgreSQL, the cluster and the job jar, shared by the drills of one test class. */
     public record Environment(KafkaFixture kafka, PostgresFixture postgres, StandaloneCluster cluster, FlinkCli cli,
@@ -72,6 +74,8 @@ public final class FailureDrill {
     private final DrillPlan plan;
     private final String inputTopic;
     private final String factsTopic;
+    /** After the first start, every kill round and a restore: which provider each triage subtask decrypts with. */
+    private final CryptoProviderProbe providers;
 
     public FailureDrill(Environment env, Mode mode, DrillPlan plan) {
         this.env = env;
@@ -79,6 +83,7 @@ public final class FailureDrill {
         this.plan = plan;
         this.inputTopic = mode + ".teams-events";
         this.factsTopic = mode + ".emergency-call-facts";
+        this.providers = new CryptoProviderProbe(env.cluster());
     }
 
     public Outcome run() {
@@ -104,6 +109,9 @@ public final class FailureDrill {
             jobIds.add(jobId);
             JobObserver job = new JobObserver(env.cluster(), jobId);
             job.awaitRunningWithCheckpoint(STEP_TIMEOUT);
+            // With a full GC: a TaskManager that ran the previous drill's job shows whether that job's class loader
+            // (and ACCP's native library copy with it) is still held.
+            CryptoProviderProbe.View firstStart = providers.observe(jobId, STEP_TIMEOUT, true);
 
             for (int round = 1; round <= plan.killRounds(); round++) {
                 kills.add(killRound(scenario, scenario.nextRound(round, plan.callsPerRound()), publisher, job));
@@ -119,8 +127,8 @@ public final class FailureDrill {
             long settled = awaitEveryCallIsAFact(assertions);
             job.awaitCheckpointTriggeredAfter(settled, STEP_TIMEOUT);
             Observed observed = finalSnapshot(assertions);
-            return new Outcome(mode, plan, jobIds, kills, savepoint, scenario.calls(), publisher.published(),
-                    observed, assertions, (System.nanoTime() - started) / 1e9);
+            return new Outcome(mode, plan, jobIds, firstStart, kills, savepoint, scenario.calls(), publisher.published(),
+                    observed, assertions, (System.nanoTime() - started) / 1e9, providers.observingSeconds());
         } finally {
             if (jobId != null) {
                 cancelQuietly(jobId);
@@ -152,7 +160,7 @@ public final class FailureDrill {
         env.cluster().awaitTaskManagers(2, STEP_TIMEOUT);
         awaitEveryCallIsAFact(new DrillAssertions(scenario.calls(), publisher.published()));
         return new KillRound(round.number(), victim, pid, (killedAt - before.latestCompletedAtMillis()) / 1000.0,
-                replacement, recovery);
+                replacement, recovery, providers.observe(job.jobId(), STEP_TIMEOUT));
     }
 
     /**
@@ -173,7 +181,8 @@ public final class FailureDrill {
             throw new IllegalStateException("job " + restored + " did not restore from " + savepoint
                     + " but from " + cp.restoredFrom());
         }
-        return new SavepointStep(job.jobId(), savepoint, stopSeconds, restored, restoreSeconds);
+        return new SavepointStep(job.jobId(), savepoint, stopSeconds, restored, restoreSeconds,
+                providers.observe(restored, STEP_TIMEOUT));
     }
 
     /** Polls until nothing is lost: every position audited, every call a fact in PostgreSQL and on the topic. */

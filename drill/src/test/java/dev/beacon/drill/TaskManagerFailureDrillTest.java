@@ -135,6 +135,9 @@ class TaskManagerFailureDrillTest {
                         + "notification_count = distinct desk messages", a.postgresContract(o)),
                 group("Kafka: the keys whose last record is a fact revision are exactly the deterministic ids; "
                         + "every other key ends superseded by its call's live id", a.kafkaContract(o)),
+                group("Crypto: every triage subtask decrypts with the native provider loaded once per JVM (ACCP in "
+                        + "the cluster's lib/), at first start and after every recovery; no provider WARN logged",
+                        cryptoProviders(outcome)),
                 outcome.mode() == Mode.EXACTLY_ONCE
                         ? group("Exactly-once (read_committed): no (fact_id, revision) twice",
                                 a.duplicateRevisions(o))
@@ -142,6 +145,19 @@ class TaskManagerFailureDrillTest {
                 .filter(e -> e != null).toArray(Executable[]::new);
         assertAll(outcome.mode() + " drill: " + a.counts(o) + "\nPer call (also in " + callTable + "):\n"
                 + a.callTable(o), checks);
+    }
+
+    /** The provider views of the first start, every kill round and the restore, labelled. */
+    private static List<String> cryptoProviders(FailureDrill.Outcome outcome) {
+        List<String> out = new java.util.ArrayList<>();
+        outcome.firstStart().violations().forEach(v -> out.add("first start: " + v));
+        for (FailureDrill.KillRound k : outcome.kills()) {
+            k.providers().violations().forEach(v -> out.add("after round " + k.round() + ": " + v));
+        }
+        if (outcome.savepoint() != null) {
+            outcome.savepoint().providers().violations().forEach(v -> out.add("after the restore: " + v));
+        }
+        return out.stream().distinct().toList();
     }
 
     private static Executable group(String invariant, List<String> violations) {

@@ -115,6 +115,63 @@ public final class FlinkRest {
         return out;
     }
 
+    /** A job vertex (an operator chain): its id and name, e.g. {@code Source: kafka-source -> triage}. */
+    public record Vertex(String id, String name) {}
+
+    /** One subtask of a vertex: where its current attempt runs and its state. */
+    public record Subtask(int index, int attempt, String taskManagerId, String status) {}
+
+    public List<Vertex> vertices(String jobId) {
+        List<Vertex> out = new ArrayList<>();
+        for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+            out.add(new Vertex(v.path("id").asText(), v.path("name").asText()));
+        }
+        return out;
+    }
+
+    public List<Subtask> subtasks(String jobId, String vertexId) {
+        List<Subtask> out = new ArrayList<>();
+        for (JsonNode s : get("/jobs/" + jobId + "/vertices/" + vertexId).path("subtasks")) {
+            out.add(new Subtask(s.path("subtask").asInt(), s.path("attempt").asInt(),
+                    s.path("taskmanager-id").asText("?"), s.path("status").asText()));
+        }
+        return out;
+    }
+
+    /**
+     * The current value of an operator metric of every subtask of a vertex that reports it, by subtask index: the
+     * REST API names them {@code <subtask>.<operator>.<metric>}. Values come from the JobManager's metric fetcher
+     * ({@code metrics.fetcher.update-interval}), so a just restarted subtask may not report yet.
+     */
+    public java.util.Map<Integer, String> operatorMetric(String jobId, String vertexId, String metric) {
+        String path = "/jobs/" + jobId + "/vertices/" + vertexId + "/metrics";
+        List<String> ids = new ArrayList<>();
+        for (JsonNode m : get(path)) {
+            String id = m.path("id").asText();
+            if (id.endsWith("." + metric) && id.indexOf('.') < id.length() - metric.length() - 1) {
+                ids.add(id);
+            }
+        }
+        java.util.Map<Integer, String> out = new java.util.TreeMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        for (JsonNode m : get(path + "?get=" + String.join(",", ids))) {
+            String id = m.path("id").asText();
+            out.put(Integer.parseInt(id.substring(0, id.indexOf('.'))), m.path("value").asText());
+        }
+        return out;
+    }
+
+    /** TaskManager metrics by name, e.g. {@code Status.JVM.ClassLoader.ClassesLoaded}; absent ones are left out. */
+    public java.util.Map<String, String> taskManagerMetrics(String taskManagerId, List<String> names) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (JsonNode m : get("/taskmanagers/" + taskManagerId + "/metrics?get=" + String.join(",", names))) {
+            out.put(m.path("id").asText(), m.path("value").asText());
+        }
+        return out;
+    }
+
     private JsonNode get(String path) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build();
         try {

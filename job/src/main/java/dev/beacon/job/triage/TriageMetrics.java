@@ -50,12 +50,16 @@ final class TriageMetrics {
     }
 
     /**
-     * What decrypts: gauge {@code cryptoProviderNative} (1 when a native provider does the RSA unwrap, else 0) and
-     * the data-key cache's {@code dataKeyCacheHits} and {@code dataKeyCacheMisses} (both 0 while it is disabled).
+     * What decrypts: gauge {@code cryptoProviderNative} (1 when a native provider does the RSA unwrap, else 0),
+     * gauge {@code cryptoProviderPerJobCopy} (1 when that is the job jar's own copy in this job's class loader, which
+     * costs a native library copy and a class loader per job submission on a TaskManager; 0 when it is loaded once
+     * per JVM from Flink's lib/, or none is used) and the data-key cache's {@code dataKeyCacheHits} and {@code dataKeyCacheMisses} (both 0 while it is disabled).
      */
     void decryption(MetricGroup group, RichNotificationDecryptor decryptor) {
         int nativeProvider = decryptor.nativeProvider() ? 1 : 0;
         group.gauge("cryptoProviderNative", () -> nativeProvider);
+        int perJobCopy = decryptor.nativeProviderPerJobCopy() ? 1 : 0;
+        group.gauge("cryptoProviderPerJobCopy", () -> perJobCopy);
         DataKeyCache cache = decryptor.cache();
         group.counter("dataKeyCacheHits", new ReadOnlyCounter(cache::hits));
         group.counter("dataKeyCacheMisses", new ReadOnlyCounter(cache::misses));

@@ -24,6 +24,7 @@ public final class RichNotificationDecryptor {
 
     private final RichNotificationCrypto.Decryptor decryptor;
     private final boolean nativeProvider;
+    private final boolean perJobCopy;
 
     /** With this JVM's provider choice ({@link CryptoProviders#forThisJvm()}) and no data-key cache. */
     public RichNotificationDecryptor(DecryptionKeys keys) {
@@ -49,11 +50,20 @@ public final class RichNotificationDecryptor {
         }
         this.decryptor = built;
         this.nativeProvider = isNative;
+        this.perJobCopy = isNative && providers.perJob();
     }
 
     /** True when a native provider does (at least) the RSA unwrap. */
     public boolean nativeProvider() {
         return nativeProvider;
+    }
+
+    /**
+     * True when that native provider is the job jar's own copy in a job class loader (one per job submission on a
+     * TaskManager) rather than one loaded once per JVM, e.g. from Flink's lib/.
+     */
+    public boolean nativeProviderPerJobCopy() {
+        return perJobCopy;
     }
 
     /** The providers in use, by algorithm. */

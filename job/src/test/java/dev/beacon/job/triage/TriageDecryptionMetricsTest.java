@@ -59,6 +59,8 @@ class TriageDecryptionMetricsTest {
         assertThat(metrics.count("dataKeyCacheMisses")).isEqualTo(2);
         assertThat(metrics.gaugeValue("cryptoProviderNative"))
                 .isEqualTo(CryptoProviders.forThisJvm().isNative() ? 1 : 0);
+        // In a test JVM the job's classes are on the class path: one copy per JVM, not per job.
+        assertThat(metrics.gaugeValue("cryptoProviderPerJobCopy")).isEqualTo(0);
     }
 
     @Test
@@ -84,6 +86,7 @@ class TriageDecryptionMetricsTest {
 
         assertThat(metrics.count("ignored")).isEqualTo(1);
         assertThat(metrics.gaugeValue("cryptoProviderNative")).isEqualTo(0);
+        assertThat(metrics.gaugeValue("cryptoProviderPerJobCopy")).isEqualTo(0);
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.beacon.contracts.crypto.RichNotificationCrypto;
 import dev.beacon.contracts.crypto.EncryptedContent;
 import dev.beacon.job.testing.GraphEncryption;
 import dev.beacon.job.testing.TestKeys;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.security.Provider;
 import java.security.spec.MGF1ParameterSpec;
@@ -89,6 +91,96 @@ class CryptoProvidersTest {
 
         assertThat(chosen.isNative()).isFalse();
         assertThat(chosen.fallbackCause()).isEqualTo("Empty lacks " + RichNotificationCrypto.RSA);
+    }
+
+    /**
+     * A Flink user-code class loader: child-first for ACCP (as Flink's default {@code classloader.resolve-order}),
+     * so the job jar's copy would shadow one in the parent (Flink's lib/).
+     */
+    private static final class ChildFirstLoader extends URLClassLoader {
+        ChildFirstLoader(URL jar, ClassLoader parent) {
+            super(new URL[] {jar}, parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null && name.startsWith("com.amazon.corretto.")) {
+                    c = findClass(name);
+                }
+                return c != null ? c : super.loadClass(name, resolve);
+            }
+        }
+    }
+
+    private static URL accpJar() throws Exception {
+        return Class.forName(CryptoProviders.ACCP_CLASS).getProtectionDomain().getCodeSource().getLocation();
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aJobClassLoadersOwnCopyLoadsButIsReportedAsPerJob() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(linuxX86(), "the job ships ACCP for linux-x86_64");
+        // A second class loader in this JVM: ACCP copies its library to a fresh file, so it loads and is healthy...
+        ClassLoader job = new ChildFirstLoader(accpJar(), ClassLoader.getPlatformClassLoader());
+
+        Provider own = CryptoProviders.locateAccp(job);
+
+        assertThat(own.getClass().getClassLoader()).isSameAs(job);
+        assertThat(own.getClass()).isNotSameAs(Class.forName(CryptoProviders.ACCP_CLASS));
+        // ...but it is one more library copy and a class loader kept alive: reported, never silent.
+        assertThat(CryptoProviders.isPerJobCopy(own.getClass(), job)).isTrue();
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void accpInTheParentClassLoaderWinsOverTheJobJarsCopy() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(linuxX86(), "the job ships ACCP for linux-x86_64");
+        ClassLoader flinkLib = new URLClassLoader(new URL[] {accpJar()}, ClassLoader.getPlatformClassLoader());
+        ClassLoader job = new ChildFirstLoader(accpJar(), flinkLib);
+
+        Provider shared = CryptoProviders.locateAccp(job);
+
+        assertThat(shared.getClass().getClassLoader()).isSameAs(flinkLib);
+        assertThat(CryptoProviders.isPerJobCopy(shared.getClass(), job)).isFalse();
+        // The same singleton for the next job's class loader: loaded once per JVM.
+        assertThat(CryptoProviders.locateAccp(new ChildFirstLoader(accpJar(), flinkLib))).isSameAs(shared);
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aProviderRegisteredJvmWideWinsOverEverything() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(linuxX86(), "the job ships ACCP for linux-x86_64");
+        Provider registered = CryptoProviders.loadAccp();
+        java.security.Security.addProvider(registered);
+        try {
+            ClassLoader job = new ChildFirstLoader(accpJar(), ClassLoader.getPlatformClassLoader());
+
+            assertThat(CryptoProviders.locateAccp(job)).isSameAs(registered);
+        } finally {
+            java.security.Security.removeProvider(CryptoProviders.ACCP_NAME);
+        }
+    }
+
+    @Test
+    void onTheJvmsClassPathItIsNeverPerJob() {
+        // Local runs, the MiniCluster and tests: the job's classes are on the JVM's class path, one copy per JVM.
+        assertThat(CryptoProviders.isPerJobCopy(CryptoProvidersTest.class, ClassLoader.getSystemClassLoader()))
+                .isFalse();
+    }
+
+    @Test
+    void aLibraryHeldByAnotherClassLoaderFallsBackToTheJdkNamingTheCause() {
+        CryptoProviders chosen = CryptoProviders.select(() -> {
+            throw new UnsatisfiedLinkError("Native Library /tmp/libamazonCorrettoCryptoProvider.so already loaded "
+                    + "in another classloader");
+        });
+
+        assertThat(chosen.isNative()).isFalse();
+        assertThat(chosen.perJob()).isFalse();
+        assertThat(chosen.describe()).isEqualTo("JDK providers (UnsatisfiedLinkError: Native Library "
+                + "/tmp/libamazonCorrettoCryptoProvider.so already loaded in another classloader)");
     }
 
     @Test

@@ -148,6 +148,7 @@ class ComposeFileTest {
                     assertThat(source).as("bind mount of %s", service)
                             .satisfiesAnyOf(s -> assertThat(ComposeFile.ROOT.resolve(s)).exists(),
                                     s -> assertThat(s).endsWith("/target/beacon-job.jar"),
+                                    s -> assertThat(s).startsWith("./job/target/flink-lib/"),
                                     s -> assertThat(s).endsWith("/target/beacon-control-plane.jar"),
                                     s -> assertThat(s).isEqualTo("./local/target/beacon-local.jar"),
                                     s -> assertThat(s).isEqualTo("./local/target/compose-demo/lib"));
