@@ -203,8 +203,8 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                 TenantRateLimiter.perSecond(settings.hydrationRate()), hydrationPublisher,
                 new HydrationOutcomes(sql, clock), new HydrationCounters(clock));
         hydration = new HydrationConsumer(HydrationConsumer.Settings.of(settings.kafkaBootstrap(),
-                settings.hydrationTopic(), settings.hydrationGroup(), settings.hydrationDeadLetterTopic()), hydrator)
-                .start();
+                settings.hydrationTopic(), settings.hydrationGroup(), settings.hydrationDeadLetterTopic())
+                .withConcurrency(settings.hydrationConcurrency()), hydrator).start();
         metrics.bindHydration(hydration.counters());
     }
 
