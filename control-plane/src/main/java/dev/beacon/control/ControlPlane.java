@@ -522,7 +522,8 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     public StatusReport status() {
         return new StatusReport(clock.instant(), settings.replicaId(), listIntegrations(), signIn.tokenHealth(),
                 subscriptions.views(null), gaps.list(null, true), certificates.views(null),
-                backfill == null ? List.of() : backfill.views(), directory == null ? List.of() : directory.views());
+                backfill == null ? List.of() : backfill.views(), directory == null ? List.of() : directory.views(),
+                hydration == null ? null : hydration.view());
     }
 
     @Override

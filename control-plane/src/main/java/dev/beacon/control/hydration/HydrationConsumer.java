@@ -2,6 +2,7 @@ package dev.beacon.control.hydration;
 
 import dev.beacon.control.kafka.ConsumerThread;
 import dev.beacon.control.kafka.RetryBackoff;
+import dev.beacon.control.ops.HydrationView;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -129,6 +130,15 @@ public final class HydrationConsumer implements AutoCloseable {
         if (t != null) {
             t.close();
         }
+    }
+
+    /** What status shows of this replica's consumer. */
+    public HydrationView view() {
+        HydrationCounters.LastFailure last = counters.lastFailure();
+        return new HydrationView(counters.running(), settings.concurrency(), counters.assignedPartitions(),
+                counters.doneCount(), counters.publishedCount(), counters.deletedCount(), counters.deadLettersTotal(),
+                counters.retries(), counters.lag(), counters.inFlight(), counters.waiting().size(),
+                last == null ? null : last.reason(), last == null ? null : last.at());
     }
 
     /** Records behind the log end of the assigned partitions, from the consumer's own fetch state (no request). */

@@ -54,9 +54,19 @@ public final class ConcurrentRecords implements AutoCloseable {
      * records in flight and the throwable is rethrown here, as the sequential loop would have.
      */
     public List<RecordOutcome> run(List<ConsumerRecord<byte[], byte[]>> records, BooleanSupplier keepStarting) {
+        return run(records, 0, keepStarting);
+    }
+
+    /**
+     * As {@link #run(List, BooleanSupplier)}, but the first {@code alone} records run one at a time before any
+     * other starts (a retry of a record that failed: while it still fails, nothing behind it runs).
+     */
+    public List<RecordOutcome> run(List<ConsumerRecord<byte[], byte[]>> records, int alone,
+                                   BooleanSupplier keepStarting) {
         RecordOutcome[] outcomes = new RecordOutcome[records.size()];
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean halt = new AtomicBoolean();
+        int aloneUntil = Math.min(Math.max(alone, 0), records.size());
         Runnable worker = () -> {
             while (!halt.get() && keepStarting.getAsBoolean()) {
                 int i = next.getAndIncrement();
@@ -77,8 +87,16 @@ public final class ConcurrentRecords implements AutoCloseable {
                 }
             }
         };
+        // The calling thread alone until the first {@code alone} records are done (a failure halts it all).
+        while (!halt.get() && keepStarting.getAsBoolean() && next.get() < aloneUntil) {
+            int i = next.getAndIncrement();
+            outcomes[i] = handler.process(records.get(i));
+            if (outcomes[i] instanceof RecordOutcome.RetryLater) {
+                halt.set(true);
+            }
+        }
         List<Future<?>> helpers = new ArrayList<>();
-        int extra = pool == null ? 0 : Math.min(concurrency - 1, records.size() - 1);
+        int extra = pool == null || halt.get() ? 0 : Math.min(concurrency - 1, records.size() - next.get() - 1);
         for (int i = 0; i < extra; i++) {
             helpers.add(pool.submit(worker));
         }

@@ -124,19 +124,28 @@ public final class ConsumeLoop implements ConsumerRebalanceListener {
     private void process(ConsumerRecords<byte[], byte[]> records) {
         polls++;
         // Least recently served first, so a partition left for later (below) is first next time: no starving.
+        // With records in flight concurrently, a record retried after a failure goes first, and alone: while it
+        // still fails, the records behind it are not run (again) with each attempt. One at a time needs neither.
+        boolean concurrent = runner.concurrency() > 1;
         List<TopicPartition> order = new ArrayList<>(records.partitions());
-        order.sort(Comparator.comparingLong(tp -> lastServed.getOrDefault(tp, -1L)));
+        order.sort(Comparator.comparing((TopicPartition tp) -> concurrent && !retrying(records, tp))
+                .thenComparingLong(tp -> lastServed.getOrDefault(tp, -1L)));
+        int alone = concurrent && !order.isEmpty() && retrying(records, order.get(0)) ? 1 : 0;
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>(records.count());
         order.forEach(tp -> all.addAll(records.records(tp)));
         // One failing call per poll (in flight excepted): a dependency that is down is likely down for every
         // partition, and each failing call may take its full timeout. Records not started are read again next poll.
-        List<RecordOutcome> outcomes = runner.run(all, () -> running);
+        List<RecordOutcome> outcomes = runner.run(all, alone, () -> running);
         int at = 0;
         for (TopicPartition tp : order) {
             List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
             settle(tp, batch, outcomes.subList(at, at + batch.size()));
             at += batch.size();
         }
+    }
+
+    private boolean retrying(ConsumerRecords<byte[], byte[]> records, TopicPartition tp) {
+        return waiting.retrying(tp, records.records(tp).get(0).offset());
     }
 
     /** Commits the partition's done prefix; holds it at its first record not done (see InOrderCompletions). */

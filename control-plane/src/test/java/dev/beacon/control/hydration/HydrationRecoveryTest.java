@@ -141,7 +141,9 @@ class HydrationRecoveryTest {
             rig.request("17724386" + (10000 + i));
         }
         // Misconfigured at 100 per second, and no inline Retry-After waits: every 429 goes back to the consumer.
-        rig.start(rig.hydrator(rig.graph(Duration.ZERO), 100, rig.publisher()));
+        // One request at a time, so each 429 is one consumer retry and nothing is published twice (with requests
+        // in flight, those after a throttled one may be published again after its retry: see the 503 test).
+        rig.start(rig.hydrator(rig.graph(Duration.ZERO), 100, rig.publisher()), 1);
 
         await("all committed", () -> rig.committed() == n);
 

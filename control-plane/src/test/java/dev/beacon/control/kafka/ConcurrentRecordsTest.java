@@ -80,6 +80,24 @@ class ConcurrentRecordsTest {
     }
 
     @Test
+    void aRetriedRecordRunsAloneFirstAndWhileItFailsNothingBehindItStarts() {
+        Set<Long> started = ConcurrentHashMap.newKeySet();
+        boolean[] fail = {true};
+        try (ConcurrentRecords runner = new ConcurrentRecords(r -> {
+            started.add(r.offset());
+            return r.offset() == 0 && fail[0] ? InOrderCompletionsTest.retry() : new RecordOutcome.Done("ok");
+        }, 4, "test")) {
+            List<RecordOutcome> out = runner.run(records(20), 1, () -> true);
+            assertThat(started).containsExactly(0L);
+            assertThat(out.subList(1, 20)).containsOnlyNulls();
+
+            fail[0] = false;
+            out = runner.run(records(20), 1, () -> true);
+            assertThat(out).allMatch(o -> o instanceof RecordOutcome.Done);
+        }
+    }
+
+    @Test
     void aStopEndsTheStartingAndWhatWasDoneStays() {
         AtomicInteger calls = new AtomicInteger();
         try (ConcurrentRecords runner = new ConcurrentRecords(r -> {
