@@ -49,10 +49,10 @@ final class HydrationProcessor implements RecordHandler {
         counters.started();
         try {
             RecordOutcome outcome = hydrate(r);
-            if (outcome instanceof RecordOutcome.Done) {
-                counters.done();
-            } else if (outcome instanceof RetryLater later) {
+            if (outcome instanceof RecordOutcome.RetryLater later) {
                 counters.failed(reason(later.failure()));
+            } else {
+                counters.done();
             }
             return outcome;
         } finally {

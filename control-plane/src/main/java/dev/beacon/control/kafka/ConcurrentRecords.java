@@ -87,7 +87,7 @@ public final class ConcurrentRecords implements AutoCloseable {
                 }
             }
         };
-        // The calling thread alone until the first {@code alone} records are done (a failure halts it all).
+        // The calling thread alone until the first `alone` records are done (a failure halts it all).
         while (!halt.get() && keepStarting.getAsBoolean() && next.get() < aloneUntil) {
             int i = next.getAndIncrement();
             outcomes[i] = handler.process(records.get(i));

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Which of one partition's records (in offset order) may be committed after they ran, possibly concurrently: the
- * contiguous prefix that is {@link RecordOutcome.Done}. The first record not done is where the partition resumes:
+ * contiguous prefix that is done (any outcome but {@link RecordOutcome.RetryLater}). The first record not done is where the partition resumes:
  * a {@link RecordOutcome.RetryLater} (the partition waits there) or a record never started (read again next poll).
  *
  * <p>Records after the first one not done may have finished too (they ran concurrently); they are not committed,
@@ -36,7 +36,9 @@ public final class InOrderCompletions {
      */
     public static Settled settle(List<RecordOutcome> outcomes) {
         int done = 0;
-        while (done < outcomes.size() && outcomes.get(done) instanceof RecordOutcome.Done) {
+        // Any outcome but RetryLater is done (handlers may have their own kinds of done), as in the sequential loop.
+        while (done < outcomes.size() && outcomes.get(done) != null
+                && !(outcomes.get(done) instanceof RecordOutcome.RetryLater)) {
             done++;
         }
         boolean failed = done < outcomes.size() && outcomes.get(done) instanceof RecordOutcome.RetryLater;

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The commit rule for one partition's records run concurrently: only the contiguous done prefix; the first record
- * not done is where the partition resumes (waits on it if it failed). Outcomes are written D (done), R (retry later),
- * - (not started).
+ * not done is where the partition resumes (waits on it if it failed). Outcomes are written D (done), H (a handler's own kind
+ * of done), R (retry later), - (not started).
  */
 class InOrderCompletionsTest {
 
@@ -31,7 +31,9 @@ class InOrderCompletionsTest {
                 Arguments.of("DDDR", 3, true, true, false),
                 Arguments.of("DD--", 2, false, true, false), // stop or another partition failed: rest next poll
                 Arguments.of("----", 0, false, false, false),
-                Arguments.of("DR--", 1, true, true, false));
+                Arguments.of("DR--", 1, true, true, false),
+                Arguments.of("HHDH", 4, false, true, true), // a handler's own kind of done counts as done
+                Arguments.of("HRH-", 1, true, true, false));
     }
 
     @ParameterizedTest(name = "[{0}]")
@@ -49,6 +51,7 @@ class InOrderCompletionsTest {
             out.add(switch (c) {
                 case 'D' -> new RecordOutcome.Done("done");
                 case 'R' -> retry();
+                case 'H' -> new RecordOutcome() { };
                 default -> null;
             });
         }
