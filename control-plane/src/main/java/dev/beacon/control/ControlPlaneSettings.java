@@ -1,6 +1,7 @@
 package dev.beacon.control;
 
 import dev.beacon.contracts.secrets.SecretSource;
+import dev.beacon.control.hydration.HydrationConsumer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -66,7 +67,7 @@ public record ControlPlaneSettings(
     /** Graph allows 20 chat-message GETs per second per app and tenant; stay well below. */
     public static final double DEFAULT_HYDRATION_RATE = 15;
     /** Hydration GETs in flight per consumer: at 100-500 ms per GET, 8 reach the default rate with room to spare. */
-    public static final int DEFAULT_HYDRATION_CONCURRENCY = dev.beacon.control.hydration.HydrationConsumer.Settings.DEFAULT_CONCURRENCY;
+    public static final int DEFAULT_HYDRATION_CONCURRENCY = HydrationConsumer.Settings.DEFAULT_CONCURRENCY;
     /** More in flight than this only queues behind the per-tenant rate and holds threads. */
     public static final int MAX_HYDRATION_CONCURRENCY = 64;
     /** The job's input topic, shared with the webhook ingress ({@code BEACON_INGRESS_TOPIC}). */

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -29,7 +30,7 @@ public final class HydrationCounters implements ConsumerProgress {
     private final Clock clock;
     private final PartitionStatus<WaitingRequest> status;
     private final AtomicLong done = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile LastFailure lastFailure;
     private final AtomicLong fetched = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
@@ -199,8 +200,9 @@ public final class HydrationCounters implements ConsumerProgress {
 
     @Override
     public String toString() {
-        return "HydrationCounters[done=" + doneCount() + ", fetched=" + fetchedCount() + ", published=" + publishedCount() + ", deleted="
-                + deletedCount() + ", forbidden=" + forbiddenCount() + ", throttled=" + throttledCount()
-                + ", retries=" + retries() + ", deadLetters=" + deadLettersTotal() + ", lag=" + lag + "]";
+        return "HydrationCounters[done=" + doneCount() + ", fetched=" + fetchedCount() + ", published="
+                + publishedCount() + ", deleted=" + deletedCount() + ", forbidden=" + forbiddenCount()
+                + ", throttled=" + throttledCount() + ", retries=" + retries() + ", deadLetters=" + deadLettersTotal()
+                + ", lag=" + lag + "]";
     }
 }

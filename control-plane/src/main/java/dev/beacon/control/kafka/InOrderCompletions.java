@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * Which of one partition's records (in offset order) may be committed after they ran, possibly concurrently: the
- * contiguous prefix that is done (any outcome but {@link RecordOutcome.RetryLater}). The first record not done is where the partition resumes:
- * a {@link RecordOutcome.RetryLater} (the partition waits there) or a record never started (read again next poll).
+ * contiguous prefix that is done (any outcome but {@link RecordOutcome.RetryLater}). The first record not done is
+ * where the partition resumes: a RetryLater (the partition waits there) or a record never started (read again next
+ * poll).
  *
  * <p>Records after the first one not done may have finished too (they ran concurrently); they are not committed,
  * so they run again after the retry. That is harmless: handlers are idempotent (the job deduplicates a message
