@@ -207,8 +207,8 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
                 TenantRateLimiter.perSecond(settings.hydrationRate()), hydrationPublisher,
                 new HydrationOutcomes(sql, clock), new HydrationCounters(clock));
         hydration = new HydrationConsumer(HydrationConsumer.Settings.of(settings.kafkaBootstrap(),
-                settings.hydrationTopic(), settings.hydrationGroup(), settings.hydrationDeadLetterTopic()), hydrator)
-                .start();
+                settings.hydrationTopic(), settings.hydrationGroup(), settings.hydrationDeadLetterTopic())
+                .withConcurrency(settings.hydrationConcurrency()), hydrator).start();
         metrics.bindHydration(hydration.counters());
     }
 
@@ -556,7 +556,8 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
     public StatusReport status() {
         return new StatusReport(clock.instant(), settings.replicaId(), listIntegrations(), signIn.tokenHealth(),
                 subscriptions.views(null), gaps.list(null, true), certificates.views(null),
-                backfill == null ? List.of() : backfill.views(), directory == null ? List.of() : directory.views());
+                backfill == null ? List.of() : backfill.views(), directory == null ? List.of() : directory.views(),
+                hydration == null ? null : hydration.view());
     }
 
     @Override

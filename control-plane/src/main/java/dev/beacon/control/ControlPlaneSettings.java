@@ -1,6 +1,7 @@
 package dev.beacon.control;
 
 import dev.beacon.contracts.secrets.SecretSource;
+import dev.beacon.control.hydration.HydrationConsumer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -65,6 +66,10 @@ public record ControlPlaneSettings(
     public static final String DEFAULT_HYDRATION_GROUP = "beacon-hydration";
     /** Graph allows 20 chat-message GETs per second per app and tenant; stay well below. */
     public static final double DEFAULT_HYDRATION_RATE = 15;
+    /** Hydration GETs in flight per consumer: at 100-500 ms per GET, 8 reach the default rate with room to spare. */
+    public static final int DEFAULT_HYDRATION_CONCURRENCY = HydrationConsumer.Settings.DEFAULT_CONCURRENCY;
+    /** More in flight than this only queues behind the per-tenant rate and holds threads. */
+    public static final int MAX_HYDRATION_CONCURRENCY = 64;
     /** The job's input topic, shared with the webhook ingress ({@code BEACON_INGRESS_TOPIC}). */
     public static final String DEFAULT_EVENTS_TOPIC = "teams-events";
 
@@ -142,6 +147,11 @@ public record ControlPlaneSettings(
             problems.add(e.getMessage());
         }
         try {
+            hydrationConcurrency();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        try {
             ingressPublicUrl();
         } catch (IllegalArgumentException e) {
             problems.add("BEACON_INGRESS_PUBLIC_URL: " + e.getMessage());
@@ -209,7 +219,10 @@ public record ControlPlaneSettings(
         return plain(env, "BEACON_HYDRATION_GROUP").orElse(DEFAULT_HYDRATION_GROUP);
     }
 
-    /** {@code BEACON_HYDRATION_RATE}: chat-message GETs per second per tenant, per replica (default 15). */
+    /**
+     * {@code BEACON_HYDRATION_RATE}: chat-message GETs per second per tenant (default 15). It holds across replicas
+     * because the job keys hydration requests by tenant, so one tenant's requests are read by one consumer.
+     */
     public double hydrationRate() {
         Optional<String> v = plain(env, "BEACON_HYDRATION_RATE");
         if (v.isEmpty()) {
@@ -225,6 +238,27 @@ public record ControlPlaneSettings(
         }
         throw new IllegalArgumentException("BEACON_HYDRATION_RATE must be a positive number of requests per second, "
                 + "got '" + v.get() + "'");
+    }
+
+    /**
+     * {@code BEACON_HYDRATION_CONCURRENCY}: hydration requests in flight per consumer (default
+     * {@value #DEFAULT_HYDRATION_CONCURRENCY}, 1 to {@value #MAX_HYDRATION_CONCURRENCY}); the rate still governs.
+     */
+    public int hydrationConcurrency() {
+        Optional<String> v = plain(env, "BEACON_HYDRATION_CONCURRENCY");
+        if (v.isEmpty()) {
+            return DEFAULT_HYDRATION_CONCURRENCY;
+        }
+        try {
+            int n = Integer.parseInt(v.get().trim());
+            if (n >= 1 && n <= MAX_HYDRATION_CONCURRENCY) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("BEACON_HYDRATION_CONCURRENCY must be a whole number from 1 to "
+                + MAX_HYDRATION_CONCURRENCY + " (requests in flight), got '" + v.get() + "'");
     }
 
     /**
@@ -265,7 +299,8 @@ public record ControlPlaneSettings(
                 "consumer group:        " + consumerGroup,
                 "hydration:             " + (hydrationEnabled() ? hydrationTopic() + " -> " + eventsTopic()
                         + " (group " + hydrationGroup() + ", dead letters " + hydrationDeadLetterTopic() + ", "
-                        + hydrationRateQuietly() + " GET/s per tenant)" : "(off)"),
+                        + hydrationRateQuietly() + " GET/s per tenant, " + hydrationConcurrencyQuietly()
+                        + " in flight)" : "(off)"),
                 "replica id:            " + replicaId,
                 "lease duration:        " + leaseDuration,
                 "reconcile interval:    " + reconcileInterval,
@@ -332,6 +367,14 @@ public record ControlPlaneSettings(
     private String hydrationRateQuietly() {
         try {
             return String.valueOf(hydrationRate());
+        } catch (IllegalArgumentException e) {
+            return "invalid";
+        }
+    }
+
+    private String hydrationConcurrencyQuietly() {
+        try {
+            return String.valueOf(hydrationConcurrency());
         } catch (IllegalArgumentException e) {
             return "invalid";
         }

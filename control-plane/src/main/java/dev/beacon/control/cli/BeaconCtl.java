@@ -10,6 +10,7 @@ import dev.beacon.control.ops.GapView;
 import dev.beacon.control.ops.IntegrationView;
 import dev.beacon.control.ops.LoginView;
 import dev.beacon.control.ops.NewIntegration;
+import dev.beacon.control.ops.HydrationView;
 import dev.beacon.control.ops.StatusReport;
 import dev.beacon.control.ops.SubscriptionView;
 import dev.beacon.control.ops.TokenView;
@@ -331,6 +332,9 @@ public final class BeaconCtl implements Callable<Integer> {
             }
             if (!r.directorySyncs().isEmpty()) {
                 section("Directory sync", DirectoryCommand.table(r.directorySyncs(), now));
+            }
+            if (r.hydration() != null) {
+                section("Hydration (this replica)", hydrationTable(r.hydration(), now));
             }
             return 0;
         }
@@ -663,6 +667,17 @@ public final class BeaconCtl implements Callable<Integer> {
             out().print(backfillTable(List.of(v), now).render());
             return 0;
         }
+    }
+
+    static TextTable hydrationTable(HydrationView h, java.time.Instant now) {
+        TextTable t = new TextTable("RUNNING", "PARTITIONS", "IN FLIGHT", "DONE", "PUBLISHED", "DELETED",
+                "DEAD LETTERS", "RETRIES", "LAG", "WAITING", "LAST FAILURE");
+        t.row(h.running() ? "yes" : "NO", h.partitions().isEmpty() ? "-" : h.partitions().stream()
+                        .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")),
+                h.inFlight() + "/" + h.concurrency(), h.done(), h.published(), h.deleted(), h.deadLettered(),
+                h.retries(), h.lag(), h.waiting(), h.lastFailure() == null ? "-"
+                        : h.lastFailure() + " (" + TextTable.relative(h.lastFailureAt(), now) + ")");
+        return t;
     }
 
     static TextTable backfillTable(List<BackfillView> views, java.time.Instant now) {

@@ -204,23 +204,22 @@ public final class GraphClient {
                            Runnable beforeEachAttempt) throws GraphException, SignInRequiredException {
         String operation = "Graph " + method + " " + path;
         return retry.execute(operation, () -> {
-            beforeEachAttempt.run();
             try {
-                return once(integrationId, method, path, body, secretInBody, operation, false);
+                return once(integrationId, method, path, body, secretInBody, operation, false, beforeEachAttempt);
             } catch (GraphException e) {
                 if (e.status() != 401) {
                     throw e;
                 }
                 // The token looked valid here but not to Graph (revoked early, clock skew): once more, fresh.
-                beforeEachAttempt.run();
-                return once(integrationId, method, path, body, secretInBody, operation, true);
+                return once(integrationId, method, path, body, secretInBody, operation, true, beforeEachAttempt);
             }
         });
     }
 
     /** One HTTP exchange: the body of a 2xx answer as sent, else a {@link GraphException}. */
     private byte[] once(String integrationId, String method, String path, String body, String secretInBody,
-                        String operation, boolean freshToken) throws GraphException, SignInRequiredException {
+                        String operation, boolean freshToken, Runnable beforeSend)
+            throws GraphException, SignInRequiredException {
         String token = (freshToken ? tokens.freshGraphToken(integrationId) : tokens.graphToken(integrationId))
                 .accessToken();
         HttpRequest.Builder b = HttpRequest.newBuilder(endpoints.graphUri(path))
@@ -233,9 +232,13 @@ public final class GraphClient {
             b.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         }
+        HttpRequest request = b.build();
+        // Right before the send, after the token: a rate limiter's slot then paces what Graph receives, not the
+        // token lookups before it.
+        beforeSend.run();
         HttpResponse<byte[]> r;
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             // The exception text names the host at most; the request (and its token) is not in it.
             throw new GraphException(operation, GraphException.NO_RESPONSE, e.getClass().getSimpleName(),

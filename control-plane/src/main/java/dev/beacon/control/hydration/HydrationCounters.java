@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -23,7 +24,14 @@ public final class HydrationCounters implements ConsumerProgress {
     public record WaitingRequest(String topic, int partition, long offset, int failures, Instant failingSince,
                                  String lastFailure) {}
 
+    /** The last failed attempt: what failed (kind and status, or class names) and when. */
+    public record LastFailure(String reason, Instant at) {}
+
+    private final Clock clock;
     private final PartitionStatus<WaitingRequest> status;
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile LastFailure lastFailure;
     private final AtomicLong fetched = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
@@ -34,10 +42,29 @@ public final class HydrationCounters implements ConsumerProgress {
     private volatile long lag;
 
     public HydrationCounters(Clock clock) {
+        this.clock = clock;
         this.status = new PartitionStatus<>(clock, WaitingRequest::failingSince);
         for (HydrationPoison p : HydrationPoison.values()) {
             deadLetters.put(p, new AtomicLong());
         }
+    }
+
+    void started() {
+        inFlight.incrementAndGet();
+    }
+
+    void finished() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Published, recorded as deleted or dead-lettered: its offset may be committed. */
+    void done() {
+        done.incrementAndGet();
+    }
+
+    /** An attempt failed and will be retried; {@code reason} names kind and status, never tokens or content. */
+    void failed(String reason) {
+        lastFailure = new LastFailure(reason, clock.instant());
     }
 
     void fetched() {
@@ -93,6 +120,21 @@ public final class HydrationCounters implements ConsumerProgress {
     @Override
     public void unassigned(Collection<Integer> partitions) {
         status.unassigned(partitions);
+    }
+
+    /** Requests finished for good (published, deleted or dead-lettered); a replayed request counts again. */
+    public long doneCount() {
+        return done.get();
+    }
+
+    /** Requests being hydrated now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** The last failed attempt, or null if none failed since the start. */
+    public LastFailure lastFailure() {
+        return lastFailure;
     }
 
     /** Messages Graph returned (200). */
@@ -158,8 +200,9 @@ public final class HydrationCounters implements ConsumerProgress {
 
     @Override
     public String toString() {
-        return "HydrationCounters[fetched=" + fetchedCount() + ", published=" + publishedCount() + ", deleted="
-                + deletedCount() + ", forbidden=" + forbiddenCount() + ", throttled=" + throttledCount()
-                + ", retries=" + retries() + ", deadLetters=" + deadLettersTotal() + ", lag=" + lag + "]";
+        return "HydrationCounters[done=" + doneCount() + ", fetched=" + fetchedCount() + ", published="
+                + publishedCount() + ", deleted=" + deletedCount() + ", forbidden=" + forbiddenCount()
+                + ", throttled=" + throttledCount() + ", retries=" + retries() + ", deadLetters=" + deadLettersTotal()
+                + ", lag=" + lag + "]";
     }
 }

@@ -4,6 +4,7 @@ import dev.beacon.contracts.records.HydrationRequestRecord;
 import dev.beacon.control.kafka.DeadLetterPublisher;
 import dev.beacon.control.kafka.RecordHandler;
 import dev.beacon.control.kafka.RecordOutcome;
+import dev.beacon.control.kafka.WaitingPartitions;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,8 +43,29 @@ final class HydrationProcessor implements RecordHandler {
         this.counters = counters;
     }
 
+    /** Called from up to {@code concurrency} threads at once; everything it uses is thread-safe. */
     @Override
     public RecordOutcome process(ConsumerRecord<byte[], byte[]> r) {
+        counters.started();
+        try {
+            RecordOutcome outcome = hydrate(r);
+            if (outcome instanceof RecordOutcome.RetryLater later) {
+                counters.failed(reason(later.failure()));
+            } else {
+                counters.done();
+            }
+            return outcome;
+        } finally {
+            counters.finished();
+        }
+    }
+
+    /** For status: our own retry messages name the kind, status and integration; anything else only class names. */
+    static String reason(Exception e) {
+        return e instanceof HydrationRetryException ? e.getMessage() : WaitingPartitions.describe(e);
+    }
+
+    private RecordOutcome hydrate(ConsumerRecord<byte[], byte[]> r) {
         HydrationRequests.Parsed parsed = parser.parse(r.value());
         if (parsed.poison() != null) {
             return deadLetter(r, null, parsed.poison(), parsed.detail());

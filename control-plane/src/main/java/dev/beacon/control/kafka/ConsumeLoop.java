@@ -23,14 +23,16 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 
 /**
- * The consumer thread's loop: poll, hand records to the {@link RecordProcessor} in order, commit what was done.
+ * The consumer thread's loop: poll, run the records through the handler ({@link ConcurrentRecords}: one at a time,
+ * or up to N in flight), commit what was done.
  *
  * <p>The invariant: a partition's committed offset never passes a record that was not handled or dead-lettered.
  * When a record fails because a dependency is down, its partition is sought back to it and paused until the
  * backoff ends ({@link WaitingPartitions}); the loop keeps polling meanwhile, so other partitions go on and the
  * consumer stays in its group however long the outage lasts (no sleeping past {@code max.poll.interval.ms}). On
  * revocation the partitions' done offsets are committed and their waits forgotten; the next owner starts at the
- * committed offset, which is the failing record. On stop, only done offsets are committed.
+ * committed offset, which is the failing record. On stop, only done offsets are committed. With records in flight
+ * concurrently, only each partition's contiguous done prefix is committed ({@link InOrderCompletions}).
  *
  * <p>Shared by the lifecycle and hydration consumers; {@code name} ("lifecycle", "hydration") starts its log lines,
  * which go to the consumer's logger.
@@ -44,7 +46,7 @@ public final class ConsumeLoop implements ConsumerRebalanceListener {
 
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
-    private final RecordHandler processor;
+    private final ConcurrentRecords runner;
     private final WaitingPartitions waiting;
     private final LongSupplier nanoTime;
     private final Duration stillFailingLogEvery;
@@ -63,12 +65,12 @@ public final class ConsumeLoop implements ConsumerRebalanceListener {
     private long pollFailingSinceNanos = -1;
     private long pollFailureWarnedNanos;
 
-    public ConsumeLoop(Consumer<byte[], byte[]> consumer, String topic, RecordHandler processor,
+    public ConsumeLoop(Consumer<byte[], byte[]> consumer, String topic, ConcurrentRecords runner,
                        WaitingPartitions waiting, LongSupplier nanoTime, Duration stillFailingLogEvery,
                        ConsumerProgress counters, Logger log, String name) {
         this.consumer = consumer;
         this.topic = topic;
-        this.processor = processor;
+        this.runner = runner;
         this.waiting = waiting;
         this.nanoTime = nanoTime;
         this.stillFailingLogEvery = stillFailingLogEvery;
@@ -108,10 +110,11 @@ public final class ConsumeLoop implements ConsumerRebalanceListener {
             }
         } finally {
             commit();
+            runner.close();
         }
     }
 
-    /** Asks the loop to end after the record in hand; safe from any thread. */
+    /** Asks the loop to end after the records in hand; safe from any thread. */
     public void stop() {
         running = false;
         stopping.countDown();
@@ -121,34 +124,53 @@ public final class ConsumeLoop implements ConsumerRebalanceListener {
     private void process(ConsumerRecords<byte[], byte[]> records) {
         polls++;
         // Least recently served first, so a partition left for later (below) is first next time: no starving.
+        // With records in flight concurrently, a record retried after a failure goes first, and alone: while it
+        // still fails, the records behind it are not run (again) with each attempt. One at a time needs neither.
+        boolean concurrent = runner.concurrency() > 1;
         List<TopicPartition> order = new ArrayList<>(records.partitions());
-        order.sort(Comparator.comparingLong(tp -> lastServed.getOrDefault(tp, -1L)));
-        boolean failed = false;
+        order.sort(Comparator.comparing((TopicPartition tp) -> concurrent && !retrying(records, tp))
+                .thenComparingLong(tp -> lastServed.getOrDefault(tp, -1L)));
+        int alone = concurrent && !order.isEmpty() && retrying(records, order.get(0)) ? 1 : 0;
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>(records.count());
+        order.forEach(tp -> all.addAll(records.records(tp)));
+        // One failing call per poll (in flight excepted): a dependency that is down is likely down for every
+        // partition, and each failing call may take its full timeout. Records not started are read again next poll.
+        List<RecordOutcome> outcomes = runner.run(all, alone, () -> running);
+        int at = 0;
         for (TopicPartition tp : order) {
             List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
-            if (failed) {
-                // One failing call per poll: a dependency that is down is likely down for every partition, and
-                // each failing call may take its full timeout. Partitions not started are read again next poll.
-                consumer.seek(tp, batch.get(0).offset());
-                continue;
-            }
+            settle(tp, batch, outcomes.subList(at, at + batch.size()));
+            at += batch.size();
+        }
+    }
+
+    private boolean retrying(ConsumerRecords<byte[], byte[]> records, TopicPartition tp) {
+        return waiting.retrying(tp, records.records(tp).get(0).offset());
+    }
+
+    /** Commits the partition's done prefix; holds it at its first record not done (see InOrderCompletions). */
+    private void settle(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> batch, List<RecordOutcome> outcomes) {
+        InOrderCompletions.Settled s = InOrderCompletions.settle(outcomes);
+        if (s.started()) {
             lastServed.put(tp, polls);
-            for (ConsumerRecord<byte[], byte[]> r : batch) {
-                if (!running) {
-                    return; // stopping: the rest stays uncommitted and is read again by whoever comes next
-                }
-                if (processor.process(r) instanceof RecordOutcome.RetryLater later) {
-                    waiting.failed(r, later);
-                    // Hold the partition at this record: seeking drops what was fetched after it, pausing keeps
-                    // poll from fetching it again before the backoff ends.
-                    consumer.seek(tp, r.offset());
-                    consumer.pause(List.of(tp));
-                    failed = true;
-                    break;
-                }
-                waiting.succeeded(tp, r.offset());
-                done.put(tp, new OffsetAndMetadata(r.offset() + 1));
-            }
+        }
+        for (int i = 0; i < s.done(); i++) {
+            waiting.succeeded(tp, batch.get(i).offset());
+        }
+        if (s.done() > 0) {
+            done.put(tp, new OffsetAndMetadata(batch.get(s.done() - 1).offset() + 1));
+        }
+        if (s.finished(batch.size())) {
+            return;
+        }
+        ConsumerRecord<byte[], byte[]> first = batch.get(s.done());
+        // Seeking drops what was fetched after it (done or not: records after a failure that finished meanwhile
+        // run again after the retry, which idempotent handlers make harmless).
+        consumer.seek(tp, first.offset());
+        if (s.failed()) {
+            waiting.failed(first, (RecordOutcome.RetryLater) outcomes.get(s.done()));
+            // Pausing keeps poll from fetching the failing record again before the backoff ends.
+            consumer.pause(List.of(tp));
         }
     }
 

@@ -93,6 +93,22 @@ public final class ConsumerThread implements AutoCloseable {
                                        Function<DeadLetterPublisher, RecordHandler> processor,
                                        ConsumerProgress counters, Running runningFlag,
                                        java.util.function.Consumer<Consumer<byte[], byte[]>> afterPoll, Logger log) {
+        return start(names, setup, consumerConfig, processor, 1, counters, runningFlag, afterPoll, log);
+    }
+
+    /**
+     * As {@link #start(Names, Setup, Properties, Function, ConsumerProgress, Running, java.util.function.Consumer,
+     * Logger)}, with up to {@code concurrency} records in flight ({@link ConcurrentRecords}); the handler must then
+     * be thread-safe. 1 is the sequential loop.
+     */
+    public static ConsumerThread start(Names names, Setup setup, Properties consumerConfig,
+                                       Function<DeadLetterPublisher, RecordHandler> processor, int concurrency,
+                                       ConsumerProgress counters, Running runningFlag,
+                                       java.util.function.Consumer<Consumer<byte[], byte[]>> afterPoll, Logger log) {
+        // Checked before any client exists, so a bad value leaks nothing.
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1");
+        }
         Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         DeadLetterPublisher deadLetters = new DeadLetterPublisher(
@@ -101,7 +117,8 @@ public final class ConsumerThread implements AutoCloseable {
                 setup.deadLetterTopic(), setup.groupId(), Clock.systemUTC());
         WaitingPartitions waiting = new WaitingPartitions(setup.backoff(), setup.stillFailingLogEvery(),
                 counters, Clock.systemUTC(), System::nanoTime, log);
-        ConsumeLoop loop = new ConsumeLoop(consumer, setup.topic(), processor.apply(deadLetters), waiting,
+        ConsumeLoop loop = new ConsumeLoop(consumer, setup.topic(),
+                new ConcurrentRecords(processor.apply(deadLetters), concurrency, names.name()), waiting,
                 System::nanoTime, setup.stillFailingLogEvery(), counters, log, names.name()).afterPoll(afterPoll);
         ConsumerThread t = new ConsumerThread(loop, consumer, deadLetters, names, runningFlag, counters, log);
         runningFlag.running(true);

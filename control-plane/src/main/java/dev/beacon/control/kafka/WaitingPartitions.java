@@ -114,6 +114,12 @@ public final class WaitingPartitions {
                 Duration.ofNanos(nanoTime.getAsLong() - w.sinceNanos).withNanos(0));
     }
 
+    /** Whether the record at {@code tp@offset} failed before and this is its retry. */
+    public boolean retrying(TopicPartition tp, long offset) {
+        Waiting w = waiting.get(tp);
+        return w != null && w.offset == offset;
+    }
+
     /** Paused partitions whose wait is over; they are marked resumed. */
     public List<TopicPartition> due() {
         long now = nanoTime.getAsLong();

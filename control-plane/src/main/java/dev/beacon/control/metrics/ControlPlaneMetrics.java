@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *       {@code beacon_hydration_forbidden_total} (403), {@code beacon_hydration_throttled_total} (429/503 beyond the
  *       inline wait), {@code beacon_hydration_retries_total}, {@code beacon_hydration_dead_letters_total{reason}},
  *       {@code beacon_hydration_lag} (records not yet read), {@code beacon_hydration_waiting_requests},
- *       {@code beacon_hydration_oldest_waiting_seconds}, {@code beacon_hydration_consumer_running}</li>
+ *       {@code beacon_hydration_oldest_waiting_seconds}, {@code beacon_hydration_consumer_running},
+ *       {@code beacon_hydration_in_flight}</li>
  *   <li>the backfill (absent when it does not run), per integration: {@code beacon_backfill_runs_total},
  *       {@code beacon_backfill_failures_total}, {@code beacon_backfill_messages_published_total},
  *       {@code beacon_backfill_messages_skipped_total} (this replica's runs), {@code beacon_backfill_last_success_seconds}
@@ -165,6 +166,9 @@ public final class ControlPlaneMetrics {
                 .register(registry);
         Gauge.builder("beacon_hydration_consumer_running", counters, c -> c.running() ? 1 : 0)
                 .description("1 while the hydration consumer runs").register(registry);
+        Gauge.builder("beacon_hydration_in_flight", counters, HydrationCounters::inFlight)
+                .description("Hydration requests being hydrated now (at most BEACON_HYDRATION_CONCURRENCY)")
+                .register(registry);
         return this;
     }
 

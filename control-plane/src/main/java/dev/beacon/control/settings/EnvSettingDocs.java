@@ -55,7 +55,10 @@ public final class EnvSettingDocs {
             EnvSettingDoc.plain("BEACON_HYDRATION_GROUP", ControlPlaneSettings.DEFAULT_HYDRATION_GROUP,
                     "hydration consumer group"),
             EnvSettingDoc.plain("BEACON_HYDRATION_RATE", ControlPlaneSettings.DEFAULT_HYDRATION_RATE,
-                    "message GETs per second per tenant and replica"),
+                    "message GETs per second per tenant (across replicas: requests are keyed by tenant)"),
+            EnvSettingDoc.plain("BEACON_HYDRATION_CONCURRENCY", ControlPlaneSettings.DEFAULT_HYDRATION_CONCURRENCY,
+                    "hydration requests in flight per consumer (1-" + ControlPlaneSettings.MAX_HYDRATION_CONCURRENCY
+                            + ")"),
             EnvSettingDoc.plain("BEACON_INGRESS_TOPIC", ControlPlaneSettings.DEFAULT_EVENTS_TOPIC,
                     "the job's input topic (fetched and backfilled messages go there)"),
             EnvSettingDoc.plain("BEACON_INGRESS_PUBLIC_URL", NONE,

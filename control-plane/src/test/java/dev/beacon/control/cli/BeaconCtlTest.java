@@ -85,6 +85,11 @@ class BeaconCtlTest {
                 "sub-1 +contoso +- +active +in 35h12m +3 +0 +1m30s ago +-"));
         assertThat(lines).anySatisfy(l -> assertThat(l).matches(
                 "sub-2 +contoso +- +active +in 10m00s +0 +2 +1m30s ago +429 throttled, retry after 30 s"));
+        assertThat(lines).containsSequence("Hydration (this replica)",
+                "RUNNING  PARTITIONS  IN FLIGHT  DONE  PUBLISHED  DELETED  DEAD LETTERS  RETRIES  LAG  WAITING  "
+                        + "LAST FAILURE",
+                "yes      0,2         5/8        1200  1190       4        6             3        57   1        "
+                        + "GRAPH_THROTTLED: Graph answered 503 (12s ago)");
     }
 
     @Test
@@ -92,6 +97,8 @@ class BeaconCtlTest {
         Run r = run("status", "--json");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("\"replicaId\" : \"replica-a\"").contains("\"generatedAt\" : \"2026-11-22T10:00:00Z\"");
+        assertThat(r.out()).contains("\"hydration\" : {", "\"running\" : true", "\"inFlight\" : 5", "\"lag\" : 57",
+                "\"deadLettered\" : 6", "\"lastFailure\" : \"GRAPH_THROTTLED: Graph answered 503\"");
     }
 
     @Test

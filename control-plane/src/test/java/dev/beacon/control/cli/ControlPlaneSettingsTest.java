@@ -116,14 +116,18 @@ class ControlPlaneSettingsTest {
         assertThat(s.hydrationRate()).isEqualTo(15.0);
         assertThat(s.eventsTopic()).isEqualTo("teams-events");
         assertThat(s.describe()).contains("hydration:             graph-needs-hydration -> teams-events "
-                + "(group beacon-hydration, dead letters graph-hydration-dead-letters, 15.0 GET/s per tenant)");
+                + "(group beacon-hydration, dead letters graph-hydration-dead-letters, 15.0 GET/s per tenant, 8 in "
+                + "flight)");
+        assertThat(s.hydrationConcurrency()).isEqualTo(8);
 
         ControlPlaneSettings custom = ControlPlaneSettings.fromEnv(Map.of("BEACON_KAFKA_BOOTSTRAP", "k:9092",
                 "BEACON_HYDRATION_TOPIC", "hyd", "BEACON_HYDRATION_DEAD_LETTER_TOPIC", "hyd-dl",
-                "BEACON_HYDRATION_GROUP", "g", "BEACON_HYDRATION_RATE", "7.5", "BEACON_INGRESS_TOPIC", "events"));
+                "BEACON_HYDRATION_GROUP", "g", "BEACON_HYDRATION_RATE", "7.5", "BEACON_INGRESS_TOPIC", "events",
+                "BEACON_HYDRATION_CONCURRENCY", "3"));
         assertThat(List.of(custom.hydrationTopic(), custom.hydrationDeadLetterTopic(), custom.hydrationGroup(),
                 custom.eventsTopic())).containsExactly("hyd", "hyd-dl", "g", "events");
         assertThat(custom.hydrationRate()).isEqualTo(7.5);
+        assertThat(custom.hydrationConcurrency()).isEqualTo(3);
         assertThat(ControlPlaneSettings.fromEnv(Map.of("BEACON_KAFKA_BOOTSTRAP", "k:9092", "BEACON_HYDRATION",
                 "off")).hydrationEnabled()).isFalse();
 
@@ -132,6 +136,14 @@ class ControlPlaneSettingsTest {
                 "BEACON_HYDRATION_RATE", "-3"));
         assertThatThrownBy(bad::validateForService).hasMessageContaining(
                 "BEACON_HYDRATION_RATE must be a positive number of requests per second, got '-3'");
+        for (String value : List.of("0", "65", "eight", "2.5")) {
+            ControlPlaneSettings badConcurrency = ControlPlaneSettings.fromEnv(Map.of("BEACON_JDBC_URL",
+                    "jdbc:postgresql://x/b", "BEACON_JDBC_USER", "u", "BEACON_JDBC_PASSWORD", "p",
+                    "BEACON_ADMIN_TOKEN", "admin-token-0123456789", "BEACON_HYDRATION_CONCURRENCY", value));
+            assertThatThrownBy(badConcurrency::validateForService).hasMessageContaining(
+                    "BEACON_HYDRATION_CONCURRENCY must be a whole number from 1 to 64 (requests in flight), got '"
+                            + value + "'");
+        }
     }
 
     @Test

@@ -106,7 +106,7 @@ class HydrationEndToEndTest {
                 HydrationRequestRecord request = new HydrationRequestRecord("graph-notifications", 0, 3, 0,
                         subscriptionId, TENANT, "created", "chats('" + CHAT + "')/messages('1772438400123')", CHAT,
                         "1772438400123");
-                kafka.send(ControlPlaneSettings.DEFAULT_HYDRATION_TOPIC, 0, CHAT,
+                kafka.send(ControlPlaneSettings.DEFAULT_HYDRATION_TOPIC, 0, TENANT, // the job keys by tenant
                         request.toJson(json).toString().getBytes(StandardCharsets.UTF_8));
                 await(() -> cp.controlPlane().hydrationConsumer().orElseThrow().counters().publishedCount() == 1);
 
@@ -133,7 +133,15 @@ class HydrationEndToEndTest {
                 assertThat(metrics).contains("beacon_hydration_published_total 1.0")
                         .contains("beacon_hydration_fetched_total 1.0")
                         .contains("beacon_hydration_consumer_running 1.0")
-                        .contains("beacon_hydration_dead_letters_total{reason=\"forbidden\"} 0.0");
+                        .contains("beacon_hydration_dead_letters_total{reason=\"forbidden\"} 0.0")
+                        .contains("beacon_hydration_in_flight 0.0");
+
+                // /api/status shows this replica's consumer: exactly one request done, published, nothing failing.
+                await(() -> cp.controlPlane().status().hydration().lag() == 0);
+                dev.beacon.control.ops.HydrationView view = cp.controlPlane().status().hydration();
+                assertThat(view.partitions()).isNotEmpty();
+                assertThat(view).isEqualTo(new dev.beacon.control.ops.HydrationView(true, 8, view.partitions(), 1, 1,
+                        0, 0, 0, 0, 0, 0, null, null));
             }
             assertThat(logs.lines()).noneMatch(l -> l.contains(content));
             for (String token : emulator.entra().issuedAccessTokens()) {

@@ -124,6 +124,10 @@ class ControlPlaneHttpTest {
         assertThat(n.get("replicaId").asText()).isEqualTo("replica-a");
         assertThat(n.at("/subscriptions/0/expiresAt").asText()).isEqualTo("2026-11-23T21:12:00Z");
         assertThat(n.at("/openGaps/0/gapId").asLong()).isEqualTo(7);
+        assertThat(n.get("hydration")).isEqualTo(JSON.readTree("{\"running\":true,\"concurrency\":8,"
+                + "\"partitions\":[0,2],\"done\":1200,\"published\":1190,\"deleted\":4,\"deadLettered\":6,"
+                + "\"retries\":3,\"lag\":57,\"inFlight\":5,\"waiting\":1,"
+                + "\"lastFailure\":\"GRAPH_THROTTLED: Graph answered 503\",\"lastFailureAt\":\"2026-11-22T09:59:48Z\"}"));
     }
 
     @Test

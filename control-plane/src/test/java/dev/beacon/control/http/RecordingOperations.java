@@ -252,8 +252,13 @@ public final class RecordingOperations implements ControlPlaneOperations {
                 List.copyOf(subscriptions.values()),
                 List.of(new GapView(7, "contoso", "/users/u-1/chats/getAllMessages", "sub-0",
                         NOW.minus(Duration.ofMinutes(20)), null, "missed")),
-                List.of());
+                List.of(), List.of(), List.of(), HYDRATION);
     }
+
+    /** This replica's hydration consumer as status shows it: mid-burst, one request waiting on Graph. */
+    static final dev.beacon.control.ops.HydrationView HYDRATION = new dev.beacon.control.ops.HydrationView(true, 8,
+            List.of(0, 2), 1200, 1190, 4, 6, 3, 57, 5, 1, "GRAPH_THROTTLED: Graph answered 503",
+            NOW.minus(Duration.ofSeconds(12)));
 
     @Override
     public Readiness readiness() {

@@ -74,8 +74,9 @@ class HydrationRecoveryTest {
         assertThat(rig.events()).extracting(FetchedMessage::messageId).containsExactly("1772438400123");
         assertThat(rig.counters.waiting()).isEmpty();
         assertThat(rig.counters.throttledCount()).isEqualTo(rig.counters.retries()); // 503 is Graph's "slow down"
-        // Each consumer attempt is one Graph call of 3 attempts (the client's own retries), all 503 but the last.
-        assertThat(down.hits()).isEqualTo(3 * (int) rig.counters.retries());
+        // Each failed consumer attempt is one Graph call of 3 attempts (the client's own retries), all 503; the
+        // attempt that succeeded may have met up to 2 of them if the fault was cancelled during it.
+        assertThat(down.hits()).isBetween(3 * (int) rig.counters.retries(), 3 * (int) rig.counters.retries() + 2);
     }
 
     @Test
@@ -141,7 +142,9 @@ class HydrationRecoveryTest {
             rig.request("17724386" + (10000 + i));
         }
         // Misconfigured at 100 per second, and no inline Retry-After waits: every 429 goes back to the consumer.
-        rig.start(rig.hydrator(rig.graph(Duration.ZERO), 100, rig.publisher()));
+        // One request at a time, so each 429 is one consumer retry and nothing is published twice (with requests
+        // in flight, those after a throttled one may be published again after its retry: see the 503 test).
+        rig.start(rig.hydrator(rig.graph(Duration.ZERO), 100, rig.publisher()), 1);
 
         await("all committed", () -> rig.committed() == n);
 

@@ -108,8 +108,12 @@ final class HydrationRig implements AutoCloseable {
     }
 
     HydrationConsumer start(MessageHydrator hydrator) {
+        return start(hydrator, HydrationConsumer.Settings.DEFAULT_CONCURRENCY);
+    }
+
+    HydrationConsumer start(MessageHydrator hydrator, int concurrency) {
         HydrationConsumer c = new HydrationConsumer(HydrationConsumer.Settings.of(kafka.bootstrapServers(), topic,
-                group, deadLetterTopic).withBackoff(FAST), hydrator).start();
+                group, deadLetterTopic).withBackoff(FAST).withConcurrency(concurrency), hydrator).start();
         open.add(c);
         return c;
     }
@@ -129,7 +133,7 @@ final class HydrationRig implements AutoCloseable {
         return json;
     }
 
-    /** A request as the job writes it, for a message of {@link #CHAT}. */
+    /** A request as the job writes it (keyed by tenant, lower case), for a message of {@link #CHAT}. */
     void request(String messageId) {
         request(messageId, subscriptionId, TENANT, null);
     }
@@ -137,7 +141,8 @@ final class HydrationRig implements AutoCloseable {
     void request(String messageId, String subscription, String tenant, Integer partition) {
         HydrationRequestRecord r = new HydrationRequestRecord("eventhub:beacon/0", 0, 7, 0, subscription, tenant,
                 "created", "chats('" + CHAT + "')/messages('" + messageId + "')", CHAT, messageId);
-        kafka.send(topic, partition, CHAT + "/" + messageId, r.toJson(JSON).toString()
+        kafka.send(topic, partition, tenant == null ? "" : tenant.toLowerCase(java.util.Locale.ROOT),
+                r.toJson(JSON).toString()
                 .getBytes(StandardCharsets.UTF_8));
     }
 
@@ -190,6 +195,22 @@ final class HydrationRig implements AutoCloseable {
                     .mapToLong(e -> e.getValue().offset()).sum();
         } catch (Exception e) {
             throw new IllegalStateException("cannot read committed offsets", e);
+        }
+    }
+
+    /** The topic's end offsets, summed over partitions (what {@link #committed} reaches once all is done). */
+    long endOffsets() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .size();
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get().values().stream()
+                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read end offsets", e);
         }
     }
 

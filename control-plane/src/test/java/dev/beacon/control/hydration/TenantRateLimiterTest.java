@@ -62,6 +62,23 @@ class TenantRateLimiterTest {
     }
 
     @Test
+    void aLateWakeUpDoesNotLetTheNextCallCatchUp() {
+        List<Long> sent = new ArrayList<>();
+        boolean[] late = {true};
+        TenantRateLimiter slow = new TenantRateLimiter(15, nanos::get, d -> {
+            // the first wait overshoots by 50 ms, as on a busy machine
+            nanos.addAndGet(d.toNanos() + (late[0] ? 50_000_000L : 0));
+            late[0] = false;
+        });
+        for (int i = 0; i < 4; i++) {
+            slow.acquire("contoso.com");
+            sent.add(nanos.get());
+        }
+        assertThat(List.of(sent.get(1) - sent.get(0), sent.get(2) - sent.get(1), sent.get(3) - sent.get(2)))
+                .containsExactly(116_666_666L, 66_666_666L, 66_666_666L);
+    }
+
+    @Test
     void theRateMustBePositive() {
         assertThatThrownBy(() -> TenantRateLimiter.perSecond(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TenantRateLimiter.perSecond(Double.NaN)).isInstanceOf(IllegalArgumentException.class);

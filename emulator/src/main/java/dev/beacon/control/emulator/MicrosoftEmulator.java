@@ -122,6 +122,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final List<Call> callLog = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
     private final EntraEndpoints entra;
@@ -253,6 +254,14 @@ public final class MicrosoftEmulator implements AutoCloseable {
         return f;
     }
 
+    /** One call as it arrived (before any injected delay): {@code System.nanoTime()}, method and raw path. */
+    public record Call(long arrivedNanos, String method, String path) {}
+
+    /** Every call so far with its arrival time, in order (no bodies or headers: they may hold secrets). */
+    public List<Call> callLog() {
+        return List.copyOf(callLog);
+    }
+
     /** "METHOD /path" of every call so far, in order (no bodies: they may hold secrets). */
     public List<String> calls() {
         return List.copyOf(calls);
@@ -269,6 +278,7 @@ public final class MicrosoftEmulator implements AutoCloseable {
         try {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getRawPath();
+            callLog.add(new Call(System.nanoTime(), method, path));
             calls.add(method + " " + path);
             Request req = new Request(method, path, parseForm(ex.getRequestURI().getRawQuery()),
                     ex.getRequestHeaders(), new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),

@@ -12,13 +12,15 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.util.function.SerializableFunction;
+import java.util.Locale;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The Kafka sinks: fact revisions as CloudEvents (binary mode, see {@link FactCloudEvents}), and dead letters,
  * lifecycle notices and hydration requests as plain JSON ({@link RecordJson}). Keys keep related records in one
- * partition: a fact's revisions by fact id, a subscription's lifecycle events by subscription id.
+ * partition: a fact's revisions by fact id, a subscription's lifecycle events by subscription id, a tenant's
+ * hydration requests by tenant.
  *
  * <p>The {@code *Records(topic)} serializers are public so tests and other sinks can use them directly.
  */
@@ -72,7 +74,12 @@ public final class KafkaSinks {
         return new JsonRecordSerializer<>(topic, LifecycleNotice::subscriptionId, RecordJson::lifecycle);
     }
 
-    /** Keyed by {@code tenant|chat|message}, so repeated requests for one message stay in order. */
+    /**
+     * Keyed by tenant (lower case), so all of one tenant's requests are in one partition and so read by one
+     * control-plane consumer at a time: that consumer's per-tenant rate limit is then the tenant's only one, however
+     * many replicas run (Graph limits message GETs per app and tenant). Repeated requests for one message stay in
+     * order too.
+     */
     public static KafkaRecordSerializationSchema<HydrationRequest> hydrationRecords(String topic) {
         return new JsonRecordSerializer<>(topic, KafkaSinks::hydrationKey, RecordJson::hydration);
     }
@@ -83,7 +90,7 @@ public final class KafkaSinks {
     }
 
     static String hydrationKey(HydrationRequest h) {
-        return h.tenantId() + "|" + h.chatId() + "|" + h.messageId();
+        return h.tenantId() == null ? "" : h.tenantId().toLowerCase(Locale.ROOT);
     }
 
     /** A copy of the caller's properties, completed for the delivery guarantee. */

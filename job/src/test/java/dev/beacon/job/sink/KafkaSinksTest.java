@@ -181,13 +181,20 @@ class KafkaSinksTest {
     }
 
     @Test
-    void hydrationRequestIsKeyedByTenantChatAndMessage() throws Exception {
-        HydrationRequest h = new HydrationRequest(SOURCE, "sub-1", "tenant-1", "updated",
+    void hydrationRequestIsKeyedByTenantSoOneTenantsRequestsShareAPartition() throws Exception {
+        HydrationRequest h = new HydrationRequest(SOURCE, "sub-1", "Tenant-1", "updated",
                 "chats('19:abc')/messages('1714')", "19:abc", "1714");
+        HydrationRequest other = new HydrationRequest(SOURCE, "sub-2", "tenant-1", "created",
+                "chats('19:xyz')/messages('1999')", "19:xyz", "1999");
+        HydrationRequest noTenant = new HydrationRequest(SOURCE, "sub-3", null, "created",
+                "chats('19:xyz')/messages('2000')", "19:xyz", "2000");
 
-        ProducerRecord<byte[], byte[]> r = opened(KafkaSinks.hydrationRecords("hydrate")).serialize(h, null, null);
+        var serializer = opened(KafkaSinks.hydrationRecords("hydrate"));
+        ProducerRecord<byte[], byte[]> r = serializer.serialize(h, null, null);
 
-        assertThat(text(r.key())).isEqualTo("tenant-1|19:abc|1714");
+        assertThat(text(r.key())).isEqualTo("tenant-1");
+        assertThat(text(serializer.serialize(other, null, null).key())).isEqualTo("tenant-1");
+        assertThat(text(serializer.serialize(noTenant, null, null).key())).isEmpty();
         assertThat(text(r.value())).isEqualTo(RecordJson.hydration(h, mapper).toString());
     }
 
