@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,16 +50,13 @@ class HydrationConcurrencyTest {
         }
     }
 
+    /**
+     * At the default concurrency, unless {@code -Dhydration.concurrency=N} asks for another (the comparison with 1
+     * in docs/control-plane.md: about 45 s).
+     */
     @Test
-    void aBurstOf200WithGraphLatencyIsRateBoundAtTheDefaultConcurrency(TestInfo test) throws Exception {
-        burst(test, HydrationConsumer.Settings.DEFAULT_CONCURRENCY);
-    }
-
-    /** The same burst one request at a time, for the comparison in docs/control-plane.md (about 45 s). */
-    @Test
-    void aBurstOf200WithGraphLatencyOneAtATime(TestInfo test) throws Exception {
-        Assumptions.assumeTrue(Boolean.getBoolean("hydration.measure"), "run with -Dhydration.measure=true");
-        burst(test, 1);
+    void aBurstOf200WithGraphLatencyIsRateBound(TestInfo test) throws Exception {
+        burst(test, Integer.getInteger("hydration.concurrency", HydrationConsumer.Settings.DEFAULT_CONCURRENCY));
     }
 
     private void burst(TestInfo test, int concurrency) throws Exception {
@@ -90,13 +86,15 @@ class HydrationConcurrencyTest {
         assertThat(rig.deadLetters()).isEmpty();
         assertThat(rig.counters.deadLettersTotal()).isZero();
         // Graph's own limit (20/s) was never hit, and by the emulator's request log (arrival times, before its
-        // injected latency) no one-second window saw more than the limiter's 15 + 1 of burst message GETs.
+        // injected latency) no one-second window saw more than Graph's 20 message GETs. The limiter lets 15 + 1
+        // through per second (TenantRateLimiterTest, on a test clock); arrival times add the machine's scheduling
+        // jitter, so the bound here is Graph's, which is what must hold.
         assertThat(graphLimit.served(TENANT)).isEqualTo(n);
         assertThat(graphLimit.throttled(TENANT)).isZero();
         int peak = peakPerSecond(rig.base.emulator.callLog().stream()
                 .filter(c -> c.method().equals("GET") && c.path().matches(MESSAGES))
                 .map(MicrosoftEmulator.Call::arrivedNanos).toList());
-        assertThat(peak).isLessThanOrEqualTo(16);
+        assertThat(peak).isLessThanOrEqualTo(20);
         System.out.printf("burst: %d requests at %d ms Graph latency, concurrency %d: %.1f s (%.1f/s), peak %d GETs "
                 + "in one second as sent (%d as served after the latency)%n", n, LATENCY.toMillis(), concurrency,
                 seconds, n / seconds, peak, graphLimit.peakPerSecond(TENANT));

@@ -120,7 +120,9 @@ class HydrationRecoveryTest {
 
         assertThat(graphLimit.throttled(TENANT)).isZero();
         assertThat(graphLimit.served(TENANT)).isEqualTo(n);
-        assertThat(graphLimit.peakPerSecond(TENANT)).isLessThanOrEqualTo(16);
+        // Served times add the machine's scheduling jitter to the limiter's spacing (15 + 1 per second, exact in
+        // TenantRateLimiterTest): with 8 requests in flight a stall can bunch a few, so the bound is Graph's own.
+        assertThat(graphLimit.peakPerSecond(TENANT)).isLessThanOrEqualTo(20);
         assertThat(rig.counters.throttledCount()).isZero();
         assertThat(rig.counters.retries()).isZero();
         Set<String> ids = rig.events().stream().map(FetchedMessage::messageId).collect(Collectors.toSet());
