@@ -109,7 +109,8 @@ public final class BenchmarkReport {
                 + " Graph collections of one `created` rich chatMessage notification each, encrypted for the job's "
                 + "RSA-2048 certificate; 1 % emergency calls (each a new call, so one fact), 5 % redeliveries. Sizes: "
                 + "`-Dbeacon.bench.system.args=\"--records=30000 --rates=100,1000 --latency-seconds=30\"` (the "
-                + "defaults); `--smoke` is the CI version (300 records, 2 s at 50/s), which measures nothing "
+                + "defaults; `--throughput-only` stops after the whole-job runs, `--profile=false` skips the "
+                + "profiled one); `--smoke` is the CI version (300 records, 2 s at 50/s), which measures nothing "
                 + "worth reporting.").blank();
     }
 
@@ -142,14 +143,23 @@ public final class BenchmarkReport {
     private void bounds(Markdown md) {
         md.line("### Bounds and per-record stages (JMH, one thread: per core)").blank();
         Optional<Double> rsa2048 = results.fastestRsa(2048).map(BenchResult::value);
-        md.header(List.of("measurement", "value", "unit", "± error", "ratio to fastest RSA-2048 unwrap"), 1);
+        String iterations = results.withPrefix("jmh.").stream().map(r -> r.params().get("iterations"))
+                .filter(i -> i != null).findFirst().orElse("the");
+        md.line("Each a JMH throughput score in one thread, one fork after its warm-up, the mean of " + iterations
+                + " measurement iterations; ± is JMH's error, the half-width of the 99.9 % confidence interval of "
+                + "that mean (Student's t), also as a share of the score. `perNotification` is derived from the three "
+                + "stages above it (see `BoundsRunner`).").blank();
+        md.header(List.of("measurement", "value", "unit", "± error", "± %", "ratio to fastest RSA-2048 unwrap"), 1);
         List<BenchResult> jmh = results.withPrefix("jmh.");
         for (BenchResult r : jmh) {
-            md.row("`" + r.name() + "`", Markdown.count(r.value()), r.unit(), r.params().getOrDefault("error", ""),
+            String error = r.params().getOrDefault("error", "");
+            md.row("`" + r.name() + "`", Markdown.count(r.value()), r.unit(),
+                    error.isBlank() || error.equals("n/a") ? "" : Markdown.count(Double.parseDouble(error)),
+                    r.params().getOrDefault("error_pct", "").replace("n/a", ""),
                     Markdown.ratio(rsa2048.map(b -> r.value() / b)));
         }
         if (jmh.isEmpty()) {
-            md.row("(no JMH results: run the command)", "–", "", "", "–");
+            md.row("(no JMH results: run the command)", "–", "", "", "", "–");
         }
         md.blank();
     }
