@@ -177,13 +177,14 @@ public final class BenchmarkReport {
                 + "the shutdown). **steady**: from the job's own audit rows (`processed_at`, one per notification), "
                 + "the notifications between the 10th and the 90th percentile of their processing instants over that "
                 + "time; the targets are judged on it. startup: submission to the first notification processed; "
-                + "processing: first to last; tail: last to the end of the job; fixed cost: wall time minus "
-                + "notifications at the steady rate. CPU: seconds of CPU used during the run by this JVM (job, "
+                + "processing: first to last; ramp: what the processing took beyond the steady rate (warm-up, "
+                + "stragglers); tail: last to the end of the job; fixed cost: wall time minus notifications at the "
+                + "steady rate (startup + ramp + tail). CPU: seconds of CPU used during the run by this JVM (job, "
                 + "in-process Kafka broker, benchmark), by PostgreSQL (postmaster and backends, Kafka runs only) and "
                 + "by everything else on the machine, against cores × wall seconds available.").blank();
         Optional<Double> triage = results.triagePerCore(2048);
         md.header(List.of("run", "parallelism", "wall n/s", "steady n/s", "steady per slot",
-                "steady / (p × triage per core)", "startup ms", "processing ms", "tail ms", "fixed cost ms",
+                "steady / (p × triage per core)", "startup ms", "processing ms", "ramp ms", "tail ms", "fixed cost ms",
                 "CPU s: JVM / PostgreSQL / other / available", "facts"), 1);
         for (String mode : List.of("replay", "kafka")) {
             for (int p : List.of(1, 2)) {
@@ -193,7 +194,7 @@ public final class BenchmarkReport {
                 md.row(mode, p, Markdown.count(v), Markdown.count(steady), Markdown.count(steady.map(x -> x / p)),
                         Markdown.ratio(steady.flatMap(x -> triage.map(t -> x / (p * t)))),
                         results.param(name, "startup_ms"), results.param(name, "processing_ms"),
-                        results.param(name, "tail_ms"), results.param(name, "fixed_cost_ms"), cpu(name),
+                        results.param(name, "ramp_ms"), results.param(name, "tail_ms"), results.param(name, "fixed_cost_ms"), cpu(name),
                         results.param(name, "facts"));
             }
         }
@@ -201,7 +202,7 @@ public final class BenchmarkReport {
         results.kafkaProfile().ifPresent(profile -> {
             String name = "system.kafka.p2.profiled";
             md.line("#### Profile of the Kafka run at parallelism 2").blank();
-            md.line("The same Kafka run at parallelism 2 once more under Flight Recorder (settings `profile`; "
+            md.line("The same Kafka run at parallelism 2 once more under Flight Recorder (settings `profile`, sampling every 5 ms; "
                     + "recording in `benchmarks/target/profiles/system.kafka.p2.jfr`): wall "
                     + Markdown.count(results.value(name)) + " n/s, steady " + Markdown.count(results.steady(name))
                     + " n/s, CPU s " + cpu(name) + ". Shares are of the samples of the kind named; \"A ← B\" is "
