@@ -202,8 +202,8 @@ public final class BenchmarkReport {
         results.kafkaProfile().ifPresent(profile -> {
             String name = "system.kafka.p2.profiled";
             md.line("#### Profile of the Kafka run at parallelism 2").blank();
-            md.line("The same Kafka run at parallelism 2 once more under Flight Recorder (settings `profile`, sampling every 5 ms; "
-                    + "recording in `benchmarks/target/profiles/system.kafka.p2.jfr`): wall "
+            md.line("The same Kafka run at parallelism 2 once more under Flight Recorder (settings `profile`, "
+                    + "sampling every 5 ms; recording in `benchmarks/target/profiles/system.kafka.p2.jfr`): wall "
                     + Markdown.count(results.value(name)) + " n/s, steady " + Markdown.count(results.steady(name))
                     + " n/s, CPU s " + cpu(name) + ". Shares are of the samples of the kind named; \"A ← B\" is "
                     + "a top frame A outside Beacon called from Beacon's B. Inspect it with `jfr print --events "
