@@ -101,7 +101,7 @@ public final class BoundsRunner {
             BenchResult result = toResult(run);
             result.write(results);
             written.add(result);
-            scores.put(result.name(), result.value());
+            scores.put(result.name(), perCpuSecondOrScore(result));
         }
         BenchResult perNotification = afterDecryptionPerNotification(scores);
         if (perNotification != null) {
@@ -123,6 +123,7 @@ public final class BoundsRunner {
                 .timeUnit(TimeUnit.SECONDS)
                 .jvmArgsAppend("-Xmx1g");
         params.forEach((name, values) -> options.param(name, values.toArray(String[]::new)));
+        options.addProfiler(CpuTimeProfiler.class);
         if (smoke) {
             options.forks(0).warmupIterations(0).measurementIterations(1)
                     .measurementTime(TimeValue.milliseconds(200));
@@ -188,13 +189,41 @@ public final class BoundsRunner {
         described.put("error_pct", Double.isNaN(error) || score <= 0 ? "n/a"
                 : String.format(java.util.Locale.ROOT, "%.1f", 100 * error / score));
         described.put("iterations", params.getMeasurement().getCount() + " x " + params.getMeasurement().getTime());
+        perCpuSecond(run, described);
         return BenchResult.of(resultName(params), run.getPrimaryResult().getScoreUnit(),
                 run.getPrimaryResult().getScore(), described);
     }
 
     /**
-     * Everything after decryption per notification: all of them go through triage (decryption excluded), the
-     * emergencies ({@link #KEYED_SHARE}) also through deduplication and the correlator's decision.
+     * Operations per CPU-second: each measurement iteration's score over the cores the JVM got in it
+     * ({@link CpuTimeProfiler}), their mean ({@code per_cpu_s}), its 99.9 % error as a share, and the mean cores
+     * ({@code cpu_cores}). Absent when the profiler did not run (in-process smoke runs measure it too).
+     */
+    private static void perCpuSecond(RunResult run, Map<String, String> described) {
+        org.openjdk.jmh.util.ListStatistics perCpu = new org.openjdk.jmh.util.ListStatistics();
+        org.openjdk.jmh.util.ListStatistics cores = new org.openjdk.jmh.util.ListStatistics();
+        for (var benchmark : run.getBenchmarkResults()) {
+            for (var iteration : benchmark.getIterationResults()) {
+                var c = iteration.getSecondaryResults().get(CpuTimeProfiler.CORES);
+                if (c != null && c.getScore() > 0.01) {
+                    cores.addValue(c.getScore());
+                    perCpu.addValue(iteration.getPrimaryResult().getScore() / c.getScore());
+                }
+            }
+        }
+        if (perCpu.getN() == 0) {
+            return;
+        }
+        described.put("cpu_cores", String.format(java.util.Locale.ROOT, "%.2f", cores.getMean()));
+        described.put("per_cpu_s", String.format(java.util.Locale.ROOT, "%.1f", perCpu.getMean()));
+        double error = perCpu.getN() > 1 ? perCpu.getMeanErrorAt(0.999) : Double.NaN;
+        described.put("per_cpu_s_error_pct", Double.isNaN(error) ? "n/a"
+                : String.format(java.util.Locale.ROOT, "%.1f", 100 * error / perCpu.getMean()));
+    }
+
+    /**
+     * Everything after decryption per notification, per CPU-second: all of them go through triage (decryption
+     * excluded), the emergencies ({@link #KEYED_SHARE}) also through deduplication and the correlator's decision.
      */
     private static BenchResult afterDecryptionPerNotification(Map<String, Double> scores) {
         Double triage = scores.get("jmh.AfterDecryption.triage");
@@ -205,8 +234,15 @@ public final class BoundsRunner {
         }
         double secondsPerNotification = 1 / triage + KEYED_SHARE * (1 / dedup + 1 / calls);
         return BenchResult.of(PER_NOTIFICATION, "notifications/s", 1 / secondsPerNotification, Map.of(
-                "derived", "1 / (1/triage + " + KEYED_SHARE + " x (1/dedupNew + 1/callerCalls))",
+                "derived", "1 / (1/triage + " + KEYED_SHARE + " x (1/dedupNew + 1/callerCalls)), each per CPU-second",
+                "per_cpu_s", String.format(java.util.Locale.ROOT, "%.1f", 1 / secondsPerNotification),
                 "threads", "1"));
+    }
+
+    /** A result's operations per CPU-second when measured, else its score. */
+    static double perCpuSecondOrScore(BenchResult result) {
+        String perCpu = result.params().get("per_cpu_s");
+        return perCpu == null ? result.value() : Double.parseDouble(perCpu);
     }
 
     private static Map<String, String> paramsOf(BenchmarkParams params) {

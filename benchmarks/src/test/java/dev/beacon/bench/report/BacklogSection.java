@@ -36,7 +36,8 @@ final class BacklogSection {
         }
         int cores = results.machine().cores();
         Optional<BenchResult> rsa = results.fastestRsa(2048);
-        rsa.ifPresent(r -> rates.add(new Rate("bound: " + cores + " cores × fastest RSA-2048 unwrap", cores * r.value())));
+        rsa.ifPresent(r -> rates.add(new Rate("bound: " + cores + " cores × fastest RSA-2048 unwrap",
+                cores * Results.perCore(r))));
         return rates;
     }
 

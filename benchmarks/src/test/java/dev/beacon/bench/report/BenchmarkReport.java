@@ -142,24 +142,31 @@ public final class BenchmarkReport {
 
     private void bounds(Markdown md) {
         md.line("### Bounds and per-record stages (JMH, one thread: per core)").blank();
-        Optional<Double> rsa2048 = results.fastestRsa(2048).map(BenchResult::value);
+        Optional<Double> rsa2048 = results.fastestRsa(2048).map(Results::perCore);
         String iterations = results.withPrefix("jmh.").stream().map(r -> r.params().get("iterations"))
                 .filter(i -> i != null).findFirst().orElse("the");
         md.line("Each a JMH throughput score in one thread, one fork after its warm-up, the mean of " + iterations
                 + " measurement iterations; ± is JMH's error, the half-width of the 99.9 % confidence interval of "
-                + "that mean (Student's t), also as a share of the score. `perNotification` is derived from the three "
-                + "stages above it (see `BoundsRunner`).").blank();
-        md.header(List.of("measurement", "value", "unit", "± error", "± %", "ratio to fastest RSA-2048 unwrap"), 1);
+                + "that mean (Student's t), as a share of the score. The score counts operations per wall second, so "
+                + "it falls when other work on a shared machine takes the core; **cores** is how much CPU the "
+                + "benchmark's JVM got meanwhile (its CPU time over the wall time, `CpuTimeProfiler`) and **per "
+                + "CPU-second** each iteration's score over it (mean, and its 99.9 % error): per core, what the "
+                + "targets use. `perNotification` is derived from the three stages above it, per CPU-second (see "
+                + "`BoundsRunner`).").blank();
+        md.header(List.of("measurement", "score", "unit", "± %", "cores", "per CPU-second", "± %",
+                "ratio to fastest RSA-2048 unwrap"), 1);
         List<BenchResult> jmh = results.withPrefix("jmh.");
         for (BenchResult r : jmh) {
-            String error = r.params().getOrDefault("error", "");
+            String perCpu = r.params().getOrDefault("per_cpu_s", "");
             md.row("`" + r.name() + "`", Markdown.count(r.value()), r.unit(),
-                    error.isBlank() || error.equals("n/a") ? "" : Markdown.count(Double.parseDouble(error)),
                     r.params().getOrDefault("error_pct", "").replace("n/a", ""),
-                    Markdown.ratio(rsa2048.map(b -> r.value() / b)));
+                    r.params().getOrDefault("cpu_cores", ""),
+                    perCpu.isBlank() ? "" : Markdown.count(Double.parseDouble(perCpu)),
+                    r.params().getOrDefault("per_cpu_s_error_pct", "").replace("n/a", ""),
+                    Markdown.ratio(rsa2048.map(b -> Results.perCore(r) / b)));
         }
         if (jmh.isEmpty()) {
-            md.row("(no JMH results: run the command)", "–", "", "", "", "–");
+            md.row("(no JMH results: run the command)", "–", "", "", "", "", "", "–");
         }
         md.blank();
     }
@@ -181,11 +188,13 @@ public final class BenchmarkReport {
                 + "stragglers); tail: last to the end of the job; fixed cost: wall time minus notifications at the "
                 + "steady rate (startup + ramp + tail). CPU: seconds of CPU used during the run by this JVM (job, "
                 + "in-process Kafka broker, benchmark), by PostgreSQL (postmaster and backends, Kafka runs only) and "
-                + "by everything else on the machine, against cores × wall seconds available.").blank();
+                + "by everything else on the machine, against cores × wall seconds available; the next column divides "
+                + "the notifications by the CPU-seconds the run's own processes used, start-up included, and sets "
+                + "that against triage per core: how much of the CPU it got the job spends beyond triage.").blank();
         Optional<Double> triage = results.triagePerCore(2048);
         md.header(List.of("run", "parallelism", "wall n/s", "steady n/s", "steady per slot",
                 "steady / (p × triage per core)", "startup ms", "processing ms", "ramp ms", "tail ms", "fixed cost ms",
-                "CPU s: JVM / PostgreSQL / other / available", "facts"), 1);
+                "CPU s: JVM / PostgreSQL / other / available", "n per CPU-s used / triage per core", "facts"), 1);
         for (String mode : List.of("replay", "kafka")) {
             for (int p : List.of(1, 2)) {
                 String name = "system." + mode + ".p" + p;
@@ -194,7 +203,9 @@ public final class BenchmarkReport {
                 md.row(mode, p, Markdown.count(v), Markdown.count(steady), Markdown.count(steady.map(x -> x / p)),
                         Markdown.ratio(steady.flatMap(x -> triage.map(t -> x / (p * t)))),
                         results.param(name, "startup_ms"), results.param(name, "processing_ms"),
-                        results.param(name, "ramp_ms"), results.param(name, "tail_ms"), results.param(name, "fixed_cost_ms"), cpu(name),
+                        results.param(name, "ramp_ms"), results.param(name, "tail_ms"),
+                        results.param(name, "fixed_cost_ms"), cpu(name),
+                        Markdown.ratio(perCpuSecondUsed(name).flatMap(x -> triage.map(t -> x / t))),
                         results.param(name, "facts"));
             }
         }
@@ -210,6 +221,22 @@ public final class BenchmarkReport {
                     + "jdk.ExecutionSample` or `jfr summary`.").blank();
             md.line(profile.strip()).blank();
         });
+    }
+
+    /**
+     * Notifications per CPU-second the run's own processes used (the JVM, and PostgreSQL for Kafka runs), start-up
+     * included: what the job does with the CPU it got, whatever the others' load left it.
+     */
+    private Optional<Double> perCpuSecondUsed(String name) {
+        try {
+            double jvm = Double.parseDouble(results.param(name, "cpu_jvm_s"));
+            String pgText = results.param(name, "cpu_postgres_s");
+            double pg = pgText.isBlank() ? 0 : Math.max(0, Double.parseDouble(pgText));
+            double records = Double.parseDouble(results.param(name, "records"));
+            return jvm + pg > 0 ? Optional.of(records / (jvm + pg)) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private String cpu(String name) {

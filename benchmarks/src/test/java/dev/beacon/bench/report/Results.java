@@ -117,14 +117,28 @@ public final class Results {
         return byName.values().stream().filter(r -> r.name().startsWith(prefix)).toList();
     }
 
-    /** The fastest RSA unwrap per core for {@code bits}-bit keys over every provider measured. */
-    public Optional<BenchResult> fastestRsa(int bits) {
-        return withPrefix(RSA_PREFIX + bits + ".").stream().max(Comparator.comparingDouble(BenchResult::value));
+    /**
+     * A JMH result per core: operations per CPU-second of its JVM ({@code per_cpu_s}, which the others' load on a
+     * shared machine changes little), or its score (per wall second of one thread) when that was not measured.
+     */
+    public static double perCore(BenchResult r) {
+        String perCpu = r.params().get("per_cpu_s");
+        return perCpu == null || perCpu.isBlank() ? r.value() : Double.parseDouble(perCpu);
     }
 
-    /** Triage per core (the job's operator, decryption included) for {@code bits}-bit keys. */
+    /** The fastest RSA unwrap per core ({@link #perCore}) for {@code bits}-bit keys over every provider measured. */
+    public Optional<BenchResult> fastestRsa(int bits) {
+        return withPrefix(RSA_PREFIX + bits + ".").stream().max(Comparator.comparingDouble(Results::perCore));
+    }
+
+    /** Triage per core ({@link #perCore}; the job's operator, decryption included) for {@code bits}-bit keys. */
     public Optional<Double> triagePerCore(int bits) {
-        return value(TRIAGE_OPERATOR + bits);
+        return get(TRIAGE_OPERATOR + bits).map(Results::perCore);
+    }
+
+    /** Everything after decryption per core ({@link #perCore}). */
+    public Optional<Double> afterDecryptionPerCore() {
+        return get(AFTER_DECRYPTION).map(Results::perCore);
     }
 
     /** The machine of the results (they come from one run on one machine), or this one. */
