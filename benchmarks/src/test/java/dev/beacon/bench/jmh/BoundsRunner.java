@@ -26,15 +26,21 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   BoundsRunner [--full | --smoke] [--only=CLASS_REGEX] [--profile=jfr|stack] [--results=DIR]
  * </pre>
  *
- * {@code --full} (default): one fork, 2 x 2 s warm-up, 3 x 3 s measurement. {@code --smoke}: in-process, one 200 ms
- * iteration each, fewer distinct notifications and RSA-2048 only for triage: it checks that every benchmark works,
- * its numbers mean little. {@code --profile=jfr} records each benchmark with Flight Recorder (settings "profile")
+ * {@code --full} (default): one fork, 4 x 1 s warm-up, 10 x 1 s measurement. JMH's error is the half-width of a
+ * 99.9 % confidence interval (Student's t over the measurement iterations): with the 3 iterations used before, t is
+ * 31.6 and the error was often larger than the score; with 10 it is 4.8, so the same time budget gives a bound that
+ * means something. {@code --smoke}: in-process, one 200 ms iteration each, fewer distinct notifications: it checks
+ * that every benchmark works, its numbers mean little. Triage runs with RSA-2048 keys only (the targets' key size;
+ * RSA-4096's cost shows in the unwrap bounds). {@code --profile=jfr} records each benchmark with Flight Recorder (settings "profile")
  * into {@code target/profiles/<benchmark>/profile.jfr}; {@code --profile=stack} uses JMH's stack sampler.
  */
 public final class BoundsRunner {
 
-    /** Key sizes of the RSA bounds (always both) and of triage in full runs. */
+    /** Key sizes of the RSA bounds. */
     static final List<String> KEY_BITS = List.of("2048", "4096");
+
+    /** Key size of triage: the targets'. */
+    static final List<String> TRIAGE_KEY_BITS = List.of("2048");
 
     /** The share of notifications that reach the keyed stages (emergencies, as in the stream). */
     static final double KEYED_SHARE = 0.01;
@@ -85,7 +91,7 @@ public final class BoundsRunner {
         List<RunResult> runs = new ArrayList<>();
         runs.addAll(run(RsaUnwrapBenchmark.class, Map.of("provider", providers, "keyBits", KEY_BITS)));
         runs.addAll(run(JacksonBenchmark.class, Map.of()));
-        runs.addAll(run(TriageBenchmark.class, Map.of("keyBits", smoke ? List.of("2048") : KEY_BITS,
+        runs.addAll(run(TriageBenchmark.class, Map.of("keyBits", TRIAGE_KEY_BITS,
                 "records", List.of(smoke ? "100" : "400"))));
         runs.addAll(run(AfterDecryptionBenchmark.class, Map.of("records", List.of(smoke ? "100" : "400"))));
 
@@ -95,7 +101,7 @@ public final class BoundsRunner {
             BenchResult result = toResult(run);
             result.write(results);
             written.add(result);
-            scores.put(result.name(), result.value());
+            scores.put(result.name(), perCpuSecondOrScore(result));
         }
         BenchResult perNotification = afterDecryptionPerNotification(scores);
         if (perNotification != null) {
@@ -117,12 +123,13 @@ public final class BoundsRunner {
                 .timeUnit(TimeUnit.SECONDS)
                 .jvmArgsAppend("-Xmx1g");
         params.forEach((name, values) -> options.param(name, values.toArray(String[]::new)));
+        options.addProfiler(CpuTimeProfiler.class);
         if (smoke) {
             options.forks(0).warmupIterations(0).measurementIterations(1)
                     .measurementTime(TimeValue.milliseconds(200));
         } else {
-            options.forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(2))
-                    .measurementIterations(3).measurementTime(TimeValue.seconds(3));
+            options.forks(1).warmupIterations(4).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(10).measurementTime(TimeValue.seconds(1));
         }
         if (profiler != null) {
             options.addProfiler(profiler, profiler.equals("jfr")
@@ -156,7 +163,7 @@ public final class BoundsRunner {
         }
         names.add("jmh.Jackson.readNotification");
         names.add("jmh.Jackson.readChatMessage");
-        for (String bits : smoke ? List.of("2048") : KEY_BITS) {
+        for (String bits : TRIAGE_KEY_BITS) {
             names.add("jmh.Triage.operator." + bits);
             names.add("jmh.Triage.classes." + bits);
         }
@@ -177,15 +184,46 @@ public final class BoundsRunner {
         described.put("threads", Integer.toString(params.getThreads()));
         described.put("run", smoke ? "smoke" : "full");
         double error = run.getPrimaryResult().getScoreError();
-        described.put("error", Double.isNaN(error) ? "n/a" : String.format("%.1f", error));
+        double score = run.getPrimaryResult().getScore();
+        described.put("error", Double.isNaN(error) ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f", error));
+        described.put("error_pct", Double.isNaN(error) || score <= 0 ? "n/a"
+                : String.format(java.util.Locale.ROOT, "%.1f", 100 * error / score));
         described.put("iterations", params.getMeasurement().getCount() + " x " + params.getMeasurement().getTime());
+        perCpuSecond(run, described);
         return BenchResult.of(resultName(params), run.getPrimaryResult().getScoreUnit(),
                 run.getPrimaryResult().getScore(), described);
     }
 
     /**
-     * Everything after decryption per notification: all of them go through triage (decryption excluded), the
-     * emergencies ({@link #KEYED_SHARE}) also through deduplication and the correlator's decision.
+     * Operations per CPU-second: each measurement iteration's score over the cores the JVM got in it
+     * ({@link CpuTimeProfiler}), their mean ({@code per_cpu_s}), its 99.9 % error as a share, and the mean cores
+     * ({@code cpu_cores}). Absent when the profiler did not run (in-process smoke runs measure it too).
+     */
+    private static void perCpuSecond(RunResult run, Map<String, String> described) {
+        org.openjdk.jmh.util.ListStatistics perCpu = new org.openjdk.jmh.util.ListStatistics();
+        org.openjdk.jmh.util.ListStatistics cores = new org.openjdk.jmh.util.ListStatistics();
+        for (var benchmark : run.getBenchmarkResults()) {
+            for (var iteration : benchmark.getIterationResults()) {
+                var c = iteration.getSecondaryResults().get(CpuTimeProfiler.CORES);
+                if (c != null && c.getScore() > 0.01) {
+                    cores.addValue(c.getScore());
+                    perCpu.addValue(iteration.getPrimaryResult().getScore() / c.getScore());
+                }
+            }
+        }
+        if (perCpu.getN() == 0) {
+            return;
+        }
+        described.put("cpu_cores", String.format(java.util.Locale.ROOT, "%.2f", cores.getMean()));
+        described.put("per_cpu_s", String.format(java.util.Locale.ROOT, "%.1f", perCpu.getMean()));
+        double error = perCpu.getN() > 1 ? perCpu.getMeanErrorAt(0.999) : Double.NaN;
+        described.put("per_cpu_s_error_pct", Double.isNaN(error) ? "n/a"
+                : String.format(java.util.Locale.ROOT, "%.1f", 100 * error / perCpu.getMean()));
+    }
+
+    /**
+     * Everything after decryption per notification, per CPU-second: all of them go through triage (decryption
+     * excluded), the emergencies ({@link #KEYED_SHARE}) also through deduplication and the correlator's decision.
      */
     private static BenchResult afterDecryptionPerNotification(Map<String, Double> scores) {
         Double triage = scores.get("jmh.AfterDecryption.triage");
@@ -196,8 +234,15 @@ public final class BoundsRunner {
         }
         double secondsPerNotification = 1 / triage + KEYED_SHARE * (1 / dedup + 1 / calls);
         return BenchResult.of(PER_NOTIFICATION, "notifications/s", 1 / secondsPerNotification, Map.of(
-                "derived", "1 / (1/triage + " + KEYED_SHARE + " x (1/dedupNew + 1/callerCalls))",
+                "derived", "1 / (1/triage + " + KEYED_SHARE + " x (1/dedupNew + 1/callerCalls)), each per CPU-second",
+                "per_cpu_s", String.format(java.util.Locale.ROOT, "%.1f", 1 / secondsPerNotification),
                 "threads", "1"));
+    }
+
+    /** A result's operations per CPU-second when measured, else its score. */
+    static double perCpuSecondOrScore(BenchResult result) {
+        String perCpu = result.params().get("per_cpu_s");
+        return perCpu == null ? result.value() : Double.parseDouble(perCpu);
     }
 
     private static Map<String, String> paramsOf(BenchmarkParams params) {

@@ -46,7 +46,7 @@ public class TriageBenchmark {
     @Param({"400"})
     public int records;
 
-    @Param({"2048", "4096"})
+    @Param({"2048"})
     public int keyBits;
 
     private Notifications stream;

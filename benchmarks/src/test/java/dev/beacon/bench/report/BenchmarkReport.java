@@ -109,7 +109,8 @@ public final class BenchmarkReport {
                 + " Graph collections of one `created` rich chatMessage notification each, encrypted for the job's "
                 + "RSA-2048 certificate; 1 % emergency calls (each a new call, so one fact), 5 % redeliveries. Sizes: "
                 + "`-Dbeacon.bench.system.args=\"--records=30000 --rates=100,1000 --latency-seconds=30\"` (the "
-                + "defaults); `--smoke` is the CI version (300 records, 2 s at 50/s), which measures nothing "
+                + "defaults; `--throughput-only` stops after the whole-job runs, `--profile=false` skips the "
+                + "profiled one); `--smoke` is the CI version (300 records, 2 s at 50/s), which measures nothing "
                 + "worth reporting.").blank();
     }
 
@@ -141,40 +142,108 @@ public final class BenchmarkReport {
 
     private void bounds(Markdown md) {
         md.line("### Bounds and per-record stages (JMH, one thread: per core)").blank();
-        Optional<Double> rsa2048 = results.fastestRsa(2048).map(BenchResult::value);
-        md.header(List.of("measurement", "value", "unit", "± error", "ratio to fastest RSA-2048 unwrap"), 1);
+        Optional<Double> rsa2048 = results.fastestRsa(2048).map(Results::perCore);
+        String iterations = results.withPrefix("jmh.").stream().map(r -> r.params().get("iterations"))
+                .filter(i -> i != null).findFirst().orElse("the");
+        md.line("Each a JMH throughput score in one thread, one fork after its warm-up, the mean of " + iterations
+                + " measurement iterations; ± is JMH's error, the half-width of the 99.9 % confidence interval of "
+                + "that mean (Student's t), as a share of the score. The score counts operations per wall second, so "
+                + "it falls when other work on a shared machine takes the core; **cores** is how much CPU the "
+                + "benchmark's JVM got meanwhile (its CPU time over the wall time, `CpuTimeProfiler`) and **per "
+                + "CPU-second** each iteration's score over it (mean, and its 99.9 % error): per core, what the "
+                + "targets use. `perNotification` is derived from the three stages above it, per CPU-second (see "
+                + "`BoundsRunner`).").blank();
+        md.header(List.of("measurement", "score", "unit", "± %", "cores", "per CPU-second", "± %",
+                "ratio to fastest RSA-2048 unwrap"), 1);
         List<BenchResult> jmh = results.withPrefix("jmh.");
         for (BenchResult r : jmh) {
-            md.row("`" + r.name() + "`", Markdown.count(r.value()), r.unit(), r.params().getOrDefault("error", ""),
-                    Markdown.ratio(rsa2048.map(b -> r.value() / b)));
+            String perCpu = r.params().getOrDefault("per_cpu_s", "");
+            md.row("`" + r.name() + "`", Markdown.count(r.value()), r.unit(),
+                    r.params().getOrDefault("error_pct", "").replace("n/a", ""),
+                    r.params().getOrDefault("cpu_cores", ""),
+                    perCpu.isBlank() ? "" : Markdown.count(Double.parseDouble(perCpu)),
+                    r.params().getOrDefault("per_cpu_s_error_pct", "").replace("n/a", ""),
+                    Markdown.ratio(rsa2048.map(b -> Results.perCore(r) / b)));
         }
         if (jmh.isEmpty()) {
-            md.row("(no JMH results: run the command)", "–", "", "", "–");
+            md.row("(no JMH results: run the command)", "–", "", "", "", "", "", "–");
         }
         md.blank();
     }
 
     private void wholeJob(Markdown md) {
         md.line("### Whole job").blank();
-        md.line("Bounded input, timed by Flink's net runtime of the job (deployment included); checkpoints every "
-                + param("system.kafka.p1", "checkpoint_interval_s", "10") + " s. Replay: capture file in, "
-                + "JSON Lines facts out. Kafka: a 2-partition topic in, PostgreSQL (facts, audit, dead letters) and "
-                + "Kafka (facts, dead letters, lifecycle, hydration) out, at-least-once.").blank();
+        md.line("Bounded input of " + param("system.kafka.p1", "records", "N") + " notifications; checkpoints every "
+                + param("system.kafka.p1", "checkpoint_interval_s", "10") + " s (the job's default). Replay: "
+                + "capture file in, JSON Lines facts and audit out. Kafka: a "
+                + param("system.kafka.p1", "input_partitions", "2") + "-partition topic in, PostgreSQL (facts, "
+                + "audit, dead letters) and Kafka (facts, dead letters, lifecycle, hydration) out, at-least-once. "
+                + "Each run is timed two ways. **wall**: notifications over the time from submitting the job to its "
+                + "end, which holds a fixed cost a long-running job does not pay (deploying the tasks before the "
+                + "first notification; at the end of a bounded input, the final checkpoint the sinks commit on and "
+                + "the shutdown). **steady**: from the job's own audit rows (`processed_at`, one per notification), "
+                + "the notifications between the 10th and the 90th percentile of their processing instants over that "
+                + "time; the targets are judged on it. startup: submission to the first notification processed; "
+                + "processing: first to last; ramp: what the processing took beyond the steady rate (warm-up, "
+                + "stragglers); tail: last to the end of the job; fixed cost: wall time minus notifications at the "
+                + "steady rate (startup + ramp + tail). CPU: seconds of CPU used during the run by this JVM (job, "
+                + "in-process Kafka broker, benchmark), by PostgreSQL (postmaster and backends, Kafka runs only) and "
+                + "by everything else on the machine, against cores × wall seconds available; the next column divides "
+                + "the notifications by the CPU-seconds the run's own processes used, start-up included, and sets "
+                + "that against triage per core: how much of the CPU it got the job spends beyond triage.").blank();
         Optional<Double> triage = results.triagePerCore(2048);
-        Optional<Double> rsa = results.fastestRsa(2048).map(BenchResult::value);
-        md.header(List.of("run", "parallelism", "notifications/s", "per slot", "ratio to p × triage per core",
-                "ratio to p × fastest RSA-2048", "facts", "runtime ms"), 1);
+        md.header(List.of("run", "parallelism", "wall n/s", "steady n/s", "steady per slot",
+                "steady / (p × triage per core)", "startup ms", "processing ms", "ramp ms", "tail ms", "fixed cost ms",
+                "CPU s: JVM / PostgreSQL / other / available", "n per CPU-s used / triage per core", "facts"), 1);
         for (String mode : List.of("replay", "kafka")) {
             for (int p : List.of(1, 2)) {
                 String name = "system." + mode + ".p" + p;
                 Optional<Double> v = results.value(name);
-                md.row(mode, p, Markdown.count(v), Markdown.count(v.map(x -> x / p)),
-                        Markdown.ratio(v.flatMap(x -> triage.map(t -> x / (p * t)))),
-                        Markdown.ratio(v.flatMap(x -> rsa.map(b -> x / (p * b)))),
-                        results.param(name, "facts"), results.param(name, "net_runtime_ms"));
+                Optional<Double> steady = results.steady(name);
+                md.row(mode, p, Markdown.count(v), Markdown.count(steady), Markdown.count(steady.map(x -> x / p)),
+                        Markdown.ratio(steady.flatMap(x -> triage.map(t -> x / (p * t)))),
+                        results.param(name, "startup_ms"), results.param(name, "processing_ms"),
+                        results.param(name, "ramp_ms"), results.param(name, "tail_ms"),
+                        results.param(name, "fixed_cost_ms"), cpu(name),
+                        Markdown.ratio(perCpuSecondUsed(name).flatMap(x -> triage.map(t -> x / t))),
+                        results.param(name, "facts"));
             }
         }
         md.blank();
+        results.kafkaProfile().ifPresent(profile -> {
+            String name = "system.kafka.p2.profiled";
+            md.line("#### Profile of the Kafka run at parallelism 2").blank();
+            md.line("The same Kafka run at parallelism 2 once more under Flight Recorder (settings `profile`, "
+                    + "sampling every 5 ms; recording in `benchmarks/target/profiles/system.kafka.p2.jfr`): wall "
+                    + Markdown.count(results.value(name)) + " n/s, steady " + Markdown.count(results.steady(name))
+                    + " n/s, CPU s " + cpu(name) + ". Shares are of the samples of the kind named; \"A ← B\" is "
+                    + "a top frame A outside Beacon called from Beacon's B. Inspect it with `jfr print --events "
+                    + "jdk.ExecutionSample` or `jfr summary`.").blank();
+            md.line(profile.strip()).blank();
+        });
+    }
+
+    /**
+     * Notifications per CPU-second the run's own processes used (the JVM, and PostgreSQL for Kafka runs), start-up
+     * included: what the job does with the CPU it got, whatever the others' load left it.
+     */
+    private Optional<Double> perCpuSecondUsed(String name) {
+        try {
+            double jvm = Double.parseDouble(results.param(name, "cpu_jvm_s"));
+            String pgText = results.param(name, "cpu_postgres_s");
+            double pg = pgText.isBlank() ? 0 : Math.max(0, Double.parseDouble(pgText));
+            double records = Double.parseDouble(results.param(name, "records"));
+            return jvm + pg > 0 ? Optional.of(records / (jvm + pg)) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private String cpu(String name) {
+        List<String> keys = List.of("cpu_jvm_s", "cpu_postgres_s", "cpu_other_s", "cpu_available_s");
+        List<String> values = keys.stream().map(k -> results.param(name, k))
+                .map(v -> v.isBlank() || v.startsWith("-") ? "–" : v).toList();
+        return values.stream().allMatch(v -> v.equals("–")) ? "–" : String.join(" / ", values);
     }
 
     private void latency(Markdown md) {
@@ -217,12 +286,14 @@ public final class BenchmarkReport {
                 + "emergency into PostgreSQL with JDBC (idempotent on the message), committing offsets after each "
                 + "poll. It keeps no dedup or correlation state, no audit trail and no dead letters: less work than "
                 + "Beacon.").blank();
-        md.header(List.of("run", "notifications/s", "ratio to baseline"), 1);
-        md.row("baseline (1 thread)", Markdown.count(base), base.isPresent() ? "1.00" : "–");
+        md.header(List.of("run", "wall n/s", "ratio to baseline", "steady n/s", "ratio to baseline"), 1);
+        md.row("baseline (1 thread)", Markdown.count(base), base.isPresent() ? "1.00" : "–", "", "");
         for (String name : List.of("system.kafka.p1", "system.kafka.p2", "system.replay.p1", "system.replay.p2")) {
             Optional<Double> v = results.value(name);
+            Optional<Double> steady = results.steady(name);
             md.row("Beacon " + name.substring("system.".length()), Markdown.count(v),
-                    Markdown.ratio(v.flatMap(x -> base.map(b -> x / b))));
+                    Markdown.ratio(v.flatMap(x -> base.map(b -> x / b))), Markdown.count(steady),
+                    Markdown.ratio(steady.flatMap(x -> base.map(b -> x / b))));
         }
         md.blank();
     }

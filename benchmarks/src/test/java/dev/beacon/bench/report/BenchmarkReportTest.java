@@ -36,6 +36,7 @@ class BenchmarkReportTest {
         Path file = Files.writeString(dir.resolve("benchmarks.md"), EXISTING);
         Path results = dir.resolve("results");
         BenchResult.of("system.replay.p2", "notifications/s", 1500, Map.of("facts", "3")).write(results);
+        BenchResult.of("system.replay.p2.steady", "notifications/s", 1600, Map.of("facts", "3")).write(results);
 
         BenchmarkReport.write(Results.load(results), "cmd", file);
         BenchmarkReport.write(Results.load(results), "cmd", file);
@@ -45,7 +46,7 @@ class BenchmarkReportTest {
         assertThat(written.split(BenchmarkReport.PIPELINE_HEADING + "\n", -1)).hasSize(2);
         assertThat(written).endsWith("\n## Webhook ingress\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
                 + "## Pipeline: reading it\n\nHand-written notes.\n");
-        assertThat(written).contains("| replay | 2 | 1,500 | 750 |").doesNotContain("\n\n\n");
+        assertThat(written).contains("| replay | 2 | 1,500 | 1,600 | 800 |").doesNotContain("\n\n\n");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.beacon.bench.report;
 
 import dev.beacon.bench.results.BenchResult;
 import dev.beacon.bench.results.Machine;
+import dev.beacon.bench.system.SystemBenchRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,11 +30,17 @@ public final class Results {
     private final Map<String, BenchResult> byName;
     private final Optional<Instant> earliest;
     private final Optional<Instant> latest;
+    private final Optional<String> kafkaProfile;
 
     Results(Map<String, BenchResult> byName, List<Instant> written) {
+        this(byName, written, Optional.empty());
+    }
+
+    Results(Map<String, BenchResult> byName, List<Instant> written, Optional<String> kafkaProfile) {
         this.byName = new TreeMap<>(byName);
         this.earliest = written.stream().min(Comparator.naturalOrder());
         this.latest = written.stream().max(Comparator.naturalOrder());
+        this.kafkaProfile = kafkaProfile;
     }
 
     /** Reads every {@code *.json} of {@code dir}; an unreadable file is skipped with a note on stderr. */
@@ -55,7 +62,29 @@ public final class Results {
                 throw new UncheckedIOException(e);
             }
         }
-        return new Results(found, written);
+        Path profile = dir.resolve(SystemBenchRunner.KAFKA_PROFILE);
+        Optional<String> kafkaProfile = Optional.empty();
+        if (Files.isRegularFile(profile)) {
+            try {
+                kafkaProfile = Optional.of(Files.readString(profile));
+            } catch (IOException e) {
+                System.err.println("skipping unreadable profile " + profile + ": " + e.getMessage());
+            }
+        }
+        return new Results(found, written, kafkaProfile);
+    }
+
+    /** The Flight Recorder summary of the Kafka run at parallelism 2 (Markdown), when the run profiled it. */
+    public Optional<String> kafkaProfile() {
+        return kafkaProfile;
+    }
+
+    /**
+     * A whole-job run's steady rate ({@code <name>.steady}: between the 10th and 90th percentile of its processing
+     * instants), which the targets are judged on: a long-running job does not pay a bounded run's fixed cost.
+     */
+    public Optional<Double> steady(String name) {
+        return value(name + ".steady");
     }
 
     /** When the first and the last result file were written (the run's span). */
@@ -88,14 +117,28 @@ public final class Results {
         return byName.values().stream().filter(r -> r.name().startsWith(prefix)).toList();
     }
 
-    /** The fastest RSA unwrap per core for {@code bits}-bit keys over every provider measured. */
-    public Optional<BenchResult> fastestRsa(int bits) {
-        return withPrefix(RSA_PREFIX + bits + ".").stream().max(Comparator.comparingDouble(BenchResult::value));
+    /**
+     * A JMH result per core: operations per CPU-second of its JVM ({@code per_cpu_s}, which the others' load on a
+     * shared machine changes little), or its score (per wall second of one thread) when that was not measured.
+     */
+    public static double perCore(BenchResult r) {
+        String perCpu = r.params().get("per_cpu_s");
+        return perCpu == null || perCpu.isBlank() ? r.value() : Double.parseDouble(perCpu);
     }
 
-    /** Triage per core (the job's operator, decryption included) for {@code bits}-bit keys. */
+    /** The fastest RSA unwrap per core ({@link #perCore}) for {@code bits}-bit keys over every provider measured. */
+    public Optional<BenchResult> fastestRsa(int bits) {
+        return withPrefix(RSA_PREFIX + bits + ".").stream().max(Comparator.comparingDouble(Results::perCore));
+    }
+
+    /** Triage per core ({@link #perCore}; the job's operator, decryption included) for {@code bits}-bit keys. */
     public Optional<Double> triagePerCore(int bits) {
-        return value(TRIAGE_OPERATOR + bits);
+        return get(TRIAGE_OPERATOR + bits).map(Results::perCore);
+    }
+
+    /** Everything after decryption per core ({@link #perCore}). */
+    public Optional<Double> afterDecryptionPerCore() {
+        return get(AFTER_DECRYPTION).map(Results::perCore);
     }
 
     /** The machine of the results (they come from one run on one machine), or this one. */

@@ -35,17 +35,18 @@ final class Targets {
         Optional<BenchResult> rsa = results.fastestRsa(2048);
         Optional<Double> triage = results.triagePerCore(2048);
         out.add(shareOf("Encrypted path (triage per core, RSA-2048) vs the fastest RSA-2048 unwrap per core",
-                triage, rsa.map(BenchResult::value), rsa.map(r -> "fastest RSA-2048 unwrap ("
+                triage, rsa.map(Results::perCore), rsa.map(r -> "fastest RSA-2048 unwrap ("
                         + r.params().getOrDefault("provider", r.name()) + ")").orElse("fastest RSA-2048 unwrap"),
                 ENCRYPTED_PATH_SHARE));
 
         String wholeJob = "system.replay.p" + Math.min(cores, 2);
-        Optional<Double> job = results.value(wholeJob);
-        out.add(shareOf("Whole job (replay, parallelism " + Math.min(cores, 2) + ") vs cores × triage per core",
+        Optional<Double> job = results.steady(wholeJob);
+        out.add(shareOf("Whole job, steady rate (replay, parallelism " + Math.min(cores, 2)
+                        + ") vs cores × triage per core",
                 job, triage.map(t -> t * Math.min(cores, 2)), Math.min(cores, 2) + " × triage per core",
                 WHOLE_JOB_SHARE));
-        Optional<Double> kafka = results.value("system.kafka.p" + Math.min(cores, 2));
-        out.add(shareOf("Whole job (Kafka → PostgreSQL + Kafka, parallelism " + Math.min(cores, 2)
+        Optional<Double> kafka = results.steady("system.kafka.p" + Math.min(cores, 2));
+        out.add(shareOf("Whole job, steady rate (Kafka → PostgreSQL + Kafka, parallelism " + Math.min(cores, 2)
                         + ") vs cores × triage per core",
                 kafka, triage.map(t -> t * Math.min(cores, 2)), Math.min(cores, 2) + " × triage per core",
                 WHOLE_JOB_SHARE));
@@ -55,7 +56,7 @@ final class Targets {
                 p99.map(v -> Markdown.millis(Optional.of(v)) + " ms").orElse("–"), "1,000 ms",
                 p99.map(v -> v / P99_LIMIT_MS), "< 1 s", p99.map(v -> v < P99_LIMIT_MS)));
 
-        Optional<Double> after = results.value(Results.AFTER_DECRYPTION);
+        Optional<Double> after = results.afterDecryptionPerCore();
         out.add(new Verdict("Everything after decryption, per core",
                 after.map(v -> Markdown.count(v) + " n/s").orElse("–"), "50,000 n/s",
                 after.map(v -> v / AFTER_DECRYPTION_PER_CORE), "≥ 1.00", after.map(v -> v >= AFTER_DECRYPTION_PER_CORE)));

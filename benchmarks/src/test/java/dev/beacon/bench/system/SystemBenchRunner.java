@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,8 @@ public final class SystemBenchRunner {
 
     /** The run's settings; see the class comment. */
     public record Settings(int records, List<Integer> rates, int latencySeconds, double latencyEmergencyShare,
-            Duration checkpointInterval, Path out) {
+            Duration checkpointInterval, Duration throughputCheckpointInterval, boolean profile,
+            boolean throughputOnly, Path out) {
 
         public static Settings parse(String... args) {
             Map<String, String> a = new HashMap<>();
@@ -57,6 +59,9 @@ public final class SystemBenchRunner {
                     Integer.parseInt(a.getOrDefault("latency-seconds", smoke ? "2" : "30")),
                     Double.parseDouble(a.getOrDefault("latency-emergency-share", "0.1")),
                     Duration.ofMillis(Long.parseLong(a.getOrDefault("checkpoint-interval-ms", "1000"))),
+                    Duration.ofMillis(Long.parseLong(a.getOrDefault("throughput-checkpoint-interval-ms", "10000"))),
+                    Boolean.parseBoolean(a.getOrDefault("profile", smoke ? "false" : "true")),
+                    Boolean.parseBoolean(a.getOrDefault("throughput-only", "false")),
                     Path.of(a.getOrDefault("out", DEFAULT_OUT.toString())));
         }
     }
@@ -73,14 +78,21 @@ public final class SystemBenchRunner {
         Path dir = Files.createTempDirectory("beacon-bench-");
         LOG.info("system benchmarks: {}", settings);
         try (BenchStack stack = BenchStack.start(dir)) {
-            ThroughputBench throughput = new ThroughputBench(stack, results);
+            ThroughputBench throughput = new ThroughputBench(stack, results,
+                    settings.throughputCheckpointInterval());
             Workload workload = Workload.generate(stack.stream, "throughput", settings.records(), 0.01, 0.05);
             String topic = "bench-in-throughput";
             int partitions = 2;
             stack.publish(topic, partitions, workload);
             for (int parallelism : List.of(1, 2)) {
                 throughput.replay(workload, parallelism);
-                throughput.kafka(topic, partitions, workload, parallelism);
+                throughput.kafka(topic, partitions, workload, parallelism, Optional.empty());
+            }
+            if (settings.profile()) {
+                profileKafka(throughput, topic, partitions, workload, settings.out());
+            }
+            if (settings.throughputOnly()) {
+                return;
             }
             BaselineConsumer.measure(stack, results, topic, workload);
 
@@ -97,4 +109,21 @@ public final class SystemBenchRunner {
         }
         LOG.info("system benchmark results in {}", settings.out().toAbsolutePath());
     }
+
+    /**
+     * The Kafka run at parallelism 2 once more, under Flight Recorder (its figures are not the measured ones):
+     * the recording in {@code target/profiles/}, its summary ({@link JfrProfile#summarize}) as
+     * {@link #KAFKA_PROFILE} in the results for the report.
+     */
+    private static void profileKafka(ThroughputBench throughput, String topic, int partitions, Workload workload,
+            Path out) throws Exception {
+        Path jfr = out.toAbsolutePath().resolveSibling("profiles").resolve("system.kafka.p2.jfr");
+        throughput.kafka(topic, partitions, workload, 2, Optional.of(jfr));
+        Files.createDirectories(out);
+        Files.writeString(out.resolve(KAFKA_PROFILE), JfrProfile.summarize(jfr, 8, 5));
+        LOG.info("profile of the Kafka run at parallelism 2: {}, summary in {}", jfr, out.resolve(KAFKA_PROFILE));
+    }
+
+    /** The profile summary of the Kafka run at parallelism 2, next to the JSON results. */
+    public static final String KAFKA_PROFILE = "profile.system.kafka.p2.md";
 }

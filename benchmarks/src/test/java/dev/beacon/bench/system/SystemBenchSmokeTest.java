@@ -36,6 +36,8 @@ class SystemBenchSmokeTest {
         for (String mode : List.of("replay", "kafka")) {
             expected.add("system." + mode + ".p1");
             expected.add("system." + mode + ".p2");
+            expected.add("system." + mode + ".p1.steady");
+            expected.add("system." + mode + ".p2.steady");
         }
         expected.add("system.baseline");
         for (String guarantee : List.of("alo", "eo")) {
@@ -51,7 +53,8 @@ class SystemBenchSmokeTest {
         // Every emergency became exactly one fact, whatever the parallelism or the way in.
         for (String run : List.of("system.replay.p1", "system.replay.p2", "system.kafka.p1", "system.kafka.p2")) {
             BenchResult r = BenchResult.read(results.resolve(run + ".json"));
-            assertThat(r.params()).containsEntry("facts", r.params().get("emergencies")).containsEntry("records", "300");
+            assertThat(r.params()).containsEntry("facts", r.params().get("emergencies")).containsEntry("records", "300")
+                    .containsEntry("audit_rows", "300");
             assertThat(r.value()).isPositive();
         }
         assertThat(BenchResult.read(results.resolve("system.baseline.json")).params())

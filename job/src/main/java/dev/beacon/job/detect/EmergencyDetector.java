@@ -114,8 +114,8 @@ public final class EmergencyDetector {
 
     private Detection detectMessage(JsonNode message, String fallbackChatId) {
         boolean deleted = isSet(message.get("deletedDateTime"));
-        long created = epochMillis(message.get("createdDateTime"));
-        long lastModified = epochMillis(message.get("lastModifiedDateTime"));
+        // The timestamps are parsed only for the detections that carry them (emergencies, deletions): parsing them
+        // for every message was an eighth of triage's work after decryption.
 
         // Conditions first: they are cheap, and most messages fail them before any text work.
         String messageType = text(message, "messageType");
@@ -135,7 +135,7 @@ public final class EmergencyDetector {
             }
         }
         if (candidates.isEmpty()) {
-            return notEmergency(deleted, created, lastModified);
+            return notEmergency(deleted, message);
         }
 
         JsonNode body = message.get("body");
@@ -144,7 +144,7 @@ public final class EmergencyDetector {
         String lines = cardLines.isEmpty() ? bodyLines
                 : bodyLines.isEmpty() ? cardLines : bodyLines + "\n" + cardLines;
         if (lines.isEmpty()) {
-            return notEmergency(deleted, created, lastModified);
+            return notEmergency(deleted, message);
         }
         String folded = MessageText.fold(lines.replace('\n', ' '));
 
@@ -158,7 +158,7 @@ public final class EmergencyDetector {
             }
         }
         if (matched == null) {
-            return notEmergency(deleted, created, lastModified);
+            return notEmergency(deleted, message);
         }
 
         JsonNode user = from == null ? null : from.get("user");
@@ -167,13 +167,17 @@ public final class EmergencyDetector {
         String dialed = dialedNumber(lines, location == null ? null : locationSpan);
         boolean testCall = dialed != null && rules.testNumbers().contains(dialed);
         return new Detection(Detection.Kind.EMERGENCY, matched.name(), senderKind, text(user, "id"),
-                text(user, "displayName"), text(user, "tenantId"), dialed, testCall, location, created, lastModified,
+                text(user, "displayName"), text(user, "tenantId"), dialed, testCall, location,
+                epochMillis(message.get("createdDateTime")), epochMillis(message.get("lastModifiedDateTime")),
                 contentHash(message, bodyLines, foldedMessageType, foldedImportance, senderKind, deleted), deleted,
                 null);
     }
 
-    private static Detection notEmergency(boolean deleted, long created, long lastModified) {
-        return deleted ? Detection.deletedNotEmergency(created, lastModified) : Detection.notEmergency();
+    private static Detection notEmergency(boolean deleted, JsonNode message) {
+        return deleted
+                ? Detection.deletedNotEmergency(epochMillis(message.get("createdDateTime")),
+                        epochMillis(message.get("lastModifiedDateTime")))
+                : Detection.notEmergency();
     }
 
     // ---------------------------------------------------------------------------------------------------------
