@@ -113,6 +113,18 @@ class AuthCodeSignInTest {
     }
 
     @Test
+    void aStateSealedUnderADroppedVaultKeyIsRefusedAndSpent() throws Exception {
+        Map<String, String> back = followToCallback(h.service().authorizationUrl("acme", CALLBACK));
+        SignInService rotated = h.service(dev.beacon.control.vault.SealedBox.fromBase64(
+                dev.beacon.control.vault.SealedBox.newKeyBase64(), java.util.List.of()), SignInHarness.fastSettings());
+        assertThat(rotated.completeAuthorizationCode("acme", back.get("code"), back.get("state"), CALLBACK).detail())
+                .isEqualTo("sign-in: the sign-in was started under a vault key that is no longer configured; start "
+                        + "the sign-in again");
+        assertThat(PG.queryValue("SELECT count(*) FROM auth_code_state")).isEqualTo(0L);
+        assertThat(h.emulator.entra().grantCount("authorization_code")).isZero();
+    }
+
+    @Test
     void declinedConsentEndsAsDeclined() throws Exception {
         h.emulator.entra().consentAs(null);
         SignInService s = h.service();
