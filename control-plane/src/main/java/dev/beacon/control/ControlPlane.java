@@ -131,8 +131,9 @@ public final class ControlPlane implements ControlPlaneOperations, AutoCloseable
         this.vault = vault;
         this.integrations = new IntegrationStore(sql, vault, clock);
         this.tokenVault = new TokenVault(sql, vault, clock);
-        this.signIn = new SignInService(integrations, tokenVault, endpoints, clock, signInSettings);
-        this.tickets = new ConnectTickets(vault.derivedKey("connect-ticket"), clock, ConnectTickets.DEFAULT_LIFETIME);
+        this.signIn = new SignInService(integrations, tokenVault, sql, vault, endpoints, clock, signInSettings);
+        this.tickets = new ConnectTickets(vault.derivedKey("connect-ticket"), sql, clock,
+                ConnectTickets.DEFAULT_LIFETIME);
         this.subscriptions = new SubscriptionStore(sql);
         this.gaps = new GapStore(sql, clock);
         this.clientStates = new ClientStates(sql, vault, clock);

@@ -16,7 +16,9 @@ import dev.beacon.control.integration.AuthMode;
 import dev.beacon.control.integration.Integration;
 import dev.beacon.control.integration.IntegrationStatus;
 import dev.beacon.control.ops.LoginView;
+import dev.beacon.control.signin.PendingAuthorizations.Taken;
 import dev.beacon.control.signin.SignInFailures.Failure;
+import dev.beacon.control.vault.VaultKeyException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
@@ -24,15 +26,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The authorization-code sign-in (confidential client, PKCE): a person is sent to Entra, which redirects to our
  * callback with a code we redeem. The {@code state} is random, single-use, bound to the integration and the
- * redirect URI, and expires; the PKCE verifier stays here with it until the code is redeemed.
+ * redirect URI, and expires; the PKCE verifier stays with it until the code is redeemed. Both live in PostgreSQL
+ * ({@link PendingAuthorizations}, {@link AuthCodeLogins}), so any replica can take the callback or answer
+ * {@code beaconctl login}'s polls, also after a restart.
  */
 final class AuthCodeFlow {
 
@@ -42,29 +45,21 @@ final class AuthCodeFlow {
     private final SignInAccounts accounts;
     private final Clock clock;
     private final SignInSettings settings;
-    private final Map<String, PendingAuthorization> states = new ConcurrentHashMap<>();
+    /** Started sign-ins by {@code state}, with their PKCE verifier (RFC 7636), sent only to Entra's token endpoint. */
+    private final PendingAuthorizations states;
     /** The latest auth-code sign-in per integration, as {@code loginState} shows it to {@code beaconctl login}. */
-    private final Map<String, LoginView> authCodeLogins = new ConcurrentHashMap<>();
+    private final AuthCodeLogins authCodeLogins;
     private final SecureRandom random = new SecureRandom();
 
-    /**
-     * A started authorization-code sign-in, found by its {@code state}; {@code codeVerifier} is its PKCE secret
-     * (RFC 7636), sent only to Entra's token endpoint.
-     */
-    private record PendingAuthorization(String integrationId, URI redirectUri, Instant expiresAt,
-                                        String codeVerifier) {
-        @Override
-        public String toString() {
-            return "PendingAuthorization[" + integrationId + ", expires " + expiresAt + "]";
-        }
-    }
-
     /** What checking a callback's {@code state} found: the pending sign-in, or why it was refused. */
-    private record StateCheck(PendingAuthorization pending, String rejected) {}
+    private record StateCheck(Taken pending, String rejected) {}
 
-    AuthCodeFlow(MsalApps apps, SignInAccounts accounts, Clock clock, SignInSettings settings) {
+    AuthCodeFlow(MsalApps apps, SignInAccounts accounts, PendingAuthorizations states, AuthCodeLogins logins,
+                 Clock clock, SignInSettings settings) {
         this.apps = apps;
         this.accounts = accounts;
+        this.states = states;
+        this.authCodeLogins = logins;
         this.clock = clock;
         this.settings = settings;
     }
@@ -76,7 +71,7 @@ final class AuthCodeFlow {
                 "Open this link in a browser and sign in with the service account. It works once, needs no admin "
                         + "token, and expires in " + Duration.between(clock.instant(), linkExpiresAt).toMinutes()
                         + " minutes.", linkExpiresAt, null, null);
-        authCodeLogins.put(integrationId, v);
+        authCodeLogins.put(v);
         log.info("integration {}: auth-code sign-in link issued, valid until {}", integrationId, linkExpiresAt);
         return v;
     }
@@ -86,7 +81,7 @@ final class AuthCodeFlow {
      * link and state lifetime as {@code expired}), else null.
      */
     LoginView latestUnfinished(String integrationId) {
-        LoginView authCode = authCodeLogins.get(integrationId);
+        LoginView authCode = authCodeLogins.get(integrationId).orElse(null);
         if (authCode == null || "signed-in".equals(authCode.phase())) {
             return null;
         }
@@ -100,17 +95,15 @@ final class AuthCodeFlow {
     }
 
     private void authCodeEnded(LoginView outcome) {
-        authCodeLogins.put(outcome.integrationId(), outcome);
+        authCodeLogins.put(outcome);
     }
 
     /** Where to send the person who signs in ({@code response_mode=form_post}, PKCE S256). */
     URI authorizationUrl(String integrationId, URI redirectUri) {
         Integration in = accounts.requireMode(integrationId, AuthMode.AUTH_CODE);
-        dropExpiredStates();
         String state = randomToken(32);
         String verifier = randomToken(32); // 43 characters of [A-Za-z0-9_-]: RFC 7636 §4.1
-        states.put(state, new PendingAuthorization(integrationId, redirectUri,
-                clock.instant().plus(settings.stateLifetime()), verifier));
+        states.put(state, integrationId, redirectUri, verifier, settings.stateLifetime());
         ConfidentialClientApplication app = (ConfidentialClientApplication) apps.app(in).app();
         try {
             return app.getAuthorizationRequestUrl(AuthorizationRequestUrlParameters
@@ -178,14 +171,22 @@ final class AuthCodeFlow {
     }
 
     private StateCheck checkState(String integrationId, String state, URI redirectUri) {
-        PendingAuthorization p = state == null ? null : states.remove(state); // single use, even when rejected
-        if (p == null) {
+        Optional<Taken> taken;
+        try {
+            // single use across replicas, even when rejected: the row is deleted as it is read
+            taken = state == null ? Optional.empty() : states.take(state);
+        } catch (VaultKeyException e) {
+            return new StateCheck(null, "sign-in: the sign-in was started under a vault key that is no longer "
+                    + "configured; start the sign-in again");
+        }
+        if (taken.isEmpty()) {
             return new StateCheck(null, "sign-in: unknown or already used state; start the sign-in again");
         }
+        Taken p = taken.get();
         if (!p.integrationId().equals(integrationId)) {
             return new StateCheck(null, "sign-in: the state was issued for another integration");
         }
-        if (!clock.instant().isBefore(p.expiresAt())) {
+        if (!p.live()) { // by the database clock
             return new StateCheck(null, "sign-in: the state expired; start the sign-in again");
         }
         if (!p.redirectUri().equals(redirectUri)) {
@@ -209,10 +210,5 @@ final class AuthCodeFlow {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-    }
-
-    private void dropExpiredStates() {
-        Instant now = clock.instant();
-        states.values().removeIf(p -> !now.isBefore(p.expiresAt()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.beacon.control.signin;
 
 import dev.beacon.control.ops.ConnectLinkRefusedException;
+import dev.beacon.control.store.Sql;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -9,8 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -21,8 +20,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Form: {@code v1.<base64url(integration id \n expiry epoch seconds \n random nonce)>.<base64url(HMAC-SHA256)>}.
  * The key is derived from the vault key ({@code SealedBox#derivedKey}), so every replica checks every ticket, and
- * rotating the vault key voids outstanding tickets. Used nonces are remembered in memory until the ticket expires,
- * in the replica that accepted it (as the auth-code {@code state} is: the sign-in must come back to that replica).
+ * rotating the vault key voids outstanding tickets. Used nonces are remembered in {@code connect_ticket_use} (their
+ * SHA-256, inserted with {@code ON CONFLICT DO NOTHING}), so a ticket works once across all replicas; a row is kept
+ * an hour past the ticket's expiry (replica clocks may differ) by the database clock, then purged on a later insert.
  * Tickets are secrets: never logged, never in a refusal message.
  */
 public final class ConnectTickets {
@@ -38,17 +38,21 @@ public final class ConnectTickets {
         }
     }
 
+    /** How long a used nonce outlives its ticket: covers clock differences between replicas. */
+    private static final Duration KEEP_USED = Duration.ofHours(1);
+
     private final byte[] key;
+    private final Sql sql;
     private final Clock clock;
     private final Duration lifetime;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Instant> used = new ConcurrentHashMap<>(); // nonce -> ticket expiry
 
-    public ConnectTickets(byte[] key, Clock clock, Duration lifetime) {
+    public ConnectTickets(byte[] key, Sql sql, Clock clock, Duration lifetime) {
         if (key == null || key.length < 32) {
             throw new IllegalArgumentException("a connect ticket key needs at least 32 bytes");
         }
         this.key = key.clone();
+        this.sql = sql;
         this.clock = clock;
         this.lifetime = lifetime;
     }
@@ -94,15 +98,22 @@ public final class ConnectTickets {
         }
         Instant expires = Instant.ofEpochSecond(Long.parseLong(fields[1]));
         Instant now = clock.instant();
-        used.values().removeIf(e -> !now.isBefore(e));
         if (!now.isBefore(expires)) {
             throw new ConnectLinkRefusedException("This sign-in link expired at " + expires + ". Run 'beaconctl "
                     + "login " + integrationId + "' for a new link.");
         }
-        if (used.putIfAbsent(fields[2], expires) != null) {
+        if (!spend(fields[2], Duration.between(now, expires))) {
             throw new ConnectLinkRefusedException("This sign-in link was already used; a link works once. Run "
                     + "'beaconctl login " + integrationId + "' for a new link.");
         }
+    }
+
+    /** Records the nonce as used, for every replica; false when some replica already did. */
+    private boolean spend(String nonce, Duration ticketLeft) {
+        sql.update("DELETE FROM connect_ticket_use WHERE expires_at < now()");
+        return sql.update("INSERT INTO connect_ticket_use (nonce_hash, expires_at) "
+                        + "VALUES (?, now() + make_interval(secs => ?)) ON CONFLICT (nonce_hash) DO NOTHING",
+                PendingAuthorizations.sha256(nonce), ticketLeft.plus(KEEP_USED).toMillis() / 1000.0) == 1;
     }
 
     private byte[] mac(String data) {

@@ -5,6 +5,8 @@ import dev.beacon.control.integration.Integration;
 import dev.beacon.control.integration.IntegrationStore;
 import dev.beacon.control.ops.LoginView;
 import dev.beacon.control.ops.TokenView;
+import dev.beacon.control.store.Sql;
+import dev.beacon.control.vault.SealedBox;
 import dev.beacon.control.vault.TokenVault;
 import dev.beacon.control.vault.TokenVault.StoredAccount;
 import dev.beacon.control.vault.VaultKeyException;
@@ -45,14 +47,18 @@ public final class SignInService implements TokenSource, AutoCloseable {
     private final AuthCodeFlow authCode;
     private final GraphTokens tokens;
 
-    public SignInService(IntegrationStore integrations, TokenVault vault, MicrosoftEndpoints endpoints, Clock clock,
-                         SignInSettings settings) {
+    /**
+     * @param sql and {@code box}: where auth-code sign-ins in progress are kept, sealed, for every replica
+     */
+    public SignInService(IntegrationStore integrations, TokenVault vault, Sql sql, SealedBox box,
+                         MicrosoftEndpoints endpoints, Clock clock, SignInSettings settings) {
         this.integrations = integrations;
         this.vault = vault;
         this.apps = new MsalApps(integrations, vault, endpoints, settings.entraTimeout());
         this.accounts = new SignInAccounts(integrations, vault, apps);
         this.deviceCode = new DeviceCodeFlow(integrations, apps, accounts, clock, settings);
-        this.authCode = new AuthCodeFlow(apps, accounts, clock, settings);
+        this.authCode = new AuthCodeFlow(apps, accounts, new PendingAuthorizations(sql, box),
+                new AuthCodeLogins(sql, box), clock, settings);
         this.tokens = new GraphTokens(integrations, vault, apps, accounts, clock, settings);
     }
 
@@ -111,7 +117,7 @@ public final class SignInService implements TokenSource, AutoCloseable {
     /**
      * Where to send the person who signs in. Entra posts the code and our state back to {@code redirectUri}
      * ({@code response_mode=form_post}: MSAL4J overrides any other mode). The request carries a PKCE challenge
-     * (S256); its verifier stays here, with the state, until the code is redeemed.
+     * (S256); its verifier is kept sealed in PostgreSQL with the state's hash until the code is redeemed.
      */
     public URI authorizationUrl(String integrationId, URI redirectUri) {
         return authCode.authorizationUrl(integrationId, redirectUri);

@@ -37,4 +37,14 @@ public final class SealPurpose {
     public static String alertRouteSecret(String routeId) {
         return "alert_route/" + routeId + "/secret";
     }
+
+    /** {@code auth_code_state.pending_sealed}: a started auth-code sign-in's PKCE verifier and redirect URI */
+    public static String authCodeState(String integrationId, String stateHashHex) {
+        return "auth_code_state/" + integrationId + "/" + stateHashHex;
+    }
+
+    /** {@code auth_code_login.link_sealed}: the one-time sign-in link (it holds a connect ticket) */
+    public static String authCodeLoginLink(String integrationId) {
+        return "auth_code_login/" + integrationId + "/link";
+    }
 }

@@ -101,12 +101,26 @@ class AuthCodeSignInTest {
     void anExpiredStateOrAnotherRedirectIsRefused() throws Exception {
         SignInService s = h.service();
         Map<String, String> late = followToCallback(s.authorizationUrl("acme", CALLBACK));
-        h.clock.advance(java.time.Duration.ofMinutes(11));
+        // the state's ten minutes run on the database clock (replicas may disagree on the time): age its row
+        assertThat(PG.execute("UPDATE auth_code_state SET expires_at = now() - interval '1 second'")).isEqualTo(1);
         assertThat(s.completeAuthorizationCode("acme", late.get("code"), late.get("state"), CALLBACK).detail())
-                .contains("expired");
+                .isEqualTo("sign-in: the state expired; start the sign-in again");
+        assertThat(PG.queryValue("SELECT count(*) FROM auth_code_state")).isEqualTo(0L); // spent, even refused
         Map<String, String> other = followToCallback(s.authorizationUrl("acme", CALLBACK));
         assertThat(s.completeAuthorizationCode("acme", other.get("code"), other.get("state"),
                 URI.create("https://evil.example/cb")).detail()).contains("redirect URI");
+        assertThat(h.emulator.entra().grantCount("authorization_code")).isZero();
+    }
+
+    @Test
+    void aStateSealedUnderADroppedVaultKeyIsRefusedAndSpent() throws Exception {
+        Map<String, String> back = followToCallback(h.service().authorizationUrl("acme", CALLBACK));
+        SignInService rotated = h.service(dev.beacon.control.vault.SealedBox.fromBase64(
+                dev.beacon.control.vault.SealedBox.newKeyBase64(), java.util.List.of()), SignInHarness.fastSettings());
+        assertThat(rotated.completeAuthorizationCode("acme", back.get("code"), back.get("state"), CALLBACK).detail())
+                .isEqualTo("sign-in: the sign-in was started under a vault key that is no longer configured; start "
+                        + "the sign-in again");
+        assertThat(PG.queryValue("SELECT count(*) FROM auth_code_state")).isEqualTo(0L);
         assertThat(h.emulator.entra().grantCount("authorization_code")).isZero();
     }
 

@@ -63,7 +63,8 @@ final class SignInHarness implements AutoCloseable {
 
     SignInService service(SealedBox vaultBox, SignInSettings settings) {
         SignInService s = new SignInService(new IntegrationStore(sql, vaultBox, clock),
-                new TokenVault(sql, vaultBox, clock), MicrosoftEndpoints.routedTo(emulator.baseUri()), clock, settings);
+                new TokenVault(sql, vaultBox, clock), sql, vaultBox, MicrosoftEndpoints.routedTo(emulator.baseUri()),
+                clock, settings);
         services.add(s);
         return s;
     }
