@@ -1,74 +1,63 @@
 package dev.beacon.control.signin;
 
-import dev.beacon.control.ops.LoginView;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The progress of one device-code sign-in, as {@link LoginView}. Attempts are numbered so that a code issued
- * by an older attempt (before a slow_down restart) cannot overwrite the current one.
+ * What the replica that runs one device-code sign-in needs to drive it (its progress, as every replica sees it, is in
+ * {@link DeviceCodeLogins}). Attempts are numbered so that a code issued by an older attempt (before a slow_down
+ * restart) cannot overwrite the current one.
  */
 final class DeviceCodeSession {
     final String integrationId;
+    final UUID flowId;
     private final CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
-    private String phase = "pending";
-    private String verificationUri;
-    private String userCode;
-    private String message = "waiting for Entra to issue a code";
-    private Instant expiresAt;
+    private boolean ended;
     private Instant windowEndsAt;
-    private String username;
-    private String detail;
     private int attempt;
     private int slowDowns;
     private long interval = 5;
 
-    DeviceCodeSession(String integrationId) {
+    DeviceCodeSession(String integrationId, UUID flowId) {
         this.integrationId = integrationId;
+        this.flowId = flowId;
     }
 
     synchronized int newAttempt() {
         return ++attempt;
     }
 
-    synchronized void codeIssued(int forAttempt, String uri, String code, String msg, Instant expires,
-                                 long pollInterval) {
-        if (forAttempt != attempt || !inProgressPhase()) {
-            return;
+    /** @return whether this code is the current attempt's, of a sign-in still running */
+    synchronized boolean codeIssued(int forAttempt, Instant expires, long pollInterval) {
+        if (forAttempt != attempt || ended) {
+            return false;
         }
-        phase = "pending";
-        verificationUri = uri;
-        userCode = code;
-        message = msg;
-        expiresAt = expires;
         interval = pollInterval;
         if (windowEndsAt == null) {
             windowEndsAt = expires; // restarts after slow_down stay within the first code's lifetime
         }
+        return true;
+    }
+
+    /** The first code (or the outcome) is recorded: {@link #awaitFirstAnswer} may return. */
+    void answered() {
         firstAnswer.complete(null);
     }
 
-    synchronized void slowDown(String why) {
+    synchronized void slowDown() {
         slowDowns++;
-        phase = "slow-down";
-        detail = why;
     }
 
-    synchronized void signedIn(String user) {
-        phase = "signed-in";
-        username = user;
-        detail = null;
-        firstAnswer.complete(null);
-    }
-
-    synchronized void finished(String finalPhase, String why) {
-        phase = finalPhase;
-        detail = why;
-        firstAnswer.complete(null);
+    void finished() {
+        synchronized (this) {
+            ended = true;
+        }
+        answered();
     }
 
     synchronized int slowDowns() {
@@ -83,27 +72,13 @@ final class DeviceCodeSession {
         return windowEndsAt == null || now.isBefore(windowEndsAt);
     }
 
-    synchronized boolean inProgress(Instant now) {
-        return inProgressPhase() && (expiresAt == null || now.isBefore(expiresAt));
-    }
-
-    private boolean inProgressPhase() {
-        return "pending".equals(phase) || "slow-down".equals(phase);
-    }
-
-    LoginView awaitFirstAnswer(Duration timeout) {
+    void awaitFirstAnswer(Duration timeout) {
         try {
             firstAnswer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            // view() says "waiting for Entra"; loginState shows progress later
+            // the row says "waiting for Entra"; loginState shows progress later
         }
-        return view();
-    }
-
-    synchronized LoginView view() {
-        return new LoginView(integrationId, phase, verificationUri, userCode, message, expiresAt, username,
-                detail);
     }
 }

@@ -48,7 +48,7 @@ public final class SignInService implements TokenSource, AutoCloseable {
     private final GraphTokens tokens;
 
     /**
-     * @param sql and {@code box}: where auth-code sign-ins in progress are kept, sealed, for every replica
+     * @param sql and {@code box}: where sign-ins in progress (both flows) are kept, sealed, for every replica
      */
     public SignInService(IntegrationStore integrations, TokenVault vault, Sql sql, SealedBox box,
                          MicrosoftEndpoints endpoints, Clock clock, SignInSettings settings) {
@@ -56,7 +56,8 @@ public final class SignInService implements TokenSource, AutoCloseable {
         this.vault = vault;
         this.apps = new MsalApps(integrations, vault, endpoints, settings.entraTimeout());
         this.accounts = new SignInAccounts(integrations, vault, apps);
-        this.deviceCode = new DeviceCodeFlow(integrations, apps, accounts, clock, settings);
+        this.deviceCode = new DeviceCodeFlow(integrations, apps, accounts, new DeviceCodeLogins(sql, box), clock,
+                settings);
         this.authCode = new AuthCodeFlow(apps, accounts, new PendingAuthorizations(sql, box),
                 new AuthCodeLogins(sql, box), clock, settings);
         this.tokens = new GraphTokens(integrations, vault, apps, accounts, clock, settings);
@@ -65,7 +66,7 @@ public final class SignInService implements TokenSource, AutoCloseable {
     // ---- device code ------------------------------------------------------------------------------------------------
 
     /**
-     * Starts (or returns the running) device-code sign-in. Returns once Entra issued the code: phase {@code pending}
+     * Starts (or returns the running, on any replica) device-code sign-in. Returns once Entra issued the code: phase {@code pending}
      * with the verification URI and user code; the rest happens in the background, see {@link #loginState}.
      */
     public LoginView startDeviceCode(String integrationId) {

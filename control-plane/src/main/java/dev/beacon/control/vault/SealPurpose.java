@@ -47,4 +47,9 @@ public final class SealPurpose {
     public static String authCodeLoginLink(String integrationId) {
         return "auth_code_login/" + integrationId + "/link";
     }
+
+    /** {@code device_code_login.user_code_sealed}: the user code of a running device-code sign-in */
+    public static String deviceCodeLoginUserCode(String integrationId) {
+        return "device_code_login/" + integrationId + "/user_code";
+    }
 }
