@@ -9,6 +9,7 @@ import dev.beacon.control.vault.SealPurpose;
 import dev.beacon.testing.PostgresFixture;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,19 @@ class DeviceCodeAcrossReplicasTest {
                 .containsExactly(Map.of("phase", "signed-in", "username", "desk@contoso.example",
                         "code_gone", true));
         assertThat(b.graphToken(ID).accessToken()).isEqualTo(h.emulator.entra().issuedAccessTokens().get(0));
+    }
+
+    @Test
+    void twoLoginsAtOnceOnTwoReplicasStartOneSignIn() throws Exception {
+        SignInService a = h.service();
+        SignInService b = h.service();
+        CompletableFuture<LoginView> onA = CompletableFuture.supplyAsync(() -> a.startDeviceCode(ID));
+        CompletableFuture<LoginView> onB = CompletableFuture.supplyAsync(() -> b.startDeviceCode(ID));
+        LoginView fromA = onA.get();
+        assertThat(fromA.phase()).isEqualTo("pending");
+        assertThat(fromA.userCode()).isNotNull();
+        assertThat(onB.get()).isEqualTo(fromA);
+        assertThat(h.emulator.countCalls("POST", DEVICE_CODE_CALLS)).isEqualTo(1);
     }
 
     @Test
