@@ -19,6 +19,8 @@ public final class CryptoProviderProbe {
     public static final String PER_JOB_GAUGE = "cryptoProviderPerJobCopy";
     /** The job's one INFO line per class loader naming the provider, and its WARN line when it falls back. */
     static final String CHOICE_LOG = "Triage decrypts with";
+    /** How long a finished job's class loader may take to become collectable (see collectEarlierJobs). */
+    static final Duration RELEASE_GRACE = Duration.ofSeconds(40);
     static final List<String> JVM_METRICS = List.of("Status.JVM.ClassLoader.ClassesLoaded",
             "Status.JVM.ClassLoader.ClassesUnloaded", "Status.JVM.Memory.Metaspace.Used");
 
@@ -157,13 +159,13 @@ public final class CryptoProviderProbe {
             List<String> lines = tm.getValue().logText().lines().filter(l -> l.contains(CHOICE_LOG)).toList();
             long copies = nativeLibraryCopies(tm.getValue().pid());
             if (fullGcFirst) {
-                jcmd(tm.getValue().pid(), "GC.run");
+                int loaders = collectEarlierJobs(tm.getValue().pid());
                 heapDump(tm.getKey(), tm.getValue().pid(), jobId);
                 Map<String, String> c = counters(jcmd(tm.getValue().pid(), "PerfCounter.print"));
                 jvms.add(new TaskManagerJvm(tm.getKey(), number(c, "java.cls.loadedClasses")
                         + number(c, "java.cls.sharedLoadedClasses"), number(c, "java.cls.unloadedClasses")
                         + number(c, "java.cls.sharedUnloadedClasses"), number(c, "sun.gc.metaspace.used"), lines,
-                        true, copies, userCodeClassLoaders(jcmd(tm.getValue().pid(), "VM.classloaders"))));
+                        true, copies, loaders));
                 continue;
             }
             Map<String, String> m = new LinkedHashMap<>(rest.taskManagerMetrics(tm.getKey(), JVM_METRICS));
@@ -184,6 +186,28 @@ public final class CryptoProviderProbe {
                     .distinct().count();
         } catch (java.io.IOException | RuntimeException e) {
             return 0; // Not Linux, or the process just ended: nothing to count.
+        }
+    }
+
+    /**
+     * Full GCs until the JVM holds at most one job class loader, or {@link #RELEASE_GRACE} passed; returns how many
+     * it holds. Usually the first GC does it; the grace covers a finished job's last thread still ending (pgjdbc's
+     * cleanup thread lingers up to 30 s after the job's last connection closed).
+     */
+    private static int collectEarlierJobs(long pid) {
+        long deadline = System.nanoTime() + RELEASE_GRACE.toNanos();
+        while (true) {
+            jcmd(pid, "GC.run");
+            int loaders = userCodeClassLoaders(jcmd(pid, "VM.classloaders"));
+            if (loaders <= 1 || System.nanoTime() > deadline) {
+                return loaders;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return loaders;
+            }
         }
     }
 
