@@ -1,8 +1,6 @@
 package dev.beacon.job.sink;
 
 import java.util.List;
-import java.util.Arrays;
-import java.util.HashSet;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +10,8 @@ import org.slf4j.LoggerFactory;
  * when it releases the job's user-code class loader (the job ended, was cancelled or stopped with a savepoint on this
  * TaskManager); it removes what the job registered JVM-wide in the TaskManager's classes, which would otherwise keep
  * every class of the job in metaspace until the TaskManager restarts (about 3,350 classes and 22 MB per earlier
- * submission, measured on the drill's cluster): the PostgreSQL driver in {@code java.sql.DriverManager}; and it ends
- * pgjdbc's cleanup thread of the job at once instead of 30 s later. See docs/architecture.md "Performance".
+ * submission, measured on the drill's cluster): the PostgreSQL driver in {@code java.sql.DriverManager}. See
+ * docs/architecture.md "Performance".
  *
  * <p>Registered by an operator that runs in every slot of the job (triage), once per class loader: Flink keeps the
  * first hook of a name.
@@ -34,9 +32,7 @@ public final class JobClassLoaderRelease {
             // Local runs and tests: the job's classes are the JVM's own, whose drivers the JVM keeps using.
             return;
         }
-        ClassLoader tasksContextLoader = context.getUserCodeClassLoader();
-        context.registerUserCodeClassLoaderReleaseHookIfAbsent(HOOK_NAME,
-                () -> release(jobLoader, tasksContextLoader));
+        context.registerUserCodeClassLoaderReleaseHookIfAbsent(HOOK_NAME, () -> release(jobLoader));
     }
 
     /** A class loader of its own for the job (Flink's user-code class loader), not the JVM's class path. */
@@ -49,10 +45,8 @@ public final class JobClassLoaderRelease {
         return loader != null;
     }
 
-    static void release(ClassLoader jobLoader, ClassLoader tasksContextLoader) {
+    static void release(ClassLoader jobLoader) {
         List<String> drivers = JdbcDriverRegistrations.deregisterLoadedBy(jobLoader);
-        int cleaners = PgjdbcCleanerThreads.interruptThoseOf(new HashSet<>(Arrays.asList(jobLoader, tasksContextLoader)));
-        LOG.info("Job class loader released: deregistered {} JDBC driver(s) of the job {}, ended {} pgjdbc cleanup "
-                + "thread(s)", drivers.size(), drivers, cleaners);
+        LOG.info("Job class loader released: deregistered {} JDBC driver(s) of the job {}", drivers.size(), drivers);
     }
 }

@@ -40,11 +40,25 @@ final class CleanContextInitialization {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        Provider provider = (Provider) run(MethodHandleProxies.asInterfaceInstance(Callable.class, instance),
-                "initialization");
-        run(MethodHandleProxies.asInterfaceInstance(Callable.class,
-                assertHealthy.bindTo(provider).asType(MethodType.methodType(Object.class))), "unhealthy");
+        Provider provider = (Provider) run(proxy(instance, type), "initialization");
+        run(proxy(assertHealthy.bindTo(provider).asType(MethodType.methodType(Object.class)), type), "unhealthy");
         return provider;
+    }
+
+    /**
+     * A {@link Callable} proxy for {@code handle}, defined in {@code type}'s class loader: the JDK defines it in the
+     * thread's context class loader, which on a task thread is Flink's wrapper of the job's class loader, and a class
+     * defined there kept the job's class loader alive after the job (seen on the drill's cluster).
+     */
+    private static Callable<?> proxy(MethodHandle handle, Class<?> type) {
+        Thread thread = Thread.currentThread();
+        ClassLoader context = thread.getContextClassLoader();
+        thread.setContextClassLoader(type.getClassLoader());
+        try {
+            return MethodHandleProxies.asInterfaceInstance(Callable.class, handle);
+        } finally {
+            thread.setContextClassLoader(context);
+        }
     }
 
     /** Runs {@code task} on a one-thread pool of its own (its thread made by the JDK's default factory). */
