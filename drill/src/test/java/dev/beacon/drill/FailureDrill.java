@@ -182,7 +182,7 @@ public final class FailureDrill {
                     + " but from " + cp.restoredFrom());
         }
         return new SavepointStep(job.jobId(), savepoint, stopSeconds, restored, restoreSeconds,
-                providers.observe(restored, STEP_TIMEOUT));
+                providers.observe(restored, STEP_TIMEOUT, true));
     }
 
     /** Polls until nothing is lost: every position audited, every call a fact in PostgreSQL and on the topic. */

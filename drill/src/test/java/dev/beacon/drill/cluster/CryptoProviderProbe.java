@@ -19,6 +19,8 @@ public final class CryptoProviderProbe {
     public static final String PER_JOB_GAUGE = "cryptoProviderPerJobCopy";
     /** The job's one INFO line per class loader naming the provider, and its WARN line when it falls back. */
     static final String CHOICE_LOG = "Triage decrypts with";
+    /** How long a finished job's class loader may take to become collectable (see collectEarlierJobs). */
+    static final Duration RELEASE_GRACE = Duration.ofSeconds(40);
     static final List<String> JVM_METRICS = List.of("Status.JVM.ClassLoader.ClassesLoaded",
             "Status.JVM.ClassLoader.ClassesUnloaded", "Status.JVM.Memory.Metaspace.Used");
 
@@ -45,13 +47,14 @@ public final class CryptoProviderProbe {
      * whether a full GC ran just before (then loaded - unloaded and metaspace are what is still reachable).
      */
     public record TaskManagerJvm(String id, long classesLoaded, long classesUnloaded, long metaspaceBytes,
-            List<String> providerLog, boolean afterFullGc, long nativeLibraryCopies) {
+            List<String> providerLog, boolean afterFullGc, long nativeLibraryCopies, int userCodeClassLoaders) {
         @Override
         public String toString() {
             String classes = classesLoaded <= 0 ? "no JVM metrics yet"
                     : String.format("%,d classes live (%,d loaded, %,d unloaded), metaspace %.1f MB%s",
                             classesLoaded - classesUnloaded, classesLoaded, classesUnloaded,
-                            metaspaceBytes / 1048576.0, afterFullGc ? " after a full GC" : "");
+                            metaspaceBytes / 1048576.0, afterFullGc ? " after a full GC, "
+                                    + userCodeClassLoaders + " job class loader(s) alive" : "");
             return String.format("%s: %s, %d provider line(s), %d ACCP native library cop%s mapped", id, classes,
                     providerLog.size(), nativeLibraryCopies, nativeLibraryCopies == 1 ? "y" : "ies");
         }
@@ -73,6 +76,23 @@ public final class CryptoProviderProbe {
                 if (tm.nativeLibraryCopies() > 1) {
                     out.add(tm.id() + " has " + tm.nativeLibraryCopies() + " copies of ACCP's native library "
                             + "mapped (one per class loader that loaded ACCP), not one per JVM");
+                }
+            }
+            return out;
+        }
+
+        /**
+         * TaskManagers that, after a full GC, still hold more than one job's class loader: an earlier job (the
+         * previous drill's, or the one stopped with a savepoint) is pinned by something static. Empty when no full
+         * GC ran for this view.
+         */
+        public List<String> classLoaderViolations() {
+            List<String> out = new ArrayList<>();
+            for (TaskManagerJvm tm : taskManagers) {
+                if (tm.afterFullGc() && tm.userCodeClassLoaders() > 1) {
+                    out.add(tm.id() + " still holds " + tm.userCodeClassLoaders() + " job class loaders after a full "
+                            + "GC (jcmd VM.classloaders; " + String.format("%,d", tm.classesLoaded()
+                                    - tm.classesUnloaded()) + " classes live): only the running job's may be alive");
                 }
             }
             return out;
@@ -139,17 +159,18 @@ public final class CryptoProviderProbe {
             List<String> lines = tm.getValue().logText().lines().filter(l -> l.contains(CHOICE_LOG)).toList();
             long copies = nativeLibraryCopies(tm.getValue().pid());
             if (fullGcFirst) {
-                jcmd(tm.getValue().pid(), "GC.run");
+                int loaders = collectEarlierJobs(tm.getValue().pid());
+                heapDump(tm.getKey(), tm.getValue().pid(), jobId);
                 Map<String, String> c = counters(jcmd(tm.getValue().pid(), "PerfCounter.print"));
                 jvms.add(new TaskManagerJvm(tm.getKey(), number(c, "java.cls.loadedClasses")
                         + number(c, "java.cls.sharedLoadedClasses"), number(c, "java.cls.unloadedClasses")
                         + number(c, "java.cls.sharedUnloadedClasses"), number(c, "sun.gc.metaspace.used"), lines,
-                        true, copies));
+                        true, copies, loaders));
                 continue;
             }
             Map<String, String> m = new LinkedHashMap<>(rest.taskManagerMetrics(tm.getKey(), JVM_METRICS));
             jvms.add(new TaskManagerJvm(tm.getKey(), number(m, JVM_METRICS.get(0)), number(m, JVM_METRICS.get(1)),
-                    number(m, JVM_METRICS.get(2)), lines, false, copies));
+                    number(m, JVM_METRICS.get(2)), lines, false, copies, -1));
         }
         return new View(subtasks, jvms);
     }
@@ -168,11 +189,60 @@ public final class CryptoProviderProbe {
         }
     }
 
+    /**
+     * Full GCs until the JVM holds at most one job class loader, or {@link #RELEASE_GRACE} passed (with
+     * {@code -Dbeacon.drill.assert-class-loaders=true}; else one full GC); returns how many it holds. Usually the first GC does it; the grace covers a finished job's last thread still ending (pgjdbc's
+     * cleanup thread lingers up to 30 s after the job's last connection closed).
+     */
+    private static int collectEarlierJobs(long pid) {
+        // Only when the drill asserts the count: otherwise one GC, so the CI drill does not wait on a loader that
+        // is known to stay (docs/architecture.md "Performance").
+        Duration grace = Boolean.getBoolean("beacon.drill.assert-class-loaders") ? RELEASE_GRACE : Duration.ZERO;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (true) {
+            jcmd(pid, "GC.run");
+            int loaders = userCodeClassLoaders(jcmd(pid, "VM.classloaders"));
+            if (loaders <= 1 || System.nanoTime() > deadline) {
+                return loaders;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return loaders;
+            }
+        }
+    }
+
+    /**
+     * Flink's user-code class loaders alive in a JVM, from {@code jcmd VM.classloaders}: one per job whose class
+     * loader is still reachable (Flink wraps each job's ChildFirstClassLoader or ParentFirstClassLoader in a
+     * SafetyNetWrapperClassLoader; the inner one is counted).
+     */
+    static int userCodeClassLoaders(String classLoaderTree) {
+        return (int) classLoaderTree.lines().filter(l -> l.contains("org.apache.flink.util.ChildFirstClassLoader")
+                || l.contains("FlinkUserCodeClassLoaders$ParentFirstClassLoader")).count();
+    }
+
+    /**
+     * With {@code -Dbeacon.drill.heap-dump-dir=DIR} (diagnosis only, never in CI), a live-object heap dump of the
+     * TaskManager to {@code DIR/<tm>-<job>.hprof}, to find what keeps an earlier job's class loader reachable.
+     */
+    private static void heapDump(String taskManager, long pid, String jobId) {
+        String dir = System.getProperty("beacon.drill.heap-dump-dir");
+        if (dir != null && !dir.isBlank()) {
+            jcmd(pid, "GC.heap_dump", java.nio.file.Path.of(dir, taskManager + "-" + jobId + ".hprof")
+                    .toAbsolutePath().toString());
+        }
+    }
+
     /** jcmd's output for one command on a cluster JVM (same user, same JDK). */
-    private static String jcmd(long pid, String command) {
+    private static String jcmd(long pid, String... command) {
         try {
-            Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd")
-                    .toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+            List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin",
+                    "jcmd").toString(), Long.toString(pid)));
+            cmd.addAll(List.of(command));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             p.waitFor();
             return out;

@@ -21,6 +21,7 @@ import dev.beacon.job.emergencyevents.EmergencyCallEventParser;
 import dev.beacon.job.ingest.RawRecord;
 import dev.beacon.job.ingest.SourceRef;
 import dev.beacon.job.securitylines.IncomingCallReader;
+import dev.beacon.job.sink.JobClassLoaderRelease;
 import dev.beacon.job.verify.ClientStateVerifier;
 import dev.beacon.job.verify.CryptoProviders;
 import dev.beacon.job.verify.FetchSigningKeys;
@@ -81,6 +82,8 @@ public class NotificationTriage extends ProcessFunction<RawRecord, EmergencySign
     public void open(OpenContext openContext) throws Exception {
         // A configuration error stops the job for good (no restart loop), logged once naming the setting.
         TriageResources resources = TriageResources.loadOrStopJob(settings, getRuntimeContext().getJobInfo().getJobId());
+        // Triage runs in every slot of the job: from here, the TaskManager can collect the job's classes after it.
+        JobClassLoaderRelease.register(getRuntimeContext());
         clientStates = resources.clientStates();
         decoder = new NotificationDecoder(settings.limits(), resources.scrubber());
         decryptor = new RichNotificationDecryptor(resources.keys(),

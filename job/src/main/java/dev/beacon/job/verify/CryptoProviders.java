@@ -163,14 +163,15 @@ public record CryptoProviders(RichNotificationCrypto.Providers providers, String
         if (parent != null) {
             Class<?> shared;
             try {
-                shared = Class.forName(ACCP_CLASS, true, parent);
+                // Not initialized here: its first use starts a JVM-wide thread, which must not see this job's stack.
+                shared = Class.forName(ACCP_CLASS, false, parent);
             } catch (ClassNotFoundException notInLib) {
                 return loadAccp(jobLoader); // Not in lib/: the job jar's copy, reported as per job.
             } catch (LinkageError e) {
                 throw new IllegalStateException("from the parent class loader: " + e.getClass().getSimpleName()
                         + ": " + e.getMessage());
             }
-            return singleton(shared);
+            return CleanContextInitialization.healthyInstance(shared);
         }
         return loadAccp(jobLoader);
     }
