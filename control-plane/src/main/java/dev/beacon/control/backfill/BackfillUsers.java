@@ -2,11 +2,8 @@ package dev.beacon.control.backfill;
 
 import dev.beacon.control.integration.Integration;
 import dev.beacon.control.integration.IntegrationStore;
+import dev.beacon.control.store.IntegrationList;
 import dev.beacon.control.store.Sql;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,20 +39,17 @@ public final class BackfillUsers {
             "[A-Za-z0-9'_!~+-][A-Za-z0-9'._!~+-]{0,112}@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+"
                     + "[A-Za-z]{2,63}");
 
-    private final Sql sql;
     private final IntegrationStore integrations;
-    private final Clock clock;
+    private final IntegrationList rows;
 
     public BackfillUsers(Sql sql, IntegrationStore integrations, Clock clock) {
-        this.sql = sql;
         this.integrations = integrations;
-        this.clock = clock;
+        this.rows = new IntegrationList(sql, "backfill_user", "user_ref", clock);
     }
 
     /** The integration's user references, sorted. */
     public List<String> list(String integrationId) {
-        return sql.query("SELECT user_ref FROM backfill_user WHERE integration_id = ? ORDER BY user_ref",
-                rs -> rs.getString(1), integrationId);
+        return rows.list(integrationId);
     }
 
     /**
@@ -69,33 +63,7 @@ public final class BackfillUsers {
         if (!wanted.isEmpty()) {
             requireAppOnly(i.id(), i.authMode().delegated(), i.authMode().dbValue());
         }
-        try (Connection c = sql.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement del = c.prepareStatement(
-                        "DELETE FROM backfill_user WHERE integration_id = ?")) {
-                    del.setString(1, integrationId);
-                    del.executeUpdate();
-                }
-                try (PreparedStatement ins = c.prepareStatement(
-                        "INSERT INTO backfill_user (integration_id, user_ref, created_at) VALUES (?, ?, ?)")) {
-                    for (String u : wanted) {
-                        ins.setString(1, integrationId);
-                        ins.setString(2, u);
-                        ins.setTimestamp(3, Timestamp.from(clock.instant()));
-                        ins.addBatch();
-                    }
-                    ins.executeBatch();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new Sql.StoreException("replace backfill users", e);
-        }
-        return list(integrationId);
+        return rows.replace(integrationId, wanted);
     }
 
     /**

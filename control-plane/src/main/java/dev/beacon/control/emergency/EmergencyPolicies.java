@@ -2,12 +2,9 @@ package dev.beacon.control.emergency;
 
 import dev.beacon.control.integration.Integration;
 import dev.beacon.control.integration.IntegrationStore;
+import dev.beacon.control.store.IntegrationList;
 import dev.beacon.control.store.Sql;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Clock;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -21,20 +18,17 @@ import java.util.Set;
  */
 public final class EmergencyPolicies {
 
-    private final Sql sql;
     private final IntegrationStore integrations;
-    private final Clock clock;
+    private final IntegrationList rows;
 
     public EmergencyPolicies(Sql sql, IntegrationStore integrations, Clock clock) {
-        this.sql = sql;
         this.integrations = integrations;
-        this.clock = clock;
+        this.rows = new IntegrationList(sql, "emergency_policy", "policy_name", clock);
     }
 
     /** The integration's policy names, sorted. */
     public List<String> list(String integrationId) {
-        return sql.query("SELECT policy_name FROM emergency_policy WHERE integration_id = ? ORDER BY policy_name",
-                rs -> rs.getString(1), integrationId);
+        return rows.list(integrationId);
     }
 
     /**
@@ -52,33 +46,7 @@ public final class EmergencyPolicies {
         if (!wanted.isEmpty()) {
             requireAppOnly(i);
         }
-        try (Connection c = sql.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement del = c.prepareStatement(
-                        "DELETE FROM emergency_policy WHERE integration_id = ?")) {
-                    del.setString(1, integrationId);
-                    del.executeUpdate();
-                }
-                try (PreparedStatement ins = c.prepareStatement(
-                        "INSERT INTO emergency_policy (integration_id, policy_name, created_at) VALUES (?, ?, ?)")) {
-                    for (String n : wanted) {
-                        ins.setString(1, integrationId);
-                        ins.setString(2, n);
-                        ins.setTimestamp(3, Timestamp.from(clock.instant()));
-                        ins.addBatch();
-                    }
-                    ins.executeBatch();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new Sql.StoreException("replace emergency policies", e);
-        }
-        return list(integrationId);
+        return rows.replace(integrationId, wanted);
     }
 
     /**
