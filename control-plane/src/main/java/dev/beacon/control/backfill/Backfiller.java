@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.contracts.fetched.Origin;
 import dev.beacon.control.fetch.FetchedMessagePublisher;
-import dev.beacon.control.fetch.FetchedMessagePublisher.PublishFailedException;
 import dev.beacon.control.graph.GraphException;
 import dev.beacon.control.integration.Integration;
 import dev.beacon.control.integration.IntegrationStore;
+import dev.beacon.control.kafka.AckedSends;
 import dev.beacon.control.signin.SignInRequiredException;
 import java.time.Clock;
 import java.time.Duration;
@@ -217,7 +217,7 @@ public final class Backfiller {
                     "HTTP " + e.status() + (e.code() == null ? "" : " " + e.code()), asked, requests);
         } catch (SignInRequiredException e) {
             return failed(integrationId, started, from, to, SIGN_IN_REQUIRED, "no token", Duration.ZERO, requests);
-        } catch (PublishFailedException e) {
+        } catch (AckedSends.NotAcknowledged e) {
             return failed(integrationId, started, from, to, PUBLISH_FAILED, e.getClass().getSimpleName(),
                     Duration.ZERO, requests);
         } catch (LeaseGuard.LeaseLostException e) {

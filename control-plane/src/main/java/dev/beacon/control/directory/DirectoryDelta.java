@@ -7,6 +7,7 @@ import dev.beacon.control.graph.GraphClient;
 import dev.beacon.control.graph.GraphException;
 import dev.beacon.control.graph.GraphPage;
 import dev.beacon.control.integration.Integration;
+import dev.beacon.control.kafka.AckedSends;
 import dev.beacon.control.signin.SignInRequiredException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class DirectoryDelta {
     /** Takes one page's changes (publishes them, waiting for Kafka). */
     @FunctionalInterface
     public interface PageSink {
-        void accept(List<DirectoryChange> changes) throws DirectoryPublisher.PublishFailedException;
+        void accept(List<DirectoryChange> changes) throws AckedSends.NotAcknowledged;
     }
 
     /** A finished round: where the next starts, and what it saw. */
@@ -47,7 +48,7 @@ public final class DirectoryDelta {
      */
     public Round read(Integration integration, String deltaPath, PageSink sink, LeaseGuard lease)
             throws GraphException, SignInRequiredException, InterruptedException, LeaseGuard.LeaseLostException,
-            DirectoryPublisher.PublishFailedException {
+            AckedSends.NotAcknowledged {
         String path = deltaPath != null ? deltaPath : FULL_SYNC;
         long changes = 0;
         long skipped = 0;

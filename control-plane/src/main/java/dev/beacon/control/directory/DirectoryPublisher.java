@@ -3,15 +3,13 @@ package dev.beacon.control.directory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.beacon.contracts.records.ReferenceTopics;
+import dev.beacon.control.kafka.AckedSends;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,15 +44,7 @@ public final class DirectoryPublisher implements AutoCloseable {
 
     /** A publisher to {@code topic} with its own {@code acks=all} idempotent producer, closed with it. */
     public static DirectoryPublisher create(String bootstrap, String topic) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("client.id", "beacon-directory-sync");
-        p.put("acks", "all");
-        p.put("enable.idempotence", "true");
-        p.put("linger.ms", "5");
-        p.put("max.block.ms", "10000");
-        p.put("delivery.timeout.ms", "30000");
-        p.put("request.timeout.ms", "10000");
+        Properties p = AckedSends.producerConfig(bootstrap, "beacon-directory-sync");
         return new DirectoryPublisher(new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()),
                 true, topic, Duration.ofSeconds(30));
     }
@@ -64,38 +54,23 @@ public final class DirectoryPublisher implements AutoCloseable {
     }
 
     /** Sends all, in order, then waits for every acknowledgement. */
-    public void publish(List<DirectoryChange> changes) throws PublishFailedException {
+    public void publish(List<DirectoryChange> changes) throws AckedSends.NotAcknowledged {
         List<Future<RecordMetadata>> sent = new ArrayList<>(changes.size());
         try {
             for (DirectoryChange c : changes) {
                 byte[] value = c.tombstone() ? null : json.writeValueAsBytes(c.user().toJson(json));
                 sent.add(producer.send(new ProducerRecord<>(topic, c.key().getBytes(StandardCharsets.UTF_8), value)));
             }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            for (Future<RecordMetadata> f : sent) {
-                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PublishFailedException("interrupted while publishing to " + topic, e);
-        } catch (ExecutionException | TimeoutException | JsonProcessingException | RuntimeException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new PublishFailedException("Kafka did not acknowledge the directory records on " + topic + ": "
-                    + cause.getClass().getSimpleName(), e);
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw AckedSends.failed(e, topic, "the directory records");
         }
+        AckedSends.awaitAll(sent, timeout, topic, "the directory records");
     }
 
     @Override
     public void close() {
         if (ownsProducer) {
             producer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    /** The broker did not take every record; the caller keeps its delta link and retries. */
-    public static final class PublishFailedException extends Exception {
-        public PublishFailedException(String message, Throwable cause) {
-            super(message, cause);
         }
     }
 }

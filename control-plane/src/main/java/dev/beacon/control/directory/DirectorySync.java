@@ -7,6 +7,7 @@ import dev.beacon.control.graph.GraphClient;
 import dev.beacon.control.graph.GraphException;
 import dev.beacon.control.integration.Integration;
 import dev.beacon.control.integration.IntegrationStore;
+import dev.beacon.control.kafka.AckedSends;
 import dev.beacon.control.signin.SignInRequiredException;
 import dev.beacon.control.store.Sql;
 import java.time.Clock;
@@ -200,7 +201,7 @@ public final class DirectorySync implements AutoCloseable {
         } catch (SignInRequiredException e) {
             return failed(integrationId, started, SIGN_IN_REQUIRED, "no token", Duration.ZERO, forgetDelta, full,
                     published.get());
-        } catch (DirectoryPublisher.PublishFailedException e) {
+        } catch (AckedSends.NotAcknowledged e) {
             return failed(integrationId, started, PUBLISH_FAILED, e.getMessage(), Duration.ZERO, forgetDelta, full,
                     published.get());
         } catch (LeaseGuard.LeaseLostException e) {
@@ -226,7 +227,7 @@ public final class DirectorySync implements AutoCloseable {
      * reports no deletions, so a user deleted while the delta link was lost would stay for good).
      */
     private void tombstoneAbsent(Integration integration, Set<String> present, DirectoryDelta.PageSink sink,
-                                 LeaseGuard lease) throws DirectoryPublisher.PublishFailedException,
+                                 LeaseGuard lease) throws AckedSends.NotAcknowledged,
             LeaseGuard.LeaseLostException {
         List<DirectoryChange> gone = topicKeys.live(ReferenceTopics.directoryKey(integration.tenantId(), "")).stream()
                 .filter(k -> !present.contains(k)).map(k -> new DirectoryChange(k, null)).toList();

@@ -6,17 +6,18 @@ import dev.beacon.contracts.fetched.FetchedMessageCodec;
 import dev.beacon.contracts.fetched.FetchedMessageSignature;
 import dev.beacon.contracts.fetched.Origin;
 import dev.beacon.control.certs.EncryptionCertificates;
+import dev.beacon.control.kafka.AckedSends;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -60,15 +61,7 @@ public final class FetchedMessagePublisher implements AutoCloseable {
     /** A publisher with its own idempotent {@code acks=all} producer, closed with it. */
     public static FetchedMessagePublisher create(String bootstrap, String topic, EncryptionCertificates certificates,
                                                  Supplier<byte[]> signingKey, Clock clock) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("client.id", "beacon-fetched-messages");
-        p.put("acks", "all");
-        p.put("enable.idempotence", "true");
-        p.put("linger.ms", "5");
-        p.put("max.block.ms", "10000");
-        p.put("delivery.timeout.ms", "30000");
-        p.put("request.timeout.ms", "10000");
+        Properties p = AckedSends.producerConfig(bootstrap, "beacon-fetched-messages");
         return new FetchedMessagePublisher(new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer()), true, topic, certificates, signingKey, clock, Duration.ofSeconds(30));
     }
@@ -77,42 +70,31 @@ public final class FetchedMessagePublisher implements AutoCloseable {
      * Encrypts, signs and publishes one message, waiting for the broker.
      *
      * @param chatMessageJson the chatMessage exactly as Graph returned it
-     * @throws PublishFailedException when the broker did not acknowledge it in time (nothing may be committed)
+     * @throws AckedSends.NotAcknowledged when the broker did not acknowledge it in time (nothing may be committed)
      */
     public FetchedMessage publish(Origin origin, String integrationId, String tenantId, String subscriptionId,
                                   String chatId, String messageId, byte[] chatMessageJson)
-            throws PublishFailedException {
+            throws AckedSends.NotAcknowledged {
         var certificate = certificates.current(integrationId);
         FetchedMessage message = FetchedMessageSignature.sign(new FetchedMessage(origin, integrationId, tenantId,
                 subscriptionId, chatId, messageId, clock.instant(),
                 RichNotificationCrypto.encrypt(chatMessageJson, certificate.certificate(), certificate.id()), null),
                 signingKey.get());
         byte[] key = (chatId + "/" + messageId).getBytes(StandardCharsets.UTF_8);
+        Future<RecordMetadata> sent;
         try {
-            producer.send(new ProducerRecord<>(topic, key, FetchedMessageCodec.toBytes(message)))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return message;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PublishFailedException("interrupted while publishing to " + topic, e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new PublishFailedException("Kafka did not acknowledge the fetched message on " + topic + ": "
-                    + cause.getClass().getSimpleName(), e);
+            sent = producer.send(new ProducerRecord<>(topic, key, FetchedMessageCodec.toBytes(message)));
+        } catch (RuntimeException e) {
+            throw AckedSends.failed(e, topic, "the fetched message");
         }
+        AckedSends.awaitAll(List.of(sent), timeout, topic, "the fetched message");
+        return message;
     }
 
     @Override
     public void close() {
         if (ownsProducer) {
             producer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    /** The broker did not take the record; the caller keeps its work uncommitted and retries. */
-    public static final class PublishFailedException extends Exception {
-        public PublishFailedException(String message, Throwable cause) {
-            super(message, cause);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.beacon.control.fetch.FetchedMessagePublisher;
 import dev.beacon.control.graph.GraphClient;
 import dev.beacon.control.graph.GraphException;
 import dev.beacon.control.integration.IntegrationStore;
+import dev.beacon.control.kafka.AckedSends;
 import dev.beacon.control.signin.SignInRequiredException;
 import dev.beacon.control.subscriptions.SubscriptionStore;
 import java.util.Optional;
@@ -76,7 +77,7 @@ public final class MessageHydrator {
         try {
             publisher.publish(Origin.HYDRATION, target.integrationId(), target.tenantId(), r.subscriptionId(),
                     r.chatId(), r.messageId(), message.get());
-        } catch (FetchedMessagePublisher.PublishFailedException e) {
+        } catch (AckedSends.NotAcknowledged e) {
             throw new HydrationRetryException(HydrationRetryException.Kind.PUBLISH_FAILED,
                     "the events topic did not acknowledge", null, e);
         }
